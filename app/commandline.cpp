@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+CommandLine failure(const QString &message)
+{
+    CommandLine result;
+    result.outcome = CommandLine::Outcome::Error;
+    result.text = message;
+    return result;
+}
+
+} // namespace
+
+CommandLine CommandLine::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            QCoreApplication::translate("CommandLine",
+                                        "SMART Sandbox: a local SMART on FHIR authorization server and FHIR R4 "
+                                        "endpoints for testing client apps."));
+    const QCommandLineOption help({u"h"_s, u"help"_s}, QCoreApplication::translate("CommandLine", "Show this help."));
+    const QCommandLineOption version({u"v"_s, u"version"_s},
+                                     QCoreApplication::translate("CommandLine", "Show the version."));
+    const QCommandLineOption headless(u"headless"_s,
+                                      QCoreApplication::translate("CommandLine", "Run the server without windows."));
+    const QCommandLineOption port(u"port"_s,
+                                  QCoreApplication::translate("CommandLine", "Port to listen on (default 9000; 0 "
+                                                                             "picks a free one)."),
+                                  u"N"_s, u"9000"_s);
+    const QCommandLineOption bind(u"bind"_s,
+                                  QCoreApplication::translate("CommandLine", "Address to listen on (default "
+                                                                             "127.0.0.1)."),
+                                  u"ADDR"_s, u"127.0.0.1"_s);
+    const QCommandLineOption database(
+            u"db"_s,
+            QCoreApplication::translate("CommandLine", "Database: a SQLite file, :memory:, or "
+                                                       "postgresql://user:password@host:port/dbname (default: "
+                                                       "sandbox.sqlite in the data folder)."),
+            u"PATH|URL"_s);
+    const QCommandLineOption baseUrl(
+            u"base-url"_s,
+            QCoreApplication::translate("CommandLine", "Public origin written into every URL the server gives out "
+                                                       "(default: the request's Host)."),
+            u"URL"_s);
+    const QCommandLineOption reset(u"reset"_s,
+                                   QCoreApplication::translate("CommandLine", "Return to the built-in fixtures at "
+                                                                              "start."));
+    const QCommandLineOption adminKey(
+            u"admin-key"_s,
+            QCoreApplication::translate("CommandLine", "Require this key (X-Admin-Key or Authorization: Bearer) on "
+                                                       "the admin endpoints, and allow them off loopback."),
+            u"KEY"_s);
+    const QCommandLineOption logFile(u"log-file"_s,
+                                     QCoreApplication::translate("CommandLine", "Also append every exchange to FILE "
+                                                                                "as one JSON line."),
+                                     u"FILE"_s);
+    const QCommandLineOption logCap(u"log-cap"_s,
+                                    QCoreApplication::translate("CommandLine", "Keep at most N exchanges in the "
+                                                                               "request log (default 100000)."),
+                                    u"N"_s, u"100000"_s);
+    parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap});
+
+    if (!parser.parse(arguments))
+        return failure(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return failure(u"Unexpected argument '%1'."_s.arg(parser.positionalArguments().first()));
+
+    CommandLine result;
+    if (parser.isSet(help)) {
+        result.outcome = Outcome::ShowHelp;
+        result.text = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.outcome = Outcome::ShowVersion;
+        result.text = u"smart-sandbox %1"_s.arg(QStringLiteral(SANDBOX_VERSION));
+        return result;
+    }
+
+    bool ok = false;
+    const uint portNumber = parser.value(port).toUInt(&ok);
+    if (!ok || portNumber > 65535)
+        return failure(u"--port must be a number from 0 to 65535, not '%1'."_s.arg(parser.value(port)));
+    result.options.port = quint16(portNumber);
+
+    const QString address = parser.value(bind);
+    if (address == u"localhost"_s) {
+        result.options.bindAddress = QHostAddress::LocalHost;
+    } else if (!result.options.bindAddress.setAddress(address)) {
+        return failure(u"--bind must be an IP address such as 127.0.0.1 or ::1, not '%1'."_s.arg(address));
+    }
+
+    if (parser.isSet(database)) {
+        result.options.database = parser.value(database);
+        if (result.options.database.isEmpty())
+            return failure(u"--db needs a file name, :memory: or a postgresql:// URL."_s);
+    }
+    if (parser.isSet(baseUrl)) {
+        Result<QString> normalized = Sandbox::normalizeBaseUrl(parser.value(baseUrl));
+        if (!normalized)
+            return failure(normalized.error().description + u'.');
+        result.options.baseUrl = normalized.value();
+    }
+    const qint64 cap = parser.value(logCap).toLongLong(&ok);
+    if (!ok || cap < 1)
+        return failure(u"--log-cap must be a positive number, not '%1'."_s.arg(parser.value(logCap)));
+    result.options.logCap = cap;
+    result.options.adminKey = parser.value(adminKey);
+    if (parser.isSet(adminKey) && result.options.adminKey.size() < 8)
+        return failure(u"--admin-key must be at least 8 characters long."_s);
+    result.options.logFile = parser.value(logFile);
+    result.options.reset = parser.isSet(reset);
+    result.headless = parser.isSet(headless);
+    return result;
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tokenservice.h"
+
+#include "clock.h"
+#include "scopes.h"
+#include "secrets.h"
+#include "storage/clientstore.h"
+#include "storage/database.h"
+#include "storage/peoplestore.h"
+#include "storage/tokenstore.h"
+
+#include <QDateTime>
+#include <QJsonValue>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 s_maxUnixSeconds = 253402300799LL; // 9999-12-31T23:59:59Z
+
+// A JSON integer (or a string holding one), for fields that the reference server also took as
+// strings. Fractions, booleans, objects and out-of-range numbers are refused.
+std::optional<qint64> integerFrom(const QJsonValue &value)
+{
+    if (value.isDouble()) {
+        const double number = value.toDouble();
+        if (!std::isfinite(number) || std::floor(number) != number || std::fabs(number) > 9.0e15)
+            return std::nullopt;
+        return static_cast<qint64>(number);
+    }
+    if (value.isString()) {
+        bool ok = false;
+        const qint64 number = value.toString().trimmed().toLongLong(&ok);
+        if (ok)
+            return number;
+    }
+    return std::nullopt;
+}
+
+Result<QString> requiredString(const QJsonObject &json, const QStringList &names, const QString &code)
+{
+    for (const QString &name : names) {
+        const QJsonValue value = json.value(name);
+        if (value.isUndefined() || value.isNull())
+            continue;
+        if (!value.isString())
+            return badRequest(code, u"%1 must be a string"_s.arg(name));
+        if (value.toString().isEmpty())
+            return badRequest(code, u"%1 is empty"_s.arg(name));
+        return value.toString();
+    }
+    return badRequest(code, u"%1 is required"_s.arg(names.first()));
+}
+
+} // namespace
+
+Result<DebugTokenRequest> DebugTokenRequest::fromJson(const QJsonObject &json)
+{
+    DebugTokenRequest request;
+    Result<QString> clientId = requiredString(json, {u"client_id"_s}, u"no_client"_s);
+    if (!clientId)
+        return clientId.error();
+    request.clientId = clientId.value();
+    Result<QString> username = requiredString(json, {u"username"_s, u"user_name"_s}, u"no_user"_s);
+    if (!username)
+        return username.error();
+    request.username = username.value();
+    Result<QString> patientId = requiredString(json, {u"patient_id"_s}, u"no_patient"_s);
+    if (!patientId)
+        return patientId.error();
+    request.patientId = patientId.value();
+
+    const QJsonValue lifetime = json.value(u"access_lifetime"_s);
+    if (!lifetime.isUndefined() && !lifetime.isNull()) {
+        const std::optional<qint64> seconds = integerFrom(lifetime);
+        if (!seconds || std::llabs(*seconds) > s_maxLifetime)
+            return badRequest(u"malformed_lifetime"_s,
+                              u"access_lifetime must be a whole number of seconds between -%1 and %1"_s
+                                      .arg(s_maxLifetime));
+        request.accessLifetimeSeconds = *seconds;
+    }
+
+    const QJsonValue expires = json.value(u"approval_expires"_s);
+    if (!expires.isUndefined() && !expires.isNull()) {
+        std::optional<qint64> seconds = integerFrom(expires);
+        if (!seconds && expires.isString()) {
+            const QDateTime time = QDateTime::fromString(expires.toString(), Qt::ISODate);
+            if (time.isValid())
+                seconds = time.toSecsSinceEpoch();
+        }
+        if (!seconds || *seconds < 0 || *seconds > s_maxUnixSeconds)
+            return badRequest(u"malformed_expiration"_s,
+                              u"approval_expires must be a Unix time in seconds (or an ISO 8601 date-time) "
+                              "between 1970 and 9999"_s);
+        request.approvalExpiresAtSeconds = *seconds;
+    }
+
+    const QJsonValue scope = json.value(u"scope"_s);
+    if (!scope.isUndefined() && !scope.isNull()) {
+        if (!scope.isString())
+            return badRequest(u"invalid_scope"_s, u"scope must be a space-separated string"_s);
+        if (!scope.toString().trimmed().isEmpty())
+            request.scope = scope.toString();
+    }
+    return request;
+}
+
+TokenService::TokenService(const Database &database, const Clock &clock, QObject *parent)
+    : QObject(parent),
+      m_database(database),
+      m_clock(clock),
+      m_clients(std::make_unique<ClientStore>(database)),
+      m_people(std::make_unique<PeopleStore>(database)),
+      m_tokens(std::make_unique<TokenStore>(database))
+{
+    qRegisterMetaType<TokenView>();
+}
+
+TokenService::~TokenService() = default;
+
+Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request)
+{
+    Result<std::optional<Client>> client = m_clients->find(request.clientId);
+    if (!client)
+        return client.error();
+    if (!client.value())
+        return badRequest(u"no_client"_s, u"No client with client_id \"%1\""_s.arg(request.clientId));
+    Result<std::optional<User>> user = m_people->findUser(request.username);
+    if (!user)
+        return user.error();
+    if (!user.value())
+        return badRequest(u"no_user"_s, u"No user \"%1\""_s.arg(request.username));
+    Result<std::optional<Patient>> patient = m_people->findPatient(request.patientId);
+    if (!patient)
+        return patient.error();
+    if (!patient.value())
+        return badRequest(u"no_patient"_s, u"No patient \"%1\""_s.arg(request.patientId));
+    Result<std::optional<QString>> relationship = m_people->relationship(request.username, request.patientId);
+    if (!relationship)
+        return relationship.error();
+    if (!relationship.value())
+        return badRequest(u"no_patient_for_user"_s, u"User \"%1\" does not represent patient \"%2\""_s
+                                                          .arg(request.username, request.patientId));
+
+    const QString clientScope = client.value()->scope;
+    Result<QList<Scope>> granted = Scopes::parse(clientScope);
+    if (!granted)
+        return granted.error();
+    QString scope = clientScope;
+    if (!request.scope.isNull()) {
+        Result<QList<Scope>> requested = Scopes::parse(request.scope);
+        if (!requested)
+            return requested.error();
+        const QStringList missing = Scopes::uncovered(requested.value(), granted.value());
+        if (!missing.isEmpty())
+            return badRequest(u"invalid_scope"_s, u"The client %1 is not registered for: %2"_s
+                                                          .arg(request.clientId, missing.join(u' ')));
+        scope = Scopes::join(requested.value());
+    }
+
+    const qint64 now = m_clock.nowMs();
+    Approval approval;
+    approval.id = Secrets::randomUuid();
+    approval.clientId = request.clientId;
+    approval.username = request.username;
+    approval.patientId = request.patientId;
+    approval.scope = scope;
+    approval.securityLabels = client.value()->securityLabels;
+    approval.createdAtMs = now;
+    approval.expiresAtMs = request.approvalExpiresAtSeconds
+            ? *request.approvalExpiresAtSeconds * 1000
+            : now + DebugTokenRequest::s_defaultApprovalLifetime * 1000;
+
+    TokenRecord token;
+    token.id = Secrets::randomUuid();
+    token.accessToken = Secrets::randomToken(32);
+    token.refreshToken = Secrets::randomToken(32);
+    token.approvalId = approval.id;
+    token.clientId = request.clientId;
+    token.scope = scope;
+    token.origin = u"debug"_s;
+    token.issuedAtMs = now;
+    token.expiresAtMs = now + request.accessLifetimeSeconds * 1000;
+
+    Status stored = m_database.transaction([&]() -> Status {
+        if (Status status = m_tokens->insertApproval(approval); !status)
+            return status;
+        return m_tokens->insertToken(token);
+    });
+    if (!stored)
+        return stored.error();
+    const TokenView view{token, approval, true};
+    Q_EMIT tokenIssued(view);
+    return view;
+}
+
+Result<FoundToken> TokenService::find(const QString &token) const
+{
+    if (token.isEmpty())
+        return badRequest(u"no_token"_s, u"The token parameter is required"_s);
+    Result<std::optional<TokenView>> byAccess = m_tokens->findByAccessToken(token);
+    if (!byAccess)
+        return byAccess.error();
+    if (byAccess.value())
+        return FoundToken{*byAccess.value(), TokenMatch::Access};
+    Result<std::optional<TokenView>> byRefresh = m_tokens->findByRefreshToken(token);
+    if (!byRefresh)
+        return byRefresh.error();
+    if (byRefresh.value())
+        return FoundToken{*byRefresh.value(), TokenMatch::Refresh};
+    return badRequest(u"no_token"_s, u"No access or refresh token matches"_s);
+}
+
+Result<QList<TokenView>> TokenService::tokens() const
+{
+    return m_tokens->list();
+}
+
+Result<TokenView> TokenService::reload(const QString &tokenId)
+{
+    Result<std::optional<TokenView>> view = m_tokens->findById(tokenId);
+    if (!view)
+        return view.error();
+    if (!view.value())
+        return Error{ErrorKind::NotFound, u"no_token"_s, u"No token with id \"%1\""_s.arg(tokenId)};
+    Q_EMIT tokenChanged(*view.value());
+    return *view.value();
+}
+
+Result<TokenView> TokenService::revoke(const QString &tokenId)
+{
+    Result<bool> revoked = m_tokens->revokeToken(tokenId, m_clock.nowMs());
+    if (!revoked)
+        return revoked.error();
+    return reload(tokenId);
+}
+
+Result<TokenView> TokenService::expireNow(const QString &tokenId)
+{
+    Result<bool> changed = m_tokens->setTokenExpiry(tokenId, m_clock.nowMs());
+    if (!changed)
+        return changed.error();
+    return reload(tokenId);
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Issues, finds and ends tokens. For now: the admin "debug token" that mints a token for a
+// chosen client, user and patient without a browser, introspection of access and refresh tokens,
+// revocation and expiry. The authorization server's grants build on the same approvals and rows.
+
+#include "result.h"
+#include "token.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+class ClientStore;
+class Clock;
+class Database;
+class PeopleStore;
+class TokenStore;
+
+// What POST /oauth/debug/token (and the UI's Mint dialog) asks for.
+struct DebugTokenRequest
+{
+    static constexpr qint64 s_defaultAccessLifetime = 3600;           // seconds
+    static constexpr qint64 s_defaultApprovalLifetime = 7 * 24 * 3600; // seconds
+    static constexpr qint64 s_maxLifetime = 10LL * 365 * 24 * 3600;     // ten years, either way
+
+    QString clientId;
+    QString username;
+    QString patientId;
+    qint64 accessLifetimeSeconds = s_defaultAccessLifetime; // negative: already expired
+    std::optional<qint64> approvalExpiresAtSeconds;          // Unix time; default: 7 days from now
+    QString scope;                                            // null: the client's scope
+
+    // Reads the documented JSON body ("username" also as "user_name"). Type errors are answered
+    // with the reference error codes (no_client, no_user, no_patient, malformed_lifetime,
+    // malformed_expiration, invalid_scope).
+    static Result<DebugTokenRequest> fromJson(const QJsonObject &json);
+};
+
+// Which of a token row's two secrets a presented token string matched.
+enum class TokenMatch { Access, Refresh };
+
+struct FoundToken
+{
+    TokenView view;
+    TokenMatch match = TokenMatch::Access;
+
+    bool active(qint64 nowMs) const
+    {
+        return match == TokenMatch::Access ? view.accessActive(nowMs) : view.refreshActive(nowMs);
+    }
+};
+
+class TokenService final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TokenService)
+
+public:
+    TokenService(const Database &database, const Clock &clock, QObject *parent = nullptr);
+    ~TokenService() override;
+
+    const Clock &clock() const { return m_clock; }
+
+    Result<TokenView> mintDebugToken(const DebugTokenRequest &request);
+    // Finds a token by its access token, else by its refresh token; no_token when neither.
+    Result<FoundToken> find(const QString &token) const;
+    Result<QList<TokenView>> tokens() const;
+    Result<TokenView> revoke(const QString &tokenId);
+    // Moves the access token's expiry to now (its refresh token stays usable).
+    Result<TokenView> expireNow(const QString &tokenId);
+
+Q_SIGNALS:
+    void tokenIssued(const TokenView &token);
+    void tokenChanged(const TokenView &token);
+
+private:
+    Result<TokenView> reload(const QString &tokenId);
+
+    const Database &m_database;
+    const Clock &m_clock;
+    std::unique_ptr<ClientStore> m_clients;
+    std::unique_ptr<PeopleStore> m_people;
+    std::unique_ptr<TokenStore> m_tokens;
+};

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sandbox.h"
+
+#include "clock.h"
+#include "oauth/clientregistry.h"
+#include "oauth/tokenservice.h"
+#include "server/portalserver.h"
+#include "server/requestlog.h"
+#include "storage/database.h"
+#include "storage/fixtures.h"
+#include "storage/peoplestore.h"
+#include "storage/settingsstore.h"
+#include "storage/statsstore.h"
+
+#include <QHostInfo>
+#include <QStandardPaths>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const auto s_fixturesLoadedKey = u"fixtures_loaded_at"_s;
+
+} // namespace
+
+Sandbox::Sandbox(SandboxOptions options, Clock *clock, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_clock(clock ? clock : new Clock(this))
+{
+    m_clock->setParent(this);
+    if (m_options.database.isEmpty())
+        m_options.database = defaultDatabasePath();
+}
+
+Sandbox::~Sandbox()
+{
+    // The server and log use the database: end them first, in that order.
+    delete m_server;
+    delete m_requestLog;
+    delete m_tokens;
+    delete m_clients;
+}
+
+QString Sandbox::defaultDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/sandbox.sqlite"_s;
+}
+
+Result<QString> Sandbox::normalizeBaseUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || url.host().isEmpty() || (scheme != u"http"_s && scheme != u"https"_s)
+        || url.hasQuery() || url.hasFragment() || !url.userInfo().isEmpty())
+        return badRequest(u"invalid_base_url"_s,
+                          u"--base-url must be an absolute http or https URL such as https://sandbox.example.org, "
+                          "without query or fragment: %1"_s.arg(text));
+    QString normalized = url.toString(QUrl::FullyEncoded);
+    while (normalized.endsWith(u'/'))
+        normalized.chop(1);
+    return normalized;
+}
+
+Status Sandbox::open()
+{
+    Result<DatabaseLocation> location = DatabaseLocation::parse(m_options.database);
+    if (!location)
+        return location.error();
+    Result<std::unique_ptr<Database>> database = Database::open(location.value());
+    if (!database)
+        return database.error();
+    m_database = std::move(database).value();
+    m_people = std::make_unique<PeopleStore>(*m_database);
+    m_clients = new ClientRegistry(*m_database, *m_clock, this);
+    m_tokens = new TokenService(*m_database, *m_clock, this);
+    m_requestLog = new RequestLog(*m_database, this);
+    m_requestLog->setCap(m_options.logCap);
+    if (Status logFile = m_requestLog->setLogFile(m_options.logFile); !logFile)
+        return logFile;
+    m_server = new PortalServer(*this, this);
+    m_server->setBaseUrl(m_options.baseUrl);
+    m_server->setAdminKey(m_options.adminKey);
+
+    const SettingsStore settings(*m_database);
+    Result<QString> loaded = settings.value(s_fixturesLoadedKey);
+    if (!loaded)
+        return loaded.error();
+    if (m_options.reset || loaded.value().isNull())
+        return reset();
+    return Done{};
+}
+
+Result<quint16> Sandbox::start()
+{
+    Result<quint16> port = m_server->start(m_options.bindAddress, m_options.port);
+    if (!port)
+        return port;
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_requestLog->setInstance(m_options.instanceName.isEmpty()
+                                      ? QHostInfo::localHostName() + u':' + QString::number(port.value())
+                                      : m_options.instanceName);
+    return port;
+}
+
+void Sandbox::stop()
+{
+    if (m_server)
+        m_server->stop();
+    if (m_requestLog)
+        (void)m_requestLog->flush();
+}
+
+Status Sandbox::reset()
+{
+    const qint64 now = m_clock->nowMs();
+    Status status = m_database->transaction([&]() -> Status {
+        if (Status loaded = Fixtures::reset(*m_database, now); !loaded)
+            return loaded;
+        return SettingsStore(*m_database).setValue(s_fixturesLoadedKey, QString::number(now));
+    });
+    if (status)
+        Q_EMIT resetDone();
+    return status;
+}
+
+Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
+{
+    Result<PortalCounts> counts = StatsStore::counts(*m_database, m_clock->nowMs());
+    if (!counts)
+        return counts.error();
+    Result<qint64> logged = m_requestLog->storedCount();
+    if (!logged)
+        return logged.error();
+    const qint64 uptime = m_startedAt.isValid() ? m_startedAt.secsTo(QDateTime::currentDateTimeUtc()) : 0;
+    const DatabaseLocation &location = m_database->location();
+    return QJsonObject{
+            {u"name"_s, u"SMART Sandbox"_s},
+            {u"version"_s, QStringLiteral(SANDBOX_VERSION)},
+            {u"instance"_s, m_requestLog->instance()},
+            {u"started_at"_s, m_startedAt.toString(Qt::ISODate)},
+            {u"uptime_seconds"_s, uptime},
+            {u"server_time"_s, m_clock->now().toString(Qt::ISODateWithMs)},
+            {u"clock_offset_seconds"_s, m_clock->offsetMs() / 1000},
+            {u"database"_s,
+             QJsonObject{{u"engine"_s, location.engine == DatabaseEngine::Postgres ? u"postgresql"_s : u"sqlite"_s},
+                         {u"location"_s, location.displayName()},
+                         {u"schema_version"_s, m_database->schemaVersion()}}},
+            {u"counts"_s,
+             QJsonObject{{u"clients"_s, counts.value().clients},
+                         {u"users"_s, counts.value().users},
+                         {u"patients"_s, counts.value().patients},
+                         {u"approvals"_s, counts.value().approvals},
+                         {u"tokens"_s, counts.value().tokens},
+                         {u"active_tokens"_s, counts.value().activeTokens},
+                         {u"requests_logged"_s, logged.value() + m_requestLog->pendingCount()}}},
+            {u"urls"_s,
+             QJsonObject{{u"base"_s, baseUrl},
+                         {u"register"_s, QString(baseUrl + u"/oauth/register"_s)},
+                         {u"debug_token"_s, QString(baseUrl + u"/oauth/debug/token"_s)},
+                         {u"debug_introspect"_s, QString(baseUrl + u"/oauth/debug/introspect"_s)}}},
+    };
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The facade: owns the clock, database, services, request log and HTTP server, and is the one
+// object that app/ and ui/ hold. Everything the windows do goes through the same services that
+// the HTTP routes use, so a change made either way shows in both.
+
+#include "result.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QObject>
+
+#include <memory>
+
+class ClientRegistry;
+class Clock;
+class Database;
+class PeopleStore;
+class PortalServer;
+class RequestLog;
+class TokenService;
+
+struct SandboxOptions
+{
+    QString database;                                // path, ":memory:" or postgresql:// URL; empty: default file
+    QHostAddress bindAddress = QHostAddress::LocalHost;
+    quint16 port = 9000;
+    QString baseUrl;   // public origin for URLs; empty: each request's Host
+    QString adminKey;  // empty: admin surface on loopback only
+    QString logFile;   // NDJSON copy of the request log; empty: none
+    qint64 logCap = 100'000;
+    bool reset = false; // return to the fixtures at start
+    QString instanceName; // empty: host name and port
+};
+
+class Sandbox final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Sandbox)
+
+public:
+    // Takes ownership of `clock` (a ManualClock in tests); nullptr: the real clock.
+    explicit Sandbox(SandboxOptions options, Clock *clock = nullptr, QObject *parent = nullptr);
+    ~Sandbox() override;
+
+    // The SQLite file used when no --db is given: sandbox.sqlite in the user's data folder.
+    static QString defaultDatabasePath();
+    // Checks a --base-url: an absolute http(s) origin, optionally with a path; returns it without
+    // a trailing slash.
+    static Result<QString> normalizeBaseUrl(const QString &url);
+
+    // Opens the database, migrates, and loads the fixtures on first start (or when reset is asked).
+    Status open();
+    // Starts listening; the bound port.
+    Result<quint16> start();
+    void stop();
+
+    // Returns the portal to the fixtures in one transaction; the request log is kept.
+    Status reset();
+    // Version, uptime, database, counts and URLs, as GET /admin/status shows them.
+    Result<QJsonObject> statusJson(const QString &baseUrl) const;
+
+    const SandboxOptions &options() const { return m_options; }
+    Clock &clock() const { return *m_clock; }
+    Database &database() const { return *m_database; }
+    ClientRegistry &clients() const { return *m_clients; }
+    TokenService &tokens() const { return *m_tokens; }
+    PeopleStore &people() const { return *m_people; }
+    RequestLog &requestLog() const { return *m_requestLog; }
+    PortalServer &server() const { return *m_server; }
+
+Q_SIGNALS:
+    void resetDone();
+
+private:
+    SandboxOptions m_options;
+    Clock *m_clock;
+    QDateTime m_startedAt;
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<PeopleStore> m_people;
+    ClientRegistry *m_clients = nullptr;
+    TokenService *m_tokens = nullptr;
+    RequestLog *m_requestLog = nullptr;
+    PortalServer *m_server = nullptr;
+};

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "portalserver.h"
+
+#include "httpserveradapter.h"
+#include "oauth/secrets.h"
+#include "requestlog.h"
+#include "sandbox.h"
+
+#include <QLoggingCategory>
+
+#include <exception>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcServer, "sandbox.server", QtInfoMsg)
+
+namespace {
+
+// Host header characters we are willing to write back into URLs: a host name, an IPv4 or
+// bracketed IPv6 address, and a port.
+bool isSafeHost(const QByteArray &host)
+{
+    if (host.isEmpty() || host.size() > 255)
+        return false;
+    for (const char c : host) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                || c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+QByteArray allowHeader(const QByteArrayList &methods)
+{
+    return (QByteArrayList(methods) << "OPTIONS").join(", ");
+}
+
+QByteArray bearerOrKey(const HttpRequest &request)
+{
+    const QByteArray key = request.header("x-admin-key");
+    if (!key.isNull())
+        return key.trimmed();
+    const QByteArray authorization = request.header("authorization").trimmed();
+    if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        return authorization.sliced(7).trimmed();
+    return {};
+}
+
+} // namespace
+
+PortalServer::PortalServer(Sandbox &sandbox, QObject *parent)
+    : QObject(parent),
+      m_sandbox(sandbox),
+      m_adapter(new HttpServerAdapter([this](HttpRequest &request) { return handle(request); },
+                                      [this](const HttpRequest &request, const HttpResponse &response) {
+                                          logExchange(request, response);
+                                      },
+                                      this))
+{
+}
+
+PortalServer::~PortalServer() = default;
+
+const QList<PortalServer::Route> &PortalServer::routes()
+{
+    static const QList<Route> table = {
+            {{"GET"}, u"/"_s, Access::Public, false, &PortalServer::home},
+            {{"POST"}, u"/oauth/register"_s, Access::Public, true, &PortalServer::registerClient},
+            {{"POST"}, u"/oauth/debug/token"_s, Access::Admin, true, &PortalServer::mintDebugToken},
+            {{"GET"}, u"/oauth/debug/introspect"_s, Access::Admin, true, &PortalServer::introspectDebug},
+            {{"POST"}, u"/admin/reset"_s, Access::Admin, true, &PortalServer::adminReset},
+            {{"GET"}, u"/admin/status"_s, Access::Admin, true, &PortalServer::adminStatus},
+            {{"GET"}, u"/admin/requests"_s, Access::Admin, true, &PortalServer::adminRequests},
+    };
+    return table;
+}
+
+const PortalServer::Route *PortalServer::match(const QString &path)
+{
+    for (const Route &route : routes()) {
+        if (route.path == path)
+            return &route;
+    }
+    return nullptr;
+}
+
+Result<quint16> PortalServer::start(const QHostAddress &address, quint16 port)
+{
+    Result<quint16> bound = m_adapter->start(address, port);
+    if (bound) {
+        m_address = address;
+        Q_EMIT listeningChanged(true);
+    }
+    return bound;
+}
+
+void PortalServer::stop()
+{
+    const bool wasListening = m_adapter->isListening();
+    m_adapter->stop();
+    if (wasListening)
+        Q_EMIT listeningChanged(false);
+}
+
+bool PortalServer::isListening() const
+{
+    return m_adapter->isListening();
+}
+
+quint16 PortalServer::port() const
+{
+    return m_adapter->port();
+}
+
+QString PortalServer::baseUrl() const
+{
+    if (!m_baseUrl.isEmpty())
+        return m_baseUrl;
+    QHostAddress address = m_address;
+    if (address.isNull() || address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress::LocalHost;
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHostIPv6;
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
+                                                                              : address.toString();
+    return u"http://%1:%2"_s.arg(host).arg(port());
+}
+
+QString PortalServer::baseUrl(const HttpRequest &request) const
+{
+    if (!m_baseUrl.isEmpty())
+        return m_baseUrl;
+    const QByteArray host = request.header("host");
+    if (isSafeHost(host))
+        return u"http://"_s + QString::fromLatin1(host);
+    return baseUrl();
+}
+
+std::optional<HttpResponse> PortalServer::refuseAdmin(const HttpRequest &request) const
+{
+    if (!m_adminKey.isEmpty()) {
+        const QByteArray presented = bearerOrKey(request);
+        if (presented.isEmpty() || !Secrets::constantTimeEquals(QByteArrayView(presented), QByteArrayView(m_adminKey.toUtf8()))) {
+            HttpResponse response = HttpResponse::error(
+                    401, u"invalid_token"_s,
+                    u"This endpoint needs the admin key (X-Admin-Key or Authorization: Bearer)"_s);
+            response.setHeader("WWW-Authenticate", R"(Bearer realm="smart-sandbox-admin", error="invalid_token")");
+            return response;
+        }
+        return std::nullopt;
+    }
+    if (!request.remoteAddress.isLoopback())
+        return HttpResponse::error(403, u"access_denied"_s,
+                                   u"The admin endpoints answer only on loopback unless an admin key is set"_s);
+    return std::nullopt;
+}
+
+HttpResponse PortalServer::handle(HttpRequest &request)
+{
+    const Route *route = match(request.path);
+    HttpResponse response;
+    if (!route) {
+        response = HttpResponse::error(404, u"not_found"_s, u"There is no endpoint at %1"_s.arg(request.path));
+    } else if (request.method == "OPTIONS") {
+        response = HttpResponse::empty(204);
+        response.setHeader("Allow", allowHeader(route->methods));
+    } else if (!route->methods.contains(request.method)) {
+        response = HttpResponse::error(405, u"method_not_allowed"_s,
+                                       u"%1 does not accept %2; use %3"_s.arg(
+                                               request.path, QString::fromLatin1(request.method),
+                                               QString::fromLatin1(route->methods.join(", "))));
+        response.setHeader("Allow", allowHeader(route->methods));
+    } else if (std::optional<HttpResponse> refused = route->access == Access::Admin ? refuseAdmin(request)
+                                                                                     : std::nullopt) {
+        response = std::move(*refused);
+    } else if (route->limitBody && request.body.size() > s_maxBodySize) {
+        response = HttpResponse::error(413, u"invalid_request"_s,
+                                       u"The request body is larger than %1 bytes"_s.arg(s_maxBodySize));
+    } else {
+        try {
+            response = route->handler(*this, request);
+        } catch (const std::exception &exception) {
+            qCCritical(lcServer) << "handler for" << request.path << "threw:" << exception.what();
+            response = HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s);
+        } catch (...) {
+            qCCritical(lcServer) << "handler for" << request.path << "threw";
+            response = HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s);
+        }
+    }
+    decorate(request, response, route);
+    return response;
+}
+
+void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, const Route *route) const
+{
+    const QByteArray origin = request.header("origin");
+    if (!origin.isNull()) {
+        response.setHeader("Access-Control-Allow-Origin", origin.isEmpty() ? QByteArray("*") : origin);
+        response.setHeader("Vary", "Origin");
+        if (request.method == "OPTIONS") {
+            response.setHeader("Access-Control-Allow-Methods",
+                               route ? allowHeader(route->methods) : QByteArray("GET, POST, OPTIONS"));
+            const QByteArray requested = request.header("access-control-request-headers");
+            response.setHeader("Access-Control-Allow-Headers",
+                               requested.isEmpty() ? QByteArray("Authorization, Content-Type") : requested);
+            response.setHeader("Access-Control-Max-Age", "600");
+        } else {
+            response.setHeader("Access-Control-Expose-Headers",
+                               "Location, ETag, Last-Modified, Content-Location, WWW-Authenticate, Retry-After");
+        }
+    }
+    // Tokens and secrets must never be cached (RFC 6749 section 5.1).
+    response.setHeader("Cache-Control", "no-store");
+    response.setHeader("Pragma", "no-cache");
+    response.setHeader("X-Content-Type-Options", "nosniff");
+}
+
+void PortalServer::logExchange(const HttpRequest &request, const HttpResponse &response)
+{
+    RequestLogEntry entry;
+    entry.startedAtMs = request.receivedAtMs;
+    entry.durationUs = request.timer.nsecsElapsed() / 1000;
+    entry.remoteAddress = request.remoteAddress.toString();
+    entry.method = QString::fromLatin1(request.method);
+    entry.path = request.path;
+    entry.query = QString::fromLatin1(request.rawQuery);
+    entry.status = response.status;
+    entry.clientId = response.clientId;
+    entry.tokenId = response.tokenId;
+    entry.requestHeaders = request.headers;
+    entry.requestBody = request.body;
+    entry.requestBodySize = request.body.size();
+    entry.responseHeaders = response.headers;
+    if (!response.contentType.isEmpty())
+        entry.responseHeaders.prepend({"Content-Type", response.contentType});
+    entry.responseBody = response.body;
+    entry.responseBodySize = response.body.size();
+    m_sandbox.requestLog().record(std::move(entry));
+}

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "database.h"
+
+#include "migrations.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QMutexLocker>
+#include <QSqlError>
+#include <QSqlRecord>
+#include <QThread>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcStorage, "sandbox.storage", QtInfoMsg)
+
+namespace {
+
+std::atomic<int> s_databaseCounter{0};
+
+QString describe(const QSqlError &error)
+{
+    QString text = error.databaseText().trimmed();
+    if (text.isEmpty())
+        text = error.driverText().trimmed();
+    if (text.isEmpty())
+        text = error.text().trimmed();
+    return text.simplified();
+}
+
+// PostgreSQL and SQLite both understand this lock-free check of the migrations table.
+const auto s_createMigrations = u"CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"_s;
+
+} // namespace
+
+Result<DatabaseLocation> DatabaseLocation::parse(const QString &spec)
+{
+    DatabaseLocation location;
+    if (spec.isEmpty())
+        return badRequest(u"invalid_database"_s, u"The database location is empty"_s);
+    if (!spec.startsWith(u"postgres://"_s) && !spec.startsWith(u"postgresql://"_s)) {
+        location.engine = DatabaseEngine::Sqlite;
+        location.sqlitePath = spec;
+        return location;
+    }
+    const QUrl url(spec, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty())
+        return badRequest(u"invalid_database"_s,
+                          u"Not a PostgreSQL URL (postgresql://user:password@host:port/dbname): %1"_s.arg(spec));
+    location.engine = DatabaseEngine::Postgres;
+    location.host = url.host();
+    location.port = url.port(5432);
+    location.user = url.userName();
+    location.password = url.password();
+    location.name = url.path().mid(1);
+    if (location.name.isEmpty())
+        location.name = location.user.isEmpty() ? u"postgres"_s : location.user;
+    const QUrlQuery query(url);
+    QStringList options;
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
+        options.append(key + u'=' + value);
+    location.connectOptions = options.join(u';');
+    return location;
+}
+
+QString DatabaseLocation::displayName() const
+{
+    if (engine == DatabaseEngine::Sqlite)
+        return sqlitePath;
+    QString text = u"postgresql://"_s;
+    if (!user.isEmpty())
+        text += user + u'@';
+    return text + host + u':' + QString::number(port) + u'/' + name;
+}
+
+Database::Database(DatabaseLocation location)
+    : m_location(std::move(location)),
+      m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1)))
+{
+}
+
+Database::~Database()
+{
+    QStringList names;
+    {
+        QMutexLocker locker(&m_mutex);
+        m_queries.clear();
+        names = m_connectionNames.values();
+        m_connectionNames.clear();
+    }
+    for (const QString &name : std::as_const(names)) {
+        {
+            QSqlDatabase database = QSqlDatabase::database(name, false);
+            if (database.isValid())
+                database.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseLocation &location)
+{
+    std::unique_ptr<Database> database(new Database(location));
+    if (Status status = database->connectMainThread(); !status)
+        return status.error();
+    if (Status status = database->migrate(); !status)
+        return status.error();
+    return database;
+}
+
+Status Database::connectMainThread()
+{
+    if (m_location.engine == DatabaseEngine::Sqlite && m_location.sqlitePath != u":memory:"_s) {
+        const QFileInfo info(m_location.sqlitePath);
+        if (!QDir().mkpath(info.absolutePath()))
+            return storageError(u"Cannot create the folder %1"_s.arg(info.absolutePath()));
+    }
+    const QSqlDatabase database = connection();
+    if (!database.isOpen())
+        return storageError(u"Cannot open the database %1: %2"_s.arg(m_location.displayName(),
+                                                                     describe(database.lastError())));
+    return Done{};
+}
+
+Status Database::configureConnection(QSqlDatabase &database) const
+{
+    QStringList pragmas;
+    if (m_location.engine == DatabaseEngine::Sqlite) {
+        pragmas = {u"PRAGMA foreign_keys = ON"_s, u"PRAGMA busy_timeout = 5000"_s};
+        if (m_location.sqlitePath != u":memory:"_s)
+            pragmas += {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s};
+    } else {
+        pragmas = {u"SET client_min_messages TO WARNING"_s};
+    }
+    for (const QString &pragma : std::as_const(pragmas)) {
+        QSqlQuery query(database);
+        if (!query.exec(pragma))
+            return storageError(u"%1 failed: %2"_s.arg(pragma, describe(query.lastError())));
+    }
+    return Done{};
+}
+
+QSqlDatabase Database::connection() const
+{
+    const Qt::HANDLE thread = QThread::currentThreadId();
+    QString name;
+    {
+        QMutexLocker locker(&m_mutex);
+        name = m_connectionNames.value(thread);
+        if (name.isEmpty()) {
+            name = m_connectionPrefix + u'-' + QString::number(m_connectionNames.size());
+            m_connectionNames.insert(thread, name);
+        } else {
+            return QSqlDatabase::database(name, false);
+        }
+    }
+    QSqlDatabase database;
+    if (m_location.engine == DatabaseEngine::Sqlite) {
+        database = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        database.setDatabaseName(m_location.sqlitePath);
+    } else {
+        database = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
+        database.setHostName(m_location.host);
+        database.setPort(m_location.port);
+        database.setUserName(m_location.user);
+        database.setPassword(m_location.password);
+        database.setDatabaseName(m_location.name);
+        QString options = u"connect_timeout=5"_s;
+        if (!m_location.connectOptions.isEmpty())
+            options += u';' + m_location.connectOptions;
+        database.setConnectOptions(options);
+    }
+    if (!database.isValid()) {
+        qCWarning(lcStorage) << "No Qt SQL driver for" << m_location.displayName();
+        return database;
+    }
+    if (database.open()) {
+        if (Status status = configureConnection(database); !status) {
+            qCWarning(lcStorage).noquote() << status.error().description;
+            database.close();
+        }
+    }
+    return database;
+}
+
+QSqlQuery *Database::cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const
+{
+    QMutexLocker locker(&m_mutex);
+    auto &queries = m_queries[database.connectionName()];
+    auto it = queries.find(sql);
+    *fresh = it == queries.end();
+    if (*fresh)
+        it = queries.insert(sql, std::make_shared<QSqlQuery>(database));
+    return it.value().get();
+}
+
+Result<QSqlQuery *> Database::run(const QString &sql, const QVariantList &values) const
+{
+    const QSqlDatabase database = connection();
+    if (!database.isOpen())
+        return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
+    bool fresh = false;
+    QSqlQuery &query = *cachedQuery(database, sql, &fresh);
+    query.finish();
+    if (fresh) {
+        query.setForwardOnly(true);
+        if (!query.prepare(sql)) {
+            const QString message = describe(query.lastError());
+            QMutexLocker locker(&m_mutex);
+            m_queries[database.connectionName()].remove(sql);
+            qCWarning(lcStorage).noquote() << "prepare failed:" << message << "in" << sql;
+            return storageError(message);
+        }
+    }
+    for (int i = 0; i < values.size(); ++i) {
+        const QVariant &value = values.at(i);
+        // The drivers bind a null QString as NULL; only nullable() (an invalid QVariant) means NULL.
+        if (value.metaType() == QMetaType::fromType<QString>() && value.toString().isNull())
+            query.bindValue(i, QString(u""_s));
+        else
+            query.bindValue(i, value);
+    }
+    if (!query.exec()) {
+        const QString message = describe(query.lastError());
+        qCWarning(lcStorage).noquote() << "query failed:" << message << "in" << sql.simplified();
+        return storageError(message);
+    }
+    return &query;
+}
+
+Result<QVariant> Database::scalar(const QString &sql, const QVariantList &values) const
+{
+    Result<QSqlQuery *> query = run(sql, values);
+    if (!query)
+        return query.error();
+    QVariant value;
+    if (query.value()->next())
+        value = query.value()->value(0);
+    query.value()->finish();
+    return value;
+}
+
+Result<std::optional<QSqlRecord>> Database::one(const QString &sql, const QVariantList &values) const
+{
+    Result<QSqlQuery *> query = run(sql, values);
+    if (!query)
+        return query.error();
+    std::optional<QSqlRecord> record;
+    if (query.value()->next())
+        record = query.value()->record();
+    query.value()->finish();
+    return record;
+}
+
+Result<QList<QSqlRecord>> Database::all(const QString &sql, const QVariantList &values) const
+{
+    Result<QSqlQuery *> query = run(sql, values);
+    if (!query)
+        return query.error();
+    QList<QSqlRecord> records;
+    while (query.value()->next())
+        records.append(query.value()->record());
+    query.value()->finish();
+    return records;
+}
+
+Result<int> Database::change(const QString &sql, const QVariantList &values) const
+{
+    Result<QSqlQuery *> query = run(sql, values);
+    if (!query)
+        return query.error();
+    const int affected = query.value()->numRowsAffected();
+    query.value()->finish();
+    return affected;
+}
+
+Status Database::runScript(const QStringList &statements) const
+{
+    const QSqlDatabase database = connection();
+    for (const QString &statement : statements) {
+        QSqlQuery query(database);
+        if (!query.exec(statement)) {
+            const QString message = describe(query.lastError());
+            qCWarning(lcStorage).noquote() << "statement failed:" << message << "in" << statement.simplified();
+            return storageError(message);
+        }
+    }
+    return Done{};
+}
+
+Status Database::transaction(const std::function<Status()> &work) const
+{
+    const Qt::HANDLE thread = QThread::currentThreadId();
+    int depth;
+    {
+        QMutexLocker locker(&m_mutex);
+        depth = m_transactionDepth.value(thread);
+    }
+    if (depth > 0)
+        return work();
+
+    QSqlDatabase database = connection();
+    if (!database.transaction())
+        return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(database.lastError())));
+    const auto setDepth = [&](int value) {
+        QMutexLocker locker(&m_mutex);
+        m_transactionDepth.insert(thread, value);
+    };
+    setDepth(1);
+    Status status = work();
+    setDepth(0);
+    if (!status) {
+        database.rollback();
+        return status;
+    }
+    if (!database.commit()) {
+        const QString message = describe(database.lastError());
+        database.rollback();
+        return storageError(u"Cannot commit: %1"_s.arg(message));
+    }
+    return status;
+}
+
+QVariant Database::nullable(const QString &text)
+{
+    return text.isNull() ? QVariant() : QVariant(text);
+}
+
+QVariant Database::nullable(qint64 value, bool isNull)
+{
+    return isNull ? QVariant() : QVariant(value);
+}
+
+Status Database::migrate()
+{
+    if (Status status = runScript({s_createMigrations}); !status)
+        return status;
+    const QList<Migration> all = migrations(m_location.engine);
+    return transaction([&]() -> Status {
+        if (m_location.engine == DatabaseEngine::Postgres) {
+            // Several instances of a team sandbox may start at once: one migrates, the others wait.
+            if (Status locked = runScript({u"SELECT pg_advisory_xact_lock(7270001)"_s}); !locked)
+                return locked;
+        }
+        Result<QVariant> current = scalar(u"SELECT MAX(version) FROM schema_migrations"_s);
+        if (!current)
+            return current.error();
+        m_schemaVersion = current.value().isNull() ? 0 : current.value().toInt();
+        if (!all.isEmpty() && m_schemaVersion > all.last().version)
+            return storageError(u"The database %1 has schema version %2, newer than this program's %3"_s
+                                        .arg(m_location.displayName())
+                                        .arg(m_schemaVersion)
+                                        .arg(all.last().version));
+        for (const Migration &migration : all) {
+            if (migration.version <= m_schemaVersion)
+                continue;
+            if (Status status = runScript(migration.statements); !status)
+                return status;
+            Result<int> recorded = change(u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s,
+                                             {migration.version, QDateTime::currentMSecsSinceEpoch()});
+            if (!recorded)
+                return recorded.error();
+            qCDebug(lcStorage) << "applied migration" << migration.version;
+            m_schemaVersion = migration.version;
+        }
+        return Done{};
+    });
+}

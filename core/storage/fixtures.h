@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The reference fixtures (users, patients, clients of the SMART Example Server) and the reset
+// that returns the portal's state to them in one transaction.
+
+#include "result.h"
+
+class Database;
+
+namespace Fixtures {
+
+// Deletes every client, user, patient, approval, code and token, then loads the fixtures. All of
+// it happens in one transaction: nothing half-reset is ever visible. The request log is kept.
+Status reset(const Database &database, qint64 nowMs);
+
+} // namespace Fixtures

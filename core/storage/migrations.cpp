@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "migrations.h"
+
+#include "database.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Version 1: the portal core. Times are milliseconds since the Unix epoch (BIGINT); lists of
+// strings are JSON arrays in TEXT; every id is TEXT chosen by the server, except the request
+// log's, which is the one sequence that must be ordered.
+const char *const s_version1[] = {
+    R"(CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL))",
+    R"(CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        client_secret TEXT,
+        client_name TEXT NOT NULL,
+        redirect_uris TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        security_labels TEXT NOT NULL,
+        token_endpoint_auth_method TEXT NOT NULL,
+        grant_types TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        issued_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL))",
+    R"(CREATE TABLE users (
+        username TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL))",
+    R"(CREATE TABLE patients (
+        patient_id TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        birth_date TEXT,
+        gender TEXT))",
+    R"(CREATE TABLE user_patients (
+        username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+        patient_id TEXT NOT NULL REFERENCES patients (patient_id) ON DELETE CASCADE,
+        relationship TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (username, patient_id)))",
+    R"(CREATE TABLE approvals (
+        approval_id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL REFERENCES clients (client_id) ON DELETE CASCADE,
+        username TEXT REFERENCES users (username) ON DELETE CASCADE,
+        patient_id TEXT REFERENCES patients (patient_id) ON DELETE CASCADE,
+        scope TEXT NOT NULL,
+        security_labels TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT))",
+    "CREATE INDEX approvals_subject ON approvals (client_id, username, patient_id)",
+    R"(CREATE TABLE authorization_codes (
+        code TEXT PRIMARY KEY,
+        approval_id TEXT NOT NULL REFERENCES approvals (approval_id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL REFERENCES clients (client_id) ON DELETE CASCADE,
+        redirect_uri TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        code_challenge TEXT,
+        code_challenge_method TEXT,
+        nonce TEXT,
+        launch_context TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT))",
+    R"(CREATE TABLE tokens (
+        token_id TEXT PRIMARY KEY,
+        access_token TEXT NOT NULL UNIQUE,
+        refresh_token TEXT UNIQUE,
+        approval_id TEXT REFERENCES approvals (approval_id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL REFERENCES clients (client_id) ON DELETE CASCADE,
+        scope TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        issued_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT))",
+    "CREATE INDEX tokens_approval ON tokens (approval_id)",
+    R"(CREATE TABLE request_log (
+        id %AUTO_ID%,
+        instance TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        duration_us BIGINT NOT NULL,
+        remote_address TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        query TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        client_id TEXT,
+        token_id TEXT,
+        request_headers TEXT NOT NULL,
+        request_body TEXT NOT NULL,
+        request_body_encoding TEXT NOT NULL,
+        request_body_size BIGINT NOT NULL,
+        response_headers TEXT NOT NULL,
+        response_body TEXT NOT NULL,
+        response_body_encoding TEXT NOT NULL,
+        response_body_size BIGINT NOT NULL))",
+};
+
+QString fill(const char *statement, DatabaseEngine engine)
+{
+    QString sql = QString::fromUtf8(statement);
+    sql.replace(u"%AUTO_ID%"_s, engine == DatabaseEngine::Postgres ? u"BIGSERIAL PRIMARY KEY"_s
+                                                                   : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s);
+    return sql;
+}
+
+} // namespace
+
+QList<Migration> migrations(DatabaseEngine engine)
+{
+    Migration first{1, {}};
+    for (const char *statement : s_version1)
+        first.statements.append(fill(statement, engine));
+    return {first};
+}

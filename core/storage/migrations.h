@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The schema as numbered migrations. A migration's statements are written once; the few words
+// that differ between SQLite and PostgreSQL are placeholders that migrationStatements() fills in.
+
+#include <QStringList>
+
+enum class DatabaseEngine;
+
+struct Migration
+{
+    int version;
+    QStringList statements;
+};
+
+QList<Migration> migrations(DatabaseEngine engine);

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "requestlogstore.h"
+
+#include "database.h"
+#include "server/bodytext.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString headersText(const HeaderList &headers)
+{
+    QJsonArray array;
+    for (const auto &[name, value] : headers)
+        array.append(QJsonArray{QString::fromLatin1(name), QString::fromLatin1(value)});
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+HeaderList headersFrom(const QString &text)
+{
+    HeaderList headers;
+    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
+    for (const QJsonValue &pair : array)
+        headers.append({pair[0].toString().toLatin1(), pair[1].toString().toLatin1()});
+    return headers;
+}
+
+} // namespace
+
+Status RequestLogStore::insert(QList<RequestLogEntry> &entries) const
+{
+    if (entries.isEmpty())
+        return Done{};
+    return m_database.transaction([&]() -> Status {
+        for (RequestLogEntry &entry : entries) {
+            const BodyText request = BodyText::encode(entry.requestBody);
+            const BodyText response = BodyText::encode(entry.responseBody);
+            Result<QVariant> id = m_database.scalar(
+                    u"INSERT INTO request_log (instance, started_at, duration_us, remote_address, method, path, query, "
+                    "status, client_id, token_id, request_headers, request_body, request_body_encoding, "
+                    "request_body_size, response_headers, response_body, response_body_encoding, response_body_size) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                    {entry.instance, entry.startedAtMs, entry.durationUs, entry.remoteAddress, entry.method,
+                     entry.path, entry.query, entry.status, Database::nullable(entry.clientId),
+                     Database::nullable(entry.tokenId), headersText(entry.requestHeaders), request.text,
+                     request.encoding, entry.requestBodySize, headersText(entry.responseHeaders), response.text,
+                     response.encoding, entry.responseBodySize});
+            if (!id)
+                return id.error();
+            entry.id = id.value().toLongLong();
+        }
+        return Done{};
+    });
+}
+
+Status RequestLogStore::trimBelow(qint64 firstKeptId) const
+{
+    Result<int> removed = m_database.change(u"DELETE FROM request_log WHERE id < ?"_s, {firstKeptId});
+    if (!removed)
+        return removed.error();
+    return Done{};
+}
+
+Result<qint64> RequestLogStore::count() const
+{
+    Result<QVariant> count = m_database.scalar(u"SELECT COUNT(*) FROM request_log"_s);
+    if (!count)
+        return count.error();
+    return count.value().toLongLong();
+}
+
+Result<QList<RequestLogEntry>> RequestLogStore::newest(int limit) const
+{
+    Result<QList<QSqlRecord>> records = m_database.all(
+            u"SELECT id, instance, started_at, duration_us, remote_address, method, path, query, status, client_id, "
+            "token_id, request_headers, request_body, request_body_encoding, request_body_size, response_headers, "
+            "response_body, response_body_encoding, response_body_size FROM request_log ORDER BY id DESC LIMIT ?"_s,
+            {limit});
+    if (!records)
+        return records.error();
+    QList<RequestLogEntry> entries;
+    entries.reserve(records.value().size());
+    for (auto it = records.value().crbegin(); it != records.value().crend(); ++it) {
+        const QSqlRecord &record = *it;
+        RequestLogEntry entry;
+        entry.id = record.value(0).toLongLong();
+        entry.instance = record.value(1).toString();
+        entry.startedAtMs = record.value(2).toLongLong();
+        entry.durationUs = record.value(3).toLongLong();
+        entry.remoteAddress = record.value(4).toString();
+        entry.method = record.value(5).toString();
+        entry.path = record.value(6).toString();
+        entry.query = record.value(7).toString();
+        entry.status = record.value(8).toInt();
+        entry.clientId = record.value(9).toString();
+        entry.tokenId = record.value(10).toString();
+        entry.requestHeaders = headersFrom(record.value(11).toString());
+        entry.requestBody = BodyText{record.value(12).toString(), record.value(13).toString()}.decode();
+        entry.requestBodySize = record.value(14).toLongLong();
+        entry.responseHeaders = headersFrom(record.value(15).toString());
+        entry.responseBody = BodyText{record.value(16).toString(), record.value(17).toString()}.decode();
+        entry.responseBodySize = record.value(18).toLongLong();
+        entries.append(std::move(entry));
+    }
+    return entries;
+}
+
+Status RequestLogStore::clear() const
+{
+    Result<int> removed = m_database.change(u"DELETE FROM request_log"_s);
+    if (!removed)
+        return removed.error();
+    return Done{};
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tokenstore.h"
+
+#include "database.h"
+#include "jsontext.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const auto s_select =
+        u"SELECT t.token_id, t.access_token, t.refresh_token, t.approval_id, t.client_id, t.scope, t.origin, "
+        "t.issued_at, t.expires_at, t.revoked_at, "
+        "a.approval_id, a.client_id, a.username, a.patient_id, a.scope, a.security_labels, a.created_at, "
+        "a.expires_at, a.revoked_at "
+        "FROM tokens t LEFT JOIN approvals a ON a.approval_id = t.approval_id "_s;
+
+QString optionalText(const QSqlRecord &record, int index)
+{
+    return record.isNull(index) ? QString() : record.value(index).toString();
+}
+
+TokenView viewFrom(const QSqlRecord &record)
+{
+    TokenView view;
+    TokenRecord &token = view.token;
+    token.id = record.value(0).toString();
+    token.accessToken = record.value(1).toString();
+    token.refreshToken = optionalText(record, 2);
+    token.approvalId = optionalText(record, 3);
+    token.clientId = record.value(4).toString();
+    token.scope = record.value(5).toString();
+    token.origin = record.value(6).toString();
+    token.issuedAtMs = record.value(7).toLongLong();
+    token.expiresAtMs = record.value(8).toLongLong();
+    token.revokedAtMs = record.isNull(9) ? 0 : record.value(9).toLongLong();
+    view.hasApproval = !record.isNull(10);
+    if (view.hasApproval) {
+        Approval &approval = view.approval;
+        approval.id = record.value(10).toString();
+        approval.clientId = record.value(11).toString();
+        approval.username = optionalText(record, 12);
+        approval.patientId = optionalText(record, 13);
+        approval.scope = record.value(14).toString();
+        approval.securityLabels = JsonText::toStringList(record.value(15).toString());
+        approval.createdAtMs = record.value(16).toLongLong();
+        approval.expiresAtMs = record.value(17).toLongLong();
+        approval.revokedAtMs = record.isNull(18) ? 0 : record.value(18).toLongLong();
+    }
+    return view;
+}
+
+} // namespace
+
+Status TokenStore::insertApproval(const Approval &approval) const
+{
+    Result<int> inserted = m_database.change(
+            u"INSERT INTO approvals (approval_id, client_id, username, patient_id, scope, security_labels, "
+            "created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+            {approval.id, approval.clientId, Database::nullable(approval.username),
+             Database::nullable(approval.patientId), approval.scope, JsonText::fromStringList(approval.securityLabels),
+             approval.createdAtMs, approval.expiresAtMs,
+             Database::nullable(approval.revokedAtMs, approval.revokedAtMs == 0)});
+    if (!inserted)
+        return inserted.error();
+    return Done{};
+}
+
+Status TokenStore::insertToken(const TokenRecord &token) const
+{
+    Result<int> inserted = m_database.change(
+            u"INSERT INTO tokens (token_id, access_token, refresh_token, approval_id, client_id, scope, origin, "
+            "issued_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+            {token.id, token.accessToken, Database::nullable(token.refreshToken), Database::nullable(token.approvalId),
+             token.clientId, token.scope, token.origin, token.issuedAtMs, token.expiresAtMs,
+             Database::nullable(token.revokedAtMs, token.revokedAtMs == 0)});
+    if (!inserted)
+        return inserted.error();
+    return Done{};
+}
+
+Result<std::optional<TokenView>> TokenStore::findWhere(const QString &condition, const QString &value) const
+{
+    Result<std::optional<QSqlRecord>> record = m_database.one(s_select + u"WHERE "_s + condition, {value});
+    if (!record)
+        return record.error();
+    if (!record.value())
+        return std::optional<TokenView>();
+    return std::optional<TokenView>(viewFrom(*record.value()));
+}
+
+Result<std::optional<TokenView>> TokenStore::findByAccessToken(const QString &accessToken) const
+{
+    return findWhere(u"t.access_token = ?"_s, accessToken);
+}
+
+Result<std::optional<TokenView>> TokenStore::findByRefreshToken(const QString &refreshToken) const
+{
+    return findWhere(u"t.refresh_token = ?"_s, refreshToken);
+}
+
+Result<std::optional<TokenView>> TokenStore::findById(const QString &tokenId) const
+{
+    return findWhere(u"t.token_id = ?"_s, tokenId);
+}
+
+Result<QList<TokenView>> TokenStore::list() const
+{
+    Result<QList<QSqlRecord>> records = m_database.all(s_select + u"ORDER BY t.issued_at DESC, t.token_id"_s);
+    if (!records)
+        return records.error();
+    QList<TokenView> views;
+    views.reserve(records.value().size());
+    for (const QSqlRecord &record : records.value())
+        views.append(viewFrom(record));
+    return views;
+}
+
+Result<bool> TokenStore::revokeToken(const QString &tokenId, qint64 nowMs) const
+{
+    Result<int> changed = m_database.change(
+            u"UPDATE tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL"_s, {nowMs, tokenId});
+    if (!changed)
+        return changed.error();
+    return changed.value() > 0;
+}
+
+Result<bool> TokenStore::setTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const
+{
+    Result<int> changed =
+            m_database.change(u"UPDATE tokens SET expires_at = ? WHERE token_id = ?"_s, {expiresAtMs, tokenId});
+    if (!changed)
+        return changed.error();
+    return changed.value() > 0;
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The approvals and tokens tables.
+
+#include "oauth/token.h"
+#include "result.h"
+
+#include <optional>
+
+class Database;
+
+class TokenStore final
+{
+    Q_DISABLE_COPY_MOVE(TokenStore)
+
+public:
+    explicit TokenStore(const Database &database) : m_database(database) { }
+
+    Status insertApproval(const Approval &approval) const;
+    Status insertToken(const TokenRecord &token) const;
+
+    // Looks a token up by its access token or by its refresh token.
+    Result<std::optional<TokenView>> findByAccessToken(const QString &accessToken) const;
+    Result<std::optional<TokenView>> findByRefreshToken(const QString &refreshToken) const;
+    Result<std::optional<TokenView>> findById(const QString &tokenId) const;
+    // Every token, newest first, with its approval.
+    Result<QList<TokenView>> list() const;
+
+    Result<bool> revokeToken(const QString &tokenId, qint64 nowMs) const;
+    Result<bool> setTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const;
+
+private:
+    Result<std::optional<TokenView>> findWhere(const QString &condition, const QString &value) const;
+
+    const Database &m_database;
+};

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "requestlogmodel.h"
+
+#include "server/requestlog.h"
+
+#include <QBrush>
+#include <QDateTime>
+#include <QLocale>
+#include <QPalette>
+
+using namespace Qt::StringLiterals;
+
+RequestLogModel::RequestLogModel(RequestLog &log, QObject *parent) : QAbstractTableModel(parent)
+{
+    m_coalesce.setSingleShot(true);
+    m_coalesce.setInterval(100);
+    connect(&m_coalesce, &QTimer::timeout, this, &RequestLogModel::flushPending);
+    connect(&log, &RequestLog::requestLogged, this, &RequestLogModel::enqueue);
+    connect(&log, &RequestLog::cleared, this, &RequestLogModel::clearAll);
+}
+
+RequestLogModel::~RequestLogModel() = default;
+
+void RequestLogModel::setPaused(bool paused)
+{
+    m_paused = paused;
+    if (!paused && !m_pending.isEmpty())
+        m_coalesce.start();
+}
+
+void RequestLogModel::enqueue(const RequestLogEntry &entry)
+{
+    m_pending.append(entry);
+    if (m_pending.size() > m_rowLimit)
+        m_pending.remove(0, m_pending.size() - m_rowLimit);
+    if (!m_paused && !m_coalesce.isActive())
+        m_coalesce.start();
+}
+
+void RequestLogModel::flushPending()
+{
+    m_coalesce.stop();
+    if (m_pending.isEmpty())
+        return;
+    const qsizetype overflow = m_entries.size() + m_pending.size() - m_rowLimit;
+    if (overflow > 0) {
+        const int remove = int(qMin<qsizetype>(overflow, m_entries.size()));
+        if (remove > 0) {
+            beginRemoveRows({}, 0, remove - 1);
+            m_entries.remove(0, remove);
+            endRemoveRows();
+        }
+    }
+    const int first = int(m_entries.size());
+    beginInsertRows({}, first, first + int(m_pending.size()) - 1);
+    m_entries.append(m_pending);
+    endInsertRows();
+    m_pending.clear();
+}
+
+void RequestLogModel::clearAll()
+{
+    m_pending.clear();
+    beginResetModel();
+    m_entries.clear();
+    endResetModel();
+}
+
+int RequestLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+int RequestLogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RequestLogModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const RequestLogEntry &entry = m_entries.at(index.row());
+    if (role == EntryRole)
+        return QVariant::fromValue(entry);
+    if (role == StatusClassRole)
+        return entry.status / 100;
+    if (role == Qt::TextAlignmentRole && (index.column() == StatusColumn || index.column() == DurationColumn))
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
+        if (entry.status >= 500)
+            return QBrush(Qt::red);
+        if (entry.status >= 400)
+            return QBrush(QColor(0xd0, 0x80, 0x00));
+        return {};
+    }
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+        return {};
+    switch (index.column()) {
+    case TimeColumn:
+        return QDateTime::fromMSecsSinceEpoch(entry.startedAtMs).toLocalTime().toString(u"HH:mm:ss.zzz"_s);
+    case MethodColumn:
+        return entry.method;
+    case PathColumn:
+        return entry.query.isEmpty() ? entry.path : entry.path + u'?' + entry.query;
+    case StatusColumn:
+        return entry.status;
+    case DurationColumn:
+        return tr("%1 ms").arg(QLocale().toString(double(entry.durationUs) / 1000.0, 'f', 1));
+    case ClientColumn:
+        return entry.clientId;
+    default:
+        return {};
+    }
+}
+
+QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case MethodColumn:
+        return tr("Method");
+    case PathColumn:
+        return tr("Path");
+    case StatusColumn:
+        return tr("Status");
+    case DurationColumn:
+        return tr("Duration");
+    case ClientColumn:
+        return tr("Client");
+    default:
+        return {};
+    }
+}
