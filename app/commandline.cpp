@@ -22,48 +22,56 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-            QCoreApplication::translate("CommandLine",
-                                        "SMART Sandbox: a local SMART on FHIR authorization server and FHIR R4 "
-                                        "endpoints for testing client apps."));
+        QCoreApplication::translate("CommandLine",
+                                    "SMART Sandbox: a local SMART on FHIR authorization server and FHIR R4 "
+                                    "endpoints for testing client apps."));
     const QCommandLineOption help({u"h"_s, u"help"_s}, QCoreApplication::translate("CommandLine", "Show this help."));
     const QCommandLineOption version({u"v"_s, u"version"_s},
                                      QCoreApplication::translate("CommandLine", "Show the version."));
     const QCommandLineOption headless(u"headless"_s,
                                       QCoreApplication::translate("CommandLine", "Run the server without windows."));
     const QCommandLineOption port(u"port"_s,
-                                  QCoreApplication::translate("CommandLine", "Port to listen on (default 9000; 0 "
-                                                                             "picks a free one)."),
+                                  QCoreApplication::translate("CommandLine",
+                                                              "Port to listen on (default 9000; 0 "
+                                                              "picks a free one)."),
                                   u"N"_s, u"9000"_s);
     const QCommandLineOption bind(u"bind"_s,
-                                  QCoreApplication::translate("CommandLine", "Address to listen on (default "
-                                                                             "127.0.0.1)."),
+                                  QCoreApplication::translate("CommandLine",
+                                                              "Address to listen on (default "
+                                                              "127.0.0.1)."),
                                   u"ADDR"_s, u"127.0.0.1"_s);
     const QCommandLineOption database(
-            u"db"_s,
-            QCoreApplication::translate("CommandLine", "Database: a SQLite file, :memory:, or "
-                                                       "postgresql://user:password@host:port/dbname (default: "
-                                                       "sandbox.sqlite in the data folder)."),
-            u"PATH|URL"_s);
+        u"db"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Database: a SQLite file, :memory:, or "
+                                    "postgresql://user:password@host:port/dbname (default: "
+                                    "sandbox.sqlite in the data folder)."),
+        u"PATH|URL"_s);
     const QCommandLineOption baseUrl(
-            u"base-url"_s,
-            QCoreApplication::translate("CommandLine", "Public origin written into every URL the server gives out "
-                                                       "(default: the request's Host)."),
-            u"URL"_s);
+        u"base-url"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Public origin written into every URL the server gives out "
+                                    "(default: the request's Host)."),
+        u"URL"_s);
     const QCommandLineOption reset(u"reset"_s,
-                                   QCoreApplication::translate("CommandLine", "Return to the built-in fixtures at "
-                                                                              "start."));
+                                   QCoreApplication::translate("CommandLine",
+                                                               "Return to the built-in fixtures at "
+                                                               "start."));
     const QCommandLineOption adminKey(
-            u"admin-key"_s,
-            QCoreApplication::translate("CommandLine", "Require this key (X-Admin-Key or Authorization: Bearer) on "
-                                                       "the admin endpoints, and allow them off loopback."),
-            u"KEY"_s);
+        u"admin-key"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Require this key (X-Admin-Key or Authorization: Bearer) on "
+                                    "the admin endpoints, and allow them off loopback."),
+        u"KEY"_s);
     const QCommandLineOption logFile(u"log-file"_s,
-                                     QCoreApplication::translate("CommandLine", "Also append every exchange to FILE "
-                                                                                "as one JSON line."),
+                                     QCoreApplication::translate("CommandLine",
+                                                                 "Also append every exchange to FILE "
+                                                                 "as one JSON line."),
                                      u"FILE"_s);
     const QCommandLineOption logCap(u"log-cap"_s,
-                                    QCoreApplication::translate("CommandLine", "Keep at most N exchanges in the "
-                                                                               "request log (default 100000)."),
+                                    QCoreApplication::translate("CommandLine",
+                                                                "Keep at most N exchanges in the "
+                                                                "request log (default 100000)."),
                                     u"N"_s, u"100000"_s);
     parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap});
 

@@ -38,15 +38,12 @@ int main(int argc, char *argv[])
     const CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments());
     switch (commandLine.outcome) {
     case CommandLine::Outcome::ShowHelp:
-    case CommandLine::Outcome::ShowVersion:
-        printLine(stdout, commandLine.text.trimmed());
-        return ExitOk;
+    case CommandLine::Outcome::ShowVersion: printLine(stdout, commandLine.text.trimmed()); return ExitOk;
     case CommandLine::Outcome::Error:
         printLine(stderr, u"smart-sandbox: error: %1"_s.arg(commandLine.text));
         printLine(stderr, u"Try 'smart-sandbox --help'."_s);
         return ExitUsage;
-    case CommandLine::Outcome::Run:
-        break;
+    case CommandLine::Outcome::Run: break;
     }
     if (!commandLine.headless)
         printLine(stdout, u"The SMART Sandbox window is not built yet; running headless (as with --headless)."_s);

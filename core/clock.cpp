@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "clock.h"
 
-Clock::Clock(QObject *parent) : QObject(parent) { }
+Clock::Clock(QObject *parent) : QObject(parent)
+{ }
 
 Clock::~Clock() = default;
 
@@ -23,5 +24,5 @@ qint64 Clock::sourceMs() const
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-ManualClock::ManualClock(qint64 startMs, QObject *parent) : Clock(parent), m_nowMs(startMs) { }
-
+ManualClock::ManualClock(qint64 startMs, QObject *parent) : Clock(parent), m_nowMs(startMs)
+{ }

@@ -53,4 +53,3 @@ protected:
 private:
     qint64 m_nowMs;
 };
-

@@ -11,20 +11,20 @@
 #include <variant>
 
 enum class ErrorKind {
-    BadRequest,   // the caller sent something invalid (400)
+    BadRequest, // the caller sent something invalid (400)
     Unauthorized, // credentials missing or wrong (401)
-    Forbidden,    // known caller, not allowed (403)
-    NotFound,     // no such thing (404)
-    Conflict,     // state does not allow it (409)
-    TooLarge,     // body over the limit (413)
-    Storage,      // the database failed (500, logged)
-    Unavailable,  // a dependency is not reachable (503)
+    Forbidden, // known caller, not allowed (403)
+    NotFound, // no such thing (404)
+    Conflict, // state does not allow it (409)
+    TooLarge, // body over the limit (413)
+    Storage, // the database failed (500, logged)
+    Unavailable, // a dependency is not reachable (503)
 };
 
 struct Error
 {
     ErrorKind kind = ErrorKind::BadRequest;
-    QString code;        // protocol error code, e.g. "invalid_client_metadata"
+    QString code; // protocol error code, e.g. "invalid_client_metadata"
     QString description; // one sentence for a developer
 };
 
@@ -52,8 +52,7 @@ private:
 
 // For operations that return nothing but may fail.
 struct Done
-{
-};
+{ };
 using Status = Result<Done>;
 
 inline Error badRequest(QString code, QString description)
@@ -65,4 +64,3 @@ inline Error storageError(QString description)
 {
     return Error{ErrorKind::Storage, QStringLiteral("server_error"), std::move(description)};
 }
-

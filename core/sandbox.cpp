@@ -50,8 +50,8 @@ Result<QString> Sandbox::normalizeBaseUrl(const QString &text)
 {
     const QUrl url(text, QUrl::StrictMode);
     const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || url.host().isEmpty() || (scheme != u"http"_s && scheme != u"https"_s)
-        || url.hasQuery() || url.hasFragment() || !url.userInfo().isEmpty())
+    if (!url.isValid() || url.host().isEmpty() || (scheme != u"http"_s && scheme != u"https"_s) || url.hasQuery()
+        || url.hasFragment() || !url.userInfo().isEmpty())
         return badRequest(u"invalid_base_url"_s,
                           u"--base-url must be an absolute http or https URL such as https://sandbox.example.org, "
                           "without query or fragment: %1"_s.arg(text));
@@ -97,8 +97,8 @@ Result<quint16> Sandbox::start()
         return port;
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_requestLog->setInstance(m_options.instanceName.isEmpty()
-                                      ? QHostInfo::localHostName() + u':' + QString::number(port.value())
-                                      : m_options.instanceName);
+                                  ? QHostInfo::localHostName() + u':' + QString::number(port.value())
+                                  : m_options.instanceName);
     return port;
 }
 
@@ -134,29 +134,29 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
     const qint64 uptime = m_startedAt.isValid() ? m_startedAt.secsTo(QDateTime::currentDateTimeUtc()) : 0;
     const DatabaseLocation &location = m_database->location();
     return QJsonObject{
-            {u"name"_s, u"SMART Sandbox"_s},
-            {u"version"_s, QStringLiteral(SANDBOX_VERSION)},
-            {u"instance"_s, m_requestLog->instance()},
-            {u"started_at"_s, m_startedAt.toString(Qt::ISODate)},
-            {u"uptime_seconds"_s, uptime},
-            {u"server_time"_s, m_clock->now().toString(Qt::ISODateWithMs)},
-            {u"clock_offset_seconds"_s, m_clock->offsetMs() / 1000},
-            {u"database"_s,
-             QJsonObject{{u"engine"_s, location.engine == DatabaseEngine::Postgres ? u"postgresql"_s : u"sqlite"_s},
-                         {u"location"_s, location.displayName()},
-                         {u"schema_version"_s, m_database->schemaVersion()}}},
-            {u"counts"_s,
-             QJsonObject{{u"clients"_s, counts.value().clients},
-                         {u"users"_s, counts.value().users},
-                         {u"patients"_s, counts.value().patients},
-                         {u"approvals"_s, counts.value().approvals},
-                         {u"tokens"_s, counts.value().tokens},
-                         {u"active_tokens"_s, counts.value().activeTokens},
-                         {u"requests_logged"_s, logged.value() + m_requestLog->pendingCount()}}},
-            {u"urls"_s,
-             QJsonObject{{u"base"_s, baseUrl},
-                         {u"register"_s, QString(baseUrl + u"/oauth/register"_s)},
-                         {u"debug_token"_s, QString(baseUrl + u"/oauth/debug/token"_s)},
-                         {u"debug_introspect"_s, QString(baseUrl + u"/oauth/debug/introspect"_s)}}},
+        {u"name"_s, u"SMART Sandbox"_s},
+        {u"version"_s, QStringLiteral(SANDBOX_VERSION)},
+        {u"instance"_s, m_requestLog->instance()},
+        {u"started_at"_s, m_startedAt.toString(Qt::ISODate)},
+        {u"uptime_seconds"_s, uptime},
+        {u"server_time"_s, m_clock->now().toString(Qt::ISODateWithMs)},
+        {u"clock_offset_seconds"_s, m_clock->offsetMs() / 1000},
+        {u"database"_s,
+         QJsonObject{{u"engine"_s, location.engine == DatabaseEngine::Postgres ? u"postgresql"_s : u"sqlite"_s},
+                     {u"location"_s, location.displayName()},
+                     {u"schema_version"_s, m_database->schemaVersion()}}},
+        {u"counts"_s,
+         QJsonObject{{u"clients"_s, counts.value().clients},
+                     {u"users"_s, counts.value().users},
+                     {u"patients"_s, counts.value().patients},
+                     {u"approvals"_s, counts.value().approvals},
+                     {u"tokens"_s, counts.value().tokens},
+                     {u"active_tokens"_s, counts.value().activeTokens},
+                     {u"requests_logged"_s, logged.value() + m_requestLog->pendingCount()}}},
+        {u"urls"_s,
+         QJsonObject{{u"base"_s, baseUrl},
+                     {u"register"_s, QString(baseUrl + u"/oauth/register"_s)},
+                     {u"debug_token"_s, QString(baseUrl + u"/oauth/debug/token"_s)},
+                     {u"debug_introspect"_s, QString(baseUrl + u"/oauth/debug/introspect"_s)}}},
     };
 }

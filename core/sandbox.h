@@ -24,12 +24,12 @@ class TokenService;
 
 struct SandboxOptions
 {
-    QString database;                                // path, ":memory:" or postgresql:// URL; empty: default file
+    QString database; // path, ":memory:" or postgresql:// URL; empty: default file
     QHostAddress bindAddress = QHostAddress::LocalHost;
     quint16 port = 9000;
-    QString baseUrl;   // public origin for URLs; empty: each request's Host
-    QString adminKey;  // empty: admin surface on loopback only
-    QString logFile;   // NDJSON copy of the request log; empty: none
+    QString baseUrl; // public origin for URLs; empty: each request's Host
+    QString adminKey; // empty: admin surface on loopback only
+    QString logFile; // NDJSON copy of the request log; empty: none
     qint64 logCap = 100'000;
     bool reset = false; // return to the fixtures at start
     QString instanceName; // empty: host name and port

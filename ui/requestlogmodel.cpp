@@ -97,20 +97,13 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case TimeColumn:
-        return QDateTime::fromMSecsSinceEpoch(entry.startedAtMs).toLocalTime().toString(u"HH:mm:ss.zzz"_s);
-    case MethodColumn:
-        return entry.method;
-    case PathColumn:
-        return entry.query.isEmpty() ? entry.path : entry.path + u'?' + entry.query;
-    case StatusColumn:
-        return entry.status;
-    case DurationColumn:
-        return tr("%1 ms").arg(QLocale().toString(double(entry.durationUs) / 1000.0, 'f', 1));
-    case ClientColumn:
-        return entry.clientId;
-    default:
-        return {};
+    case TimeColumn: return QDateTime::fromMSecsSinceEpoch(entry.startedAtMs).toLocalTime().toString(u"HH:mm:ss.zzz"_s);
+    case MethodColumn: return entry.method;
+    case PathColumn: return entry.query.isEmpty() ? entry.path : entry.path + u'?' + entry.query;
+    case StatusColumn: return entry.status;
+    case DurationColumn: return tr("%1 ms").arg(QLocale().toString(double(entry.durationUs) / 1000.0, 'f', 1));
+    case ClientColumn: return entry.clientId;
+    default: return {};
     }
 }
 
@@ -119,19 +112,12 @@ QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case TimeColumn:
-        return tr("Time");
-    case MethodColumn:
-        return tr("Method");
-    case PathColumn:
-        return tr("Path");
-    case StatusColumn:
-        return tr("Status");
-    case DurationColumn:
-        return tr("Duration");
-    case ClientColumn:
-        return tr("Client");
-    default:
-        return {};
+    case TimeColumn: return tr("Time");
+    case MethodColumn: return tr("Method");
+    case PathColumn: return tr("Path");
+    case StatusColumn: return tr("Status");
+    case DurationColumn: return tr("Duration");
+    case ClientColumn: return tr("Client");
+    default: return {};
     }
 }

@@ -28,7 +28,15 @@ QJsonObject Client::registrationJson() const
 
 QStringList defaultSecurityLabels()
 {
-    return {u"patient"_s,     u"medications"_s, u"allergy"_s,    u"immunizations"_s,
-            u"problems"_s,    u"procedures"_s,  u"vital-signs"_s, u"laboratory"_s,
-            u"smoking"_s,     u"coverage"_s,    u"explanation-of-benefit"_s};
+    return {u"patient"_s,
+            u"medications"_s,
+            u"allergy"_s,
+            u"immunizations"_s,
+            u"problems"_s,
+            u"procedures"_s,
+            u"vital-signs"_s,
+            u"laboratory"_s,
+            u"smoking"_s,
+            u"coverage"_s,
+            u"explanation-of-benefit"_s};
 }

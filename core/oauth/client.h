@@ -19,7 +19,7 @@ struct Client
     QString tokenEndpointAuthMethod; // none, client_secret_basic, client_secret_post, private_key_jwt
     QStringList grantTypes;
     QJsonObject metadata; // every registration field as stored, including ones the sandbox ignores
-    QString origin;       // "fixture", "http" or "ui": who created it
+    QString origin; // "fixture", "http" or "ui": who created it
     qint64 issuedAtMs = 0;
     qint64 updatedAtMs = 0;
 

@@ -129,11 +129,9 @@ Result<Client> ClientRegistry::validate(const QJsonObject &metadata)
     Result<QStringList> grantTypes = stringArray(metadata, u"grant_types"_s);
     if (!grantTypes)
         return grantTypes.error();
-    client.grantTypes = metadata.contains(u"grant_types"_s)
-            ? grantTypes.value()
-            : QStringList{u"authorization_code"_s, u"refresh_token"_s};
-    static const QSet<QString> knownGrants = {u"authorization_code"_s, u"refresh_token"_s,
-                                              u"client_credentials"_s};
+    client.grantTypes = metadata.contains(u"grant_types"_s) ? grantTypes.value()
+                                                            : QStringList{u"authorization_code"_s, u"refresh_token"_s};
+    static const QSet<QString> knownGrants = {u"authorization_code"_s, u"refresh_token"_s, u"client_credentials"_s};
     if (client.grantTypes.isEmpty())
         return invalidMetadata(u"grant_types is empty"_s);
     for (const QString &grant : std::as_const(client.grantTypes)) {
@@ -170,12 +168,12 @@ Result<Client> ClientRegistry::validate(const QJsonObject &metadata)
     if (!method)
         return method.error();
     client.tokenEndpointAuthMethod = method.value().isNull() ? u"client_secret_basic"_s : method.value();
-    static const QSet<QString> knownMethods = {u"none"_s, u"client_secret_basic"_s, u"client_secret_post"_s,
-                                               u"private_key_jwt"_s};
+    static const QSet<QString> knownMethods
+        = {u"none"_s, u"client_secret_basic"_s, u"client_secret_post"_s, u"private_key_jwt"_s};
     if (!knownMethods.contains(client.tokenEndpointAuthMethod))
-        return invalidMetadata(u"token_endpoint_auth_method \"%1\" is not supported; use none, "
-                               "client_secret_basic, client_secret_post or private_key_jwt"_s
-                                       .arg(client.tokenEndpointAuthMethod));
+        return invalidMetadata(
+            u"token_endpoint_auth_method \"%1\" is not supported; use none, "
+            "client_secret_basic, client_secret_post or private_key_jwt"_s.arg(client.tokenEndpointAuthMethod));
     if (Status status = checkJwks(metadata); !status)
         return status.error();
     if (Status status = checkWebUrl(metadata, u"jwks_uri"_s); !status)
@@ -223,9 +221,9 @@ Result<Client> ClientRegistry::validate(const QJsonObject &metadata)
     client.securityLabels = metadata.contains(u"security_labels"_s) ? labels.value() : defaultSecurityLabels();
 
     client.metadata = metadata;
-    for (const QString &owned : {u"client_id"_s, u"client_secret"_s, u"client_id_issued_at"_s,
-                                 u"client_secret_expires_at"_s, u"registration_access_token"_s,
-                                 u"registration_client_uri"_s})
+    for (const QString &owned :
+         {u"client_id"_s, u"client_secret"_s, u"client_id_issued_at"_s, u"client_secret_expires_at"_s,
+          u"registration_access_token"_s, u"registration_client_uri"_s})
         client.metadata.remove(owned);
     if (usesCode && !client.metadata.contains(u"response_types"_s))
         client.metadata.insert(u"response_types"_s, QJsonArray{u"code"_s});
@@ -242,7 +240,7 @@ Result<Client> ClientRegistry::registerClient(const QJsonObject &metadata, const
     if (client.name.isEmpty())
         client.name = client.id;
     const bool needsSecret = client.tokenEndpointAuthMethod == u"client_secret_basic"_s
-            || client.tokenEndpointAuthMethod == u"client_secret_post"_s;
+        || client.tokenEndpointAuthMethod == u"client_secret_post"_s;
     if (needsSecret)
         client.secret = Secrets::randomToken(32);
     client.origin = origin;

@@ -17,7 +17,7 @@ const QRegularExpression &resourceScopePattern()
 {
     // context / type . permissions [? query]
     static const QRegularExpression pattern(
-            uR"(^(patient|user|system)/(\*|[A-Z][A-Za-z]{0,63})\.([A-Za-z*]+)(?:\?([\x21\x23-\x5B\x5D-\x7E]*))?$)"_s);
+        uR"(^(patient|user|system)/(\*|[A-Z][A-Za-z]{0,63})\.([A-Za-z*]+)(?:\?([\x21\x23-\x5B\x5D-\x7E]*))?$)"_s);
     return pattern;
 }
 
@@ -92,8 +92,9 @@ Result<Scope> parseOne(const QString &text)
     }
     const QRegularExpressionMatch match = resourceScopePattern().match(text);
     if (!match.hasMatch())
-        return invalidScope(text, u"is not a SMART scope (expected e.g. patient/Observation.read, "
-                                  "patient/*.rs, launch/patient, openid, fhirUser or offline_access)"_s);
+        return invalidScope(text,
+                            u"is not a SMART scope (expected e.g. patient/Observation.read, "
+                            "patient/*.rs, launch/patient, openid, fhirUser or offline_access)"_s);
     scope.kind = Scope::Kind::Resource;
     scope.context = match.captured(1);
     scope.resourceType = match.captured(2);
@@ -105,13 +106,13 @@ Result<Scope> parseOne(const QString &text)
         scope.permissions = Scope::Permission::Create | Scope::Permission::Update | Scope::Permission::Delete;
     } else if (permissions == u"*"_s) {
         scope.permissions = Scope::Permission::Create | Scope::Permission::Read | Scope::Permission::Update
-                | Scope::Permission::Delete | Scope::Permission::Search;
+            | Scope::Permission::Delete | Scope::Permission::Search;
     } else if (const auto v2 = permissionsFromV2(permissions)) {
         scope.permissions = *v2;
         scope.v2Syntax = true;
     } else {
-        return invalidScope(text, u"has permissions \"%1\"; use read, write, * or letters of cruds in that order"_s
-                                          .arg(permissions));
+        return invalidScope(
+            text, u"has permissions \"%1\"; use read, write, * or letters of cruds in that order"_s.arg(permissions));
     }
     if (match.hasCaptured(4) && !scope.v2Syntax)
         return invalidScope(text, u"has a query, which only SMART v2 (.cruds) scopes may have"_s);
@@ -141,8 +142,8 @@ QStringList uncovered(const QList<Scope> &requested, const QList<Scope> &granted
 {
     QStringList missing;
     for (const Scope &want : requested) {
-        const bool covered = std::any_of(granted.cbegin(), granted.cend(),
-                                         [&](const Scope &have) { return have.covers(want); });
+        const bool covered
+            = std::any_of(granted.cbegin(), granted.cend(), [&](const Scope &have) { return have.covers(want); });
         if (!covered)
             missing.append(want.text);
     }

@@ -14,25 +14,25 @@
 struct Scope
 {
     enum class Kind {
-        Resource,      // patient/Observation.read, user/*.cruds, system/Patient.rs?...
-        Launch,        // launch (EHR launch)
+        Resource, // patient/Observation.read, user/*.cruds, system/Patient.rs?...
+        Launch, // launch (EHR launch)
         LaunchContext, // launch/patient, launch/encounter, ...
-        OpenId,        // openid
-        FhirUser,      // fhirUser
-        Profile,       // profile (SMART v1 name of fhirUser)
+        OpenId, // openid
+        FhirUser, // fhirUser
+        Profile, // profile (SMART v1 name of fhirUser)
         OfflineAccess, // offline_access
-        OnlineAccess,  // online_access
+        OnlineAccess, // online_access
     };
     enum class Permission { Create = 1, Read = 2, Update = 4, Delete = 8, Search = 16 };
     Q_DECLARE_FLAGS(Permissions, Permission)
 
     Kind kind = Kind::Resource;
-    QString text;         // as written
-    QString context;      // resource scopes: "patient", "user" or "system"
+    QString text; // as written
+    QString context; // resource scopes: "patient", "user" or "system"
     QString resourceType; // resource scopes: a type name or "*"
     Permissions permissions;
     bool v2Syntax = false; // ".cruds" rather than ".read"/".write"/".*"
-    QString query;         // v2 granular restriction, without the "?"
+    QString query; // v2 granular restriction, without the "?"
 
     // Whether a grant of `this` allows what `requested` asks for.
     bool covers(const Scope &requested) const;

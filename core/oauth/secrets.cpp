@@ -27,8 +27,7 @@ QByteArray randomBytes(int count)
 
 QByteArray derive(const QString &password, const QByteArray &salt, int iterations)
 {
-    return QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
-                                              iterations, 32);
+    return QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt, iterations, 32);
 }
 
 } // namespace
@@ -38,7 +37,7 @@ namespace Secrets {
 QString randomToken(int bytes)
 {
     return QString::fromLatin1(
-            randomBytes(bytes).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        randomBytes(bytes).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 QString randomUuid()
@@ -47,8 +46,7 @@ QString randomUuid()
     bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
     bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
     const QString hex = QString::fromLatin1(bytes.toHex());
-    return hex.mid(0, 8) + u'-' + hex.mid(8, 4) + u'-' + hex.mid(12, 4) + u'-' + hex.mid(16, 4) + u'-'
-            + hex.mid(20);
+    return hex.mid(0, 8) + u'-' + hex.mid(8, 4) + u'-' + hex.mid(12, 4) + u'-' + hex.mid(16, 4) + u'-' + hex.mid(20);
 }
 
 bool constantTimeEquals(QByteArrayView left, QByteArrayView right)
@@ -70,8 +68,8 @@ QString hashPassword(const QString &password)
 {
     const QByteArray salt = randomBytes(16);
     return u"pbkdf2-sha256$%1$%2$%3"_s.arg(s_passwordIterations)
-            .arg(QString::fromLatin1(salt.toBase64()),
-                 QString::fromLatin1(derive(password, salt, s_passwordIterations).toBase64()));
+        .arg(QString::fromLatin1(salt.toBase64()),
+             QString::fromLatin1(derive(password, salt, s_passwordIterations).toBase64()));
 }
 
 bool verifyPassword(const QString &password, const QString &encoded)

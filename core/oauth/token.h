@@ -12,7 +12,7 @@ struct Approval
 {
     QString id;
     QString clientId;
-    QString username;  // empty for backend (client_credentials) grants
+    QString username; // empty for backend (client_credentials) grants
     QString patientId; // empty when no patient context
     QString scope;
     QStringList securityLabels;

@@ -76,9 +76,9 @@ Result<DebugTokenRequest> DebugTokenRequest::fromJson(const QJsonObject &json)
     if (!lifetime.isUndefined() && !lifetime.isNull()) {
         const std::optional<qint64> seconds = integerFrom(lifetime);
         if (!seconds || std::llabs(*seconds) > s_maxLifetime)
-            return badRequest(u"malformed_lifetime"_s,
-                              u"access_lifetime must be a whole number of seconds between -%1 and %1"_s
-                                      .arg(s_maxLifetime));
+            return badRequest(
+                u"malformed_lifetime"_s,
+                u"access_lifetime must be a whole number of seconds between -%1 and %1"_s.arg(s_maxLifetime));
         request.accessLifetimeSeconds = *seconds;
     }
 
@@ -141,8 +141,8 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request)
     if (!relationship)
         return relationship.error();
     if (!relationship.value())
-        return badRequest(u"no_patient_for_user"_s, u"User \"%1\" does not represent patient \"%2\""_s
-                                                          .arg(request.username, request.patientId));
+        return badRequest(u"no_patient_for_user"_s,
+                          u"User \"%1\" does not represent patient \"%2\""_s.arg(request.username, request.patientId));
 
     const QString clientScope = client.value()->scope;
     Result<QList<Scope>> granted = Scopes::parse(clientScope);
@@ -155,8 +155,8 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request)
             return requested.error();
         const QStringList missing = Scopes::uncovered(requested.value(), granted.value());
         if (!missing.isEmpty())
-            return badRequest(u"invalid_scope"_s, u"The client %1 is not registered for: %2"_s
-                                                          .arg(request.clientId, missing.join(u' ')));
+            return badRequest(u"invalid_scope"_s,
+                              u"The client %1 is not registered for: %2"_s.arg(request.clientId, missing.join(u' ')));
         scope = Scopes::join(requested.value());
     }
 
@@ -169,9 +169,8 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request)
     approval.scope = scope;
     approval.securityLabels = client.value()->securityLabels;
     approval.createdAtMs = now;
-    approval.expiresAtMs = request.approvalExpiresAtSeconds
-            ? *request.approvalExpiresAtSeconds * 1000
-            : now + DebugTokenRequest::s_defaultApprovalLifetime * 1000;
+    approval.expiresAtMs = request.approvalExpiresAtSeconds ? *request.approvalExpiresAtSeconds * 1000
+                                                            : now + DebugTokenRequest::s_defaultApprovalLifetime * 1000;
 
     TokenRecord token;
     token.id = Secrets::randomUuid();

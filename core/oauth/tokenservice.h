@@ -23,16 +23,16 @@ class TokenStore;
 // What POST /oauth/debug/token (and the UI's Mint dialog) asks for.
 struct DebugTokenRequest
 {
-    static constexpr qint64 s_defaultAccessLifetime = 3600;           // seconds
+    static constexpr qint64 s_defaultAccessLifetime = 3600; // seconds
     static constexpr qint64 s_defaultApprovalLifetime = 7 * 24 * 3600; // seconds
-    static constexpr qint64 s_maxLifetime = 10LL * 365 * 24 * 3600;     // ten years, either way
+    static constexpr qint64 s_maxLifetime = 10LL * 365 * 24 * 3600; // ten years, either way
 
     QString clientId;
     QString username;
     QString patientId;
     qint64 accessLifetimeSeconds = s_defaultAccessLifetime; // negative: already expired
-    std::optional<qint64> approvalExpiresAtSeconds;          // Unix time; default: 7 days from now
-    QString scope;                                            // null: the client's scope
+    std::optional<qint64> approvalExpiresAtSeconds; // Unix time; default: 7 days from now
+    QString scope; // null: the client's scope
 
     // Reads the documented JSON body ("username" also as "user_name"). Type errors are answered
     // with the reference error codes (no_client, no_user, no_patient, malformed_lifetime,

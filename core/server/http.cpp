@@ -116,22 +116,14 @@ namespace Http {
 int statusFor(ErrorKind kind)
 {
     switch (kind) {
-    case ErrorKind::BadRequest:
-        return 400;
-    case ErrorKind::Unauthorized:
-        return 401;
-    case ErrorKind::Forbidden:
-        return 403;
-    case ErrorKind::NotFound:
-        return 404;
-    case ErrorKind::Conflict:
-        return 409;
-    case ErrorKind::TooLarge:
-        return 413;
-    case ErrorKind::Storage:
-        return 500;
-    case ErrorKind::Unavailable:
-        return 503;
+    case ErrorKind::BadRequest: return 400;
+    case ErrorKind::Unauthorized: return 401;
+    case ErrorKind::Forbidden: return 403;
+    case ErrorKind::NotFound: return 404;
+    case ErrorKind::Conflict: return 409;
+    case ErrorKind::TooLarge: return 413;
+    case ErrorKind::Storage: return 500;
+    case ErrorKind::Unavailable: return 503;
     }
     return 500;
 }
@@ -200,9 +192,9 @@ Result<QJsonObject> parseJsonObject(const QByteArray &body, const QString &error
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return badRequest(errorCode, u"The request body is not valid JSON: %1 at offset %2"_s
-                                             .arg(parseError.errorString())
-                                             .arg(parseError.offset));
+        return badRequest(errorCode,
+                          u"The request body is not valid JSON: %1 at offset %2"_s.arg(parseError.errorString())
+                              .arg(parseError.offset));
     if (!document.isObject())
         return badRequest(errorCode, u"The request body must be a JSON object"_s);
     return document.object();

@@ -19,7 +19,7 @@ using QueryItems = QList<QPair<QString, QString>>;
 struct HttpRequest
 {
     QByteArray method; // upper case, e.g. "GET"; "UNKNOWN" for methods QtHttpServer does not know
-    QString path;      // percent-decoded
+    QString path; // percent-decoded
     QByteArray rawQuery; // as sent, without "?"
     HeaderList headers;
     QByteArray body;

@@ -31,8 +31,7 @@ QByteArray methodName(QHttpServerRequest::Method method)
 
 HttpServerAdapter::HttpServerAdapter(Handler handler, Completed completed, QObject *parent)
     : QAbstractHttpServer(parent), m_handler(std::move(handler)), m_completed(std::move(completed))
-{
-}
+{ }
 
 HttpServerAdapter::~HttpServerAdapter() = default;
 

@@ -19,26 +19,25 @@ namespace {
 // The reference server's error shape: RFC 6749 keys, and the same text under "description".
 HttpResponse referenceError(const Error &error)
 {
-    HttpResponse response = HttpResponse::json(
-            QJsonObject{{u"error"_s, error.code},
-                        {u"error_description"_s, error.description},
-                        {u"description"_s, error.description}},
-            Http::statusFor(error.kind));
+    HttpResponse response = HttpResponse::json(QJsonObject{{u"error"_s, error.code},
+                                                           {u"error_description"_s, error.description},
+                                                           {u"description"_s, error.description}},
+                                               Http::statusFor(error.kind));
     return response;
 }
 
 QJsonObject debugTokenJson(const TokenView &view)
 {
     return QJsonObject{
-            {u"access_token"_s, view.token.accessToken},
-            {u"refresh_token"_s, view.token.refreshToken},
-            {u"token_type"_s, u"Bearer"_s},
-            {u"expires_in"_s, (view.token.expiresAtMs - view.token.issuedAtMs) / 1000},
-            {u"scope"_s, view.token.scope},
-            {u"patient"_s, view.approval.patientId},
-            {u"client_id"_s, view.token.clientId},
-            {u"username"_s, view.approval.username},
-            {u"approval_expires"_s, view.approval.expiresAtMs / 1000},
+        {u"access_token"_s, view.token.accessToken},
+        {u"refresh_token"_s, view.token.refreshToken},
+        {u"token_type"_s, u"Bearer"_s},
+        {u"expires_in"_s, (view.token.expiresAtMs - view.token.issuedAtMs) / 1000},
+        {u"scope"_s, view.token.scope},
+        {u"patient"_s, view.approval.patientId},
+        {u"client_id"_s, view.token.clientId},
+        {u"username"_s, view.approval.username},
+        {u"approval_expires"_s, view.approval.expiresAtMs / 1000},
     };
 }
 
@@ -46,19 +45,19 @@ QJsonObject introspectionJson(const FoundToken &found, qint64 nowMs)
 {
     const TokenView &view = found.view;
     return QJsonObject{
-            {u"access_expires"_s, Http::httpDate(view.token.expiresAtMs)},
-            {u"access_token"_s, view.token.accessToken},
-            {u"active"_s, found.active(nowMs)},
-            {u"approval_expires"_s,
-             view.hasApproval ? QJsonValue(Http::httpDate(view.approval.expiresAtMs)) : QJsonValue()},
-            {u"client_id"_s, view.token.clientId},
-            {u"refresh_token"_s, view.token.refreshToken.isNull() ? QJsonValue() : view.token.refreshToken},
-            {u"scope"_s, view.token.scope},
-            {u"security_labels"_s, QJsonArray::fromStringList(view.approval.securityLabels)},
-            {u"token_type"_s, u"Bearer"_s},
-            {u"username"_s, view.approval.username.isEmpty() ? QJsonValue() : view.approval.username},
-            {u"patient"_s, view.approval.patientId.isEmpty() ? QJsonValue() : view.approval.patientId},
-            {u"revoked"_s, view.token.revokedAtMs != 0 || view.approval.revokedAtMs != 0},
+        {u"access_expires"_s, Http::httpDate(view.token.expiresAtMs)},
+        {u"access_token"_s, view.token.accessToken},
+        {u"active"_s, found.active(nowMs)},
+        {u"approval_expires"_s,
+         view.hasApproval ? QJsonValue(Http::httpDate(view.approval.expiresAtMs)) : QJsonValue()},
+        {u"client_id"_s, view.token.clientId},
+        {u"refresh_token"_s, view.token.refreshToken.isNull() ? QJsonValue() : view.token.refreshToken},
+        {u"scope"_s, view.token.scope},
+        {u"security_labels"_s, QJsonArray::fromStringList(view.approval.securityLabels)},
+        {u"token_type"_s, u"Bearer"_s},
+        {u"username"_s, view.approval.username.isEmpty() ? QJsonValue() : view.approval.username},
+        {u"patient"_s, view.approval.patientId.isEmpty() ? QJsonValue() : view.approval.patientId},
+        {u"revoked"_s, view.token.revokedAtMs != 0 || view.approval.revokedAtMs != 0},
     };
 }
 
@@ -68,14 +67,14 @@ HttpResponse PortalServer::home(const HttpRequest &request)
 {
     const QString base = baseUrl(request);
     return HttpResponse::json(QJsonObject{
-            {u"name"_s, u"SMART Sandbox"_s},
-            {u"version"_s, QStringLiteral(SANDBOX_VERSION)},
-            {u"endpoints"_s,
-             QJsonObject{{u"register"_s, QString(base + u"/oauth/register"_s)},
-                         {u"debug_token"_s, QString(base + u"/oauth/debug/token"_s)},
-                         {u"debug_introspect"_s, QString(base + u"/oauth/debug/introspect"_s)},
-                         {u"admin_status"_s, QString(base + u"/admin/status"_s)},
-                         {u"admin_reset"_s, QString(base + u"/admin/reset"_s)}}},
+        {u"name"_s, u"SMART Sandbox"_s},
+        {u"version"_s, QStringLiteral(SANDBOX_VERSION)},
+        {u"endpoints"_s,
+         QJsonObject{{u"register"_s, QString(base + u"/oauth/register"_s)},
+                     {u"debug_token"_s, QString(base + u"/oauth/debug/token"_s)},
+                     {u"debug_introspect"_s, QString(base + u"/oauth/debug/introspect"_s)},
+                     {u"admin_status"_s, QString(base + u"/admin/status"_s)},
+                     {u"admin_reset"_s, QString(base + u"/admin/reset"_s)}}},
     });
 }
 

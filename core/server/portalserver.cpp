@@ -24,7 +24,7 @@ bool isSafeHost(const QByteArray &host)
         return false;
     for (const char c : host) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-                || c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+            || c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
         if (!ok)
             return false;
     }
@@ -52,26 +52,23 @@ QByteArray bearerOrKey(const HttpRequest &request)
 PortalServer::PortalServer(Sandbox &sandbox, QObject *parent)
     : QObject(parent),
       m_sandbox(sandbox),
-      m_adapter(new HttpServerAdapter([this](HttpRequest &request) { return handle(request); },
-                                      [this](const HttpRequest &request, const HttpResponse &response) {
-                                          logExchange(request, response);
-                                      },
-                                      this))
-{
-}
+      m_adapter(new HttpServerAdapter(
+          [this](HttpRequest &request) { return handle(request); },
+          [this](const HttpRequest &request, const HttpResponse &response) { logExchange(request, response); }, this))
+{ }
 
 PortalServer::~PortalServer() = default;
 
 const QList<PortalServer::Route> &PortalServer::routes()
 {
     static const QList<Route> table = {
-            {{"GET"}, u"/"_s, Access::Public, false, &PortalServer::home},
-            {{"POST"}, u"/oauth/register"_s, Access::Public, true, &PortalServer::registerClient},
-            {{"POST"}, u"/oauth/debug/token"_s, Access::Admin, true, &PortalServer::mintDebugToken},
-            {{"GET"}, u"/oauth/debug/introspect"_s, Access::Admin, true, &PortalServer::introspectDebug},
-            {{"POST"}, u"/admin/reset"_s, Access::Admin, true, &PortalServer::adminReset},
-            {{"GET"}, u"/admin/status"_s, Access::Admin, true, &PortalServer::adminStatus},
-            {{"GET"}, u"/admin/requests"_s, Access::Admin, true, &PortalServer::adminRequests},
+        {{"GET"}, u"/"_s, Access::Public, false, &PortalServer::home},
+        {{"POST"}, u"/oauth/register"_s, Access::Public, true, &PortalServer::registerClient},
+        {{"POST"}, u"/oauth/debug/token"_s, Access::Admin, true, &PortalServer::mintDebugToken},
+        {{"GET"}, u"/oauth/debug/introspect"_s, Access::Admin, true, &PortalServer::introspectDebug},
+        {{"POST"}, u"/admin/reset"_s, Access::Admin, true, &PortalServer::adminReset},
+        {{"GET"}, u"/admin/status"_s, Access::Admin, true, &PortalServer::adminStatus},
+        {{"GET"}, u"/admin/requests"_s, Access::Admin, true, &PortalServer::adminRequests},
     };
     return table;
 }
@@ -122,8 +119,8 @@ QString PortalServer::baseUrl() const
         address = QHostAddress::LocalHost;
     else if (address == QHostAddress::AnyIPv6)
         address = QHostAddress::LocalHostIPv6;
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
-                                                                              : address.toString();
+    const QString host
+        = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
     return u"http://%1:%2"_s.arg(host).arg(port());
 }
 
@@ -141,10 +138,10 @@ std::optional<HttpResponse> PortalServer::refuseAdmin(const HttpRequest &request
 {
     if (!m_adminKey.isEmpty()) {
         const QByteArray presented = bearerOrKey(request);
-        if (presented.isEmpty() || !Secrets::constantTimeEquals(QByteArrayView(presented), QByteArrayView(m_adminKey.toUtf8()))) {
+        if (presented.isEmpty()
+            || !Secrets::constantTimeEquals(QByteArrayView(presented), QByteArrayView(m_adminKey.toUtf8()))) {
             HttpResponse response = HttpResponse::error(
-                    401, u"invalid_token"_s,
-                    u"This endpoint needs the admin key (X-Admin-Key or Authorization: Bearer)"_s);
+                401, u"invalid_token"_s, u"This endpoint needs the admin key (X-Admin-Key or Authorization: Bearer)"_s);
             response.setHeader("WWW-Authenticate", R"(Bearer realm="smart-sandbox-admin", error="invalid_token")");
             return response;
         }
@@ -166,13 +163,13 @@ HttpResponse PortalServer::handle(HttpRequest &request)
         response = HttpResponse::empty(204);
         response.setHeader("Allow", allowHeader(route->methods));
     } else if (!route->methods.contains(request.method)) {
-        response = HttpResponse::error(405, u"method_not_allowed"_s,
-                                       u"%1 does not accept %2; use %3"_s.arg(
-                                               request.path, QString::fromLatin1(request.method),
-                                               QString::fromLatin1(route->methods.join(", "))));
+        response = HttpResponse::error(
+            405, u"method_not_allowed"_s,
+            u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(request.method),
+                                                   QString::fromLatin1(route->methods.join(", "))));
         response.setHeader("Allow", allowHeader(route->methods));
-    } else if (std::optional<HttpResponse> refused = route->access == Access::Admin ? refuseAdmin(request)
-                                                                                     : std::nullopt) {
+    } else if (std::optional<HttpResponse> refused
+               = route->access == Access::Admin ? refuseAdmin(request) : std::nullopt) {
         response = std::move(*refused);
     } else if (route->limitBody && request.body.size() > s_maxBodySize) {
         response = HttpResponse::error(413, u"invalid_request"_s,

@@ -76,8 +76,8 @@ Status RequestLog::flush()
         m_file.flush();
     }
     if (Status stored = m_store->insert(batch); !stored) {
-        qCWarning(lcRequestLog).noquote() << "dropped" << batch.size()
-                                          << "request log entries:" << stored.error().description;
+        qCWarning(lcRequestLog).noquote()
+            << "dropped" << batch.size() << "request log entries:" << stored.error().description;
         return stored;
     }
     // Ids are dense for one database (one sequence), so the cap is an id range.

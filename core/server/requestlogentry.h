@@ -16,9 +16,9 @@ struct RequestLogEntry
 {
     static constexpr qsizetype s_bodyCap = 64 * 1024;
 
-    qint64 id = 0;       // the database row id; 0 until the entry is written
+    qint64 id = 0; // the database row id; 0 until the entry is written
     quint64 sequence = 0; // order of this instance's exchanges since it started
-    QString instance;    // which sandbox answered (team mode runs several on one database)
+    QString instance; // which sandbox answered (team mode runs several on one database)
     qint64 startedAtMs = 0;
     qint64 durationUs = 0;
     QString remoteAddress;
@@ -27,7 +27,7 @@ struct RequestLogEntry
     QString query; // as sent, without "?"
     int status = 0;
     QString clientId; // the client app the exchange belongs to, when known
-    QString tokenId;  // the token it used or received, when known
+    QString tokenId; // the token it used or received, when known
     HeaderList requestHeaders;
     QByteArray requestBody; // at most s_bodyCap bytes
     qint64 requestBodySize = 0;

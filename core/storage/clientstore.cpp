@@ -34,11 +34,11 @@ Client fromRecord(const QSqlRecord &record)
 Status ClientStore::insert(const Client &client) const
 {
     Result<int> inserted = m_database.change(
-            u"INSERT INTO clients (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(s_columns),
-            {client.id, Database::nullable(client.secret), client.name, JsonText::fromStringList(client.redirectUris),
-             client.scope, JsonText::fromStringList(client.securityLabels), client.tokenEndpointAuthMethod,
-             JsonText::fromStringList(client.grantTypes), JsonText::fromObject(client.metadata), client.origin,
-             client.issuedAtMs, client.updatedAtMs});
+        u"INSERT INTO clients (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(s_columns),
+        {client.id, Database::nullable(client.secret), client.name, JsonText::fromStringList(client.redirectUris),
+         client.scope, JsonText::fromStringList(client.securityLabels), client.tokenEndpointAuthMethod,
+         JsonText::fromStringList(client.grantTypes), JsonText::fromObject(client.metadata), client.origin,
+         client.issuedAtMs, client.updatedAtMs});
     if (!inserted)
         return inserted.error();
     return Done{};
@@ -46,8 +46,8 @@ Status ClientStore::insert(const Client &client) const
 
 Result<std::optional<Client>> ClientStore::find(const QString &clientId) const
 {
-    Result<std::optional<QSqlRecord>> record =
-            m_database.one(u"SELECT %1 FROM clients WHERE client_id = ?"_s.arg(s_columns), {clientId});
+    Result<std::optional<QSqlRecord>> record
+        = m_database.one(u"SELECT %1 FROM clients WHERE client_id = ?"_s.arg(s_columns), {clientId});
     if (!record)
         return record.error();
     if (!record.value())
@@ -57,8 +57,8 @@ Result<std::optional<Client>> ClientStore::find(const QString &clientId) const
 
 Result<QList<Client>> ClientStore::list() const
 {
-    Result<QList<QSqlRecord>> records =
-            m_database.all(u"SELECT %1 FROM clients ORDER BY issued_at, client_id"_s.arg(s_columns));
+    Result<QList<QSqlRecord>> records
+        = m_database.all(u"SELECT %1 FROM clients ORDER BY issued_at, client_id"_s.arg(s_columns));
     if (!records)
         return records.error();
     QList<Client> clients;

@@ -81,10 +81,8 @@ QString DatabaseLocation::displayName() const
 }
 
 Database::Database(DatabaseLocation location)
-    : m_location(std::move(location)),
-      m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1)))
-{
-}
+    : m_location(std::move(location)), m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1)))
+{ }
 
 Database::~Database()
 {
@@ -124,8 +122,8 @@ Status Database::connectMainThread()
     }
     const QSqlDatabase database = connection();
     if (!database.isOpen())
-        return storageError(u"Cannot open the database %1: %2"_s.arg(m_location.displayName(),
-                                                                     describe(database.lastError())));
+        return storageError(
+            u"Cannot open the database %1: %2"_s.arg(m_location.displayName(), describe(database.lastError())));
     return Done{};
 }
 
@@ -354,17 +352,17 @@ Status Database::migrate()
             return current.error();
         m_schemaVersion = current.value().isNull() ? 0 : current.value().toInt();
         if (!all.isEmpty() && m_schemaVersion > all.last().version)
-            return storageError(u"The database %1 has schema version %2, newer than this program's %3"_s
-                                        .arg(m_location.displayName())
-                                        .arg(m_schemaVersion)
-                                        .arg(all.last().version));
+            return storageError(
+                u"The database %1 has schema version %2, newer than this program's %3"_s.arg(m_location.displayName())
+                    .arg(m_schemaVersion)
+                    .arg(all.last().version));
         for (const Migration &migration : all) {
             if (migration.version <= m_schemaVersion)
                 continue;
             if (Status status = runScript(migration.statements); !status)
                 return status;
             Result<int> recorded = change(u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s,
-                                             {migration.version, QDateTime::currentMSecsSinceEpoch()});
+                                          {migration.version, QDateTime::currentMSecsSinceEpoch()});
             if (!recorded)
                 return recorded.error();
             qCDebug(lcStorage) << "applied migration" << migration.version;

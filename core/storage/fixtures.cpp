@@ -39,9 +39,9 @@ Status loadFixtures(const Database &database, const QJsonObject &fixtures, qint6
     const PeopleStore people(database);
     for (const QJsonValue &value : fixtures.value(u"patients"_s).toArray()) {
         const QJsonObject patient = value.toObject();
-        if (Status status = people.insertPatient(
-                    Patient{patient[u"id"_s].toString(), patient[u"display_name"_s].toString(),
-                            patient[u"birth_date"_s].toString(), patient[u"gender"_s].toString()});
+        if (Status status
+            = people.insertPatient(Patient{patient[u"id"_s].toString(), patient[u"display_name"_s].toString(),
+                                           patient[u"birth_date"_s].toString(), patient[u"gender"_s].toString()});
             !status)
             return status;
     }
@@ -54,8 +54,8 @@ Status loadFixtures(const Database &database, const QJsonObject &fixtures, qint6
             return status;
         int position = 0;
         for (const QJsonValue &link : user[u"patients"_s].toArray()) {
-            if (Status status = people.link(username, link[u"id"_s].toString(), link[u"relationship"_s].toString(),
-                                            position++);
+            if (Status status
+                = people.link(username, link[u"id"_s].toString(), link[u"relationship"_s].toString(), position++);
                 !status)
                 return status;
         }
@@ -93,9 +93,9 @@ Status reset(const Database &database, qint64 nowMs)
         return fixtures.error();
     return database.transaction([&]() -> Status {
         // Children first, so that the order works with or without ON DELETE CASCADE.
-        const QStringList statements = {u"DELETE FROM tokens"_s,   u"DELETE FROM authorization_codes"_s,
+        const QStringList statements = {u"DELETE FROM tokens"_s,    u"DELETE FROM authorization_codes"_s,
                                         u"DELETE FROM approvals"_s, u"DELETE FROM user_patients"_s,
-                                        u"DELETE FROM clients"_s,  u"DELETE FROM users"_s,
+                                        u"DELETE FROM clients"_s,   u"DELETE FROM users"_s,
                                         u"DELETE FROM patients"_s};
         if (Status status = database.runScript(statements); !status)
             return status;

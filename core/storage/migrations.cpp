@@ -103,8 +103,9 @@ const char *const s_version1[] = {
 QString fill(const char *statement, DatabaseEngine engine)
 {
     QString sql = QString::fromUtf8(statement);
-    sql.replace(u"%AUTO_ID%"_s, engine == DatabaseEngine::Postgres ? u"BIGSERIAL PRIMARY KEY"_s
-                                                                   : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s);
+    sql.replace(u"%AUTO_ID%"_s,
+                engine == DatabaseEngine::Postgres ? u"BIGSERIAL PRIMARY KEY"_s
+                                                   : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s);
     return sql;
 }
 

@@ -36,23 +36,22 @@ Status PeopleStore::insertUser(const User &user) const
 Status PeopleStore::insertPatient(const Patient &patient) const
 {
     return asStatus(m_database.change(
-            u"INSERT INTO patients (patient_id, display_name, birth_date, gender) VALUES (?, ?, ?, ?)"_s,
-            {patient.id, patient.displayName, Database::nullable(patient.birthDate),
-             Database::nullable(patient.gender)}));
+        u"INSERT INTO patients (patient_id, display_name, birth_date, gender) VALUES (?, ?, ?, ?)"_s,
+        {patient.id, patient.displayName, Database::nullable(patient.birthDate), Database::nullable(patient.gender)}));
 }
 
 Status PeopleStore::link(const QString &username, const QString &patientId, const QString &relationship,
                          int position) const
 {
     return asStatus(m_database.change(
-            u"INSERT INTO user_patients (username, patient_id, relationship, position) VALUES (?, ?, ?, ?)"_s,
-            {username, patientId, relationship, position}));
+        u"INSERT INTO user_patients (username, patient_id, relationship, position) VALUES (?, ?, ?, ?)"_s,
+        {username, patientId, relationship, position}));
 }
 
 Result<std::optional<User>> PeopleStore::findUser(const QString &username) const
 {
-    auto record = m_database.one(
-            u"SELECT username, display_name, password_hash FROM users WHERE username = ?"_s, {username});
+    auto record
+        = m_database.one(u"SELECT username, display_name, password_hash FROM users WHERE username = ?"_s, {username});
     if (!record)
         return record.error();
     if (!record.value())
@@ -63,7 +62,7 @@ Result<std::optional<User>> PeopleStore::findUser(const QString &username) const
 Result<std::optional<Patient>> PeopleStore::findPatient(const QString &patientId) const
 {
     auto record = m_database.one(
-            u"SELECT patient_id, display_name, birth_date, gender FROM patients WHERE patient_id = ?"_s, {patientId});
+        u"SELECT patient_id, display_name, birth_date, gender FROM patients WHERE patient_id = ?"_s, {patientId});
     if (!record)
         return record.error();
     if (!record.value())
@@ -84,8 +83,8 @@ Result<QList<User>> PeopleStore::users() const
 
 Result<QList<Patient>> PeopleStore::patients() const
 {
-    auto records = m_database.all(
-            u"SELECT patient_id, display_name, birth_date, gender FROM patients ORDER BY patient_id"_s);
+    auto records
+        = m_database.all(u"SELECT patient_id, display_name, birth_date, gender FROM patients ORDER BY patient_id"_s);
     if (!records)
         return records.error();
     QList<Patient> patients;
@@ -96,11 +95,11 @@ Result<QList<Patient>> PeopleStore::patients() const
 
 Result<QList<UserPatient>> PeopleStore::patientsOf(const QString &username) const
 {
-    auto records = m_database.all(
-            u"SELECT up.username, up.relationship, p.patient_id, p.display_name, p.birth_date, p.gender "
-            "FROM user_patients up JOIN patients p ON p.patient_id = up.patient_id "
-            "WHERE up.username = ? ORDER BY up.position, p.patient_id"_s,
-            {username});
+    auto records
+        = m_database.all(u"SELECT up.username, up.relationship, p.patient_id, p.display_name, p.birth_date, p.gender "
+                         "FROM user_patients up JOIN patients p ON p.patient_id = up.patient_id "
+                         "WHERE up.username = ? ORDER BY up.position, p.patient_id"_s,
+                         {username});
     if (!records)
         return records.error();
     QList<UserPatient> links;
@@ -111,8 +110,8 @@ Result<QList<UserPatient>> PeopleStore::patientsOf(const QString &username) cons
 
 Result<std::optional<QString>> PeopleStore::relationship(const QString &username, const QString &patientId) const
 {
-    auto value = m_database.scalar(
-            u"SELECT relationship FROM user_patients WHERE username = ? AND patient_id = ?"_s, {username, patientId});
+    auto value = m_database.scalar(u"SELECT relationship FROM user_patients WHERE username = ? AND patient_id = ?"_s,
+                                   {username, patientId});
     if (!value)
         return value.error();
     if (value.value().isNull())

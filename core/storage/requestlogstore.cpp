@@ -39,15 +39,14 @@ Status RequestLogStore::insert(QList<RequestLogEntry> &entries) const
             const BodyText request = BodyText::encode(entry.requestBody);
             const BodyText response = BodyText::encode(entry.responseBody);
             Result<QVariant> id = m_database.scalar(
-                    u"INSERT INTO request_log (instance, started_at, duration_us, remote_address, method, path, query, "
-                    "status, client_id, token_id, request_headers, request_body, request_body_encoding, "
-                    "request_body_size, response_headers, response_body, response_body_encoding, response_body_size) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
-                    {entry.instance, entry.startedAtMs, entry.durationUs, entry.remoteAddress, entry.method,
-                     entry.path, entry.query, entry.status, Database::nullable(entry.clientId),
-                     Database::nullable(entry.tokenId), headersText(entry.requestHeaders), request.text,
-                     request.encoding, entry.requestBodySize, headersText(entry.responseHeaders), response.text,
-                     response.encoding, entry.responseBodySize});
+                u"INSERT INTO request_log (instance, started_at, duration_us, remote_address, method, path, query, "
+                "status, client_id, token_id, request_headers, request_body, request_body_encoding, "
+                "request_body_size, response_headers, response_body, response_body_encoding, response_body_size) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                {entry.instance, entry.startedAtMs, entry.durationUs, entry.remoteAddress, entry.method, entry.path,
+                 entry.query, entry.status, Database::nullable(entry.clientId), Database::nullable(entry.tokenId),
+                 headersText(entry.requestHeaders), request.text, request.encoding, entry.requestBodySize,
+                 headersText(entry.responseHeaders), response.text, response.encoding, entry.responseBodySize});
             if (!id)
                 return id.error();
             entry.id = id.value().toLongLong();
@@ -75,10 +74,10 @@ Result<qint64> RequestLogStore::count() const
 Result<QList<RequestLogEntry>> RequestLogStore::newest(int limit) const
 {
     Result<QList<QSqlRecord>> records = m_database.all(
-            u"SELECT id, instance, started_at, duration_us, remote_address, method, path, query, status, client_id, "
-            "token_id, request_headers, request_body, request_body_encoding, request_body_size, response_headers, "
-            "response_body, response_body_encoding, response_body_size FROM request_log ORDER BY id DESC LIMIT ?"_s,
-            {limit});
+        u"SELECT id, instance, started_at, duration_us, remote_address, method, path, query, status, client_id, "
+        "token_id, request_headers, request_body, request_body_encoding, request_body_size, response_headers, "
+        "response_body, response_body_encoding, response_body_size FROM request_log ORDER BY id DESC LIMIT ?"_s,
+        {limit});
     if (!records)
         return records.error();
     QList<RequestLogEntry> entries;

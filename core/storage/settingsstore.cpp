@@ -16,8 +16,8 @@ Result<QString> SettingsStore::value(const QString &key) const
 Status SettingsStore::setValue(const QString &key, const QString &value) const
 {
     Result<int> changed = m_database.change(
-            u"INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s,
-            {key, value});
+        u"INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s,
+        {key, value});
     if (!changed)
         return changed.error();
     return Done{};

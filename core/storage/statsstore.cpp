@@ -10,10 +10,10 @@ namespace StatsStore {
 Result<PortalCounts> counts(const Database &database, qint64 nowMs)
 {
     Result<std::optional<QSqlRecord>> record = database.one(
-            u"SELECT (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM patients), "
-            "(SELECT COUNT(*) FROM approvals), (SELECT COUNT(*) FROM tokens), "
-            "(SELECT COUNT(*) FROM tokens WHERE revoked_at IS NULL AND expires_at > ?)"_s,
-            {nowMs});
+        u"SELECT (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM patients), "
+        "(SELECT COUNT(*) FROM approvals), (SELECT COUNT(*) FROM tokens), "
+        "(SELECT COUNT(*) FROM tokens WHERE revoked_at IS NULL AND expires_at > ?)"_s,
+        {nowMs});
     if (!record)
         return record.error();
     const QSqlRecord &row = *record.value();

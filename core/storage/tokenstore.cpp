@@ -8,12 +8,12 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const auto s_select =
-        u"SELECT t.token_id, t.access_token, t.refresh_token, t.approval_id, t.client_id, t.scope, t.origin, "
-        "t.issued_at, t.expires_at, t.revoked_at, "
-        "a.approval_id, a.client_id, a.username, a.patient_id, a.scope, a.security_labels, a.created_at, "
-        "a.expires_at, a.revoked_at "
-        "FROM tokens t LEFT JOIN approvals a ON a.approval_id = t.approval_id "_s;
+const auto s_select
+    = u"SELECT t.token_id, t.access_token, t.refresh_token, t.approval_id, t.client_id, t.scope, t.origin, "
+      "t.issued_at, t.expires_at, t.revoked_at, "
+      "a.approval_id, a.client_id, a.username, a.patient_id, a.scope, a.security_labels, a.created_at, "
+      "a.expires_at, a.revoked_at "
+      "FROM tokens t LEFT JOIN approvals a ON a.approval_id = t.approval_id "_s;
 
 QString optionalText(const QSqlRecord &record, int index)
 {
@@ -55,12 +55,11 @@ TokenView viewFrom(const QSqlRecord &record)
 Status TokenStore::insertApproval(const Approval &approval) const
 {
     Result<int> inserted = m_database.change(
-            u"INSERT INTO approvals (approval_id, client_id, username, patient_id, scope, security_labels, "
-            "created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-            {approval.id, approval.clientId, Database::nullable(approval.username),
-             Database::nullable(approval.patientId), approval.scope, JsonText::fromStringList(approval.securityLabels),
-             approval.createdAtMs, approval.expiresAtMs,
-             Database::nullable(approval.revokedAtMs, approval.revokedAtMs == 0)});
+        u"INSERT INTO approvals (approval_id, client_id, username, patient_id, scope, security_labels, "
+        "created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+        {approval.id, approval.clientId, Database::nullable(approval.username), Database::nullable(approval.patientId),
+         approval.scope, JsonText::fromStringList(approval.securityLabels), approval.createdAtMs, approval.expiresAtMs,
+         Database::nullable(approval.revokedAtMs, approval.revokedAtMs == 0)});
     if (!inserted)
         return inserted.error();
     return Done{};
@@ -69,11 +68,11 @@ Status TokenStore::insertApproval(const Approval &approval) const
 Status TokenStore::insertToken(const TokenRecord &token) const
 {
     Result<int> inserted = m_database.change(
-            u"INSERT INTO tokens (token_id, access_token, refresh_token, approval_id, client_id, scope, origin, "
-            "issued_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-            {token.id, token.accessToken, Database::nullable(token.refreshToken), Database::nullable(token.approvalId),
-             token.clientId, token.scope, token.origin, token.issuedAtMs, token.expiresAtMs,
-             Database::nullable(token.revokedAtMs, token.revokedAtMs == 0)});
+        u"INSERT INTO tokens (token_id, access_token, refresh_token, approval_id, client_id, scope, origin, "
+        "issued_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+        {token.id, token.accessToken, Database::nullable(token.refreshToken), Database::nullable(token.approvalId),
+         token.clientId, token.scope, token.origin, token.issuedAtMs, token.expiresAtMs,
+         Database::nullable(token.revokedAtMs, token.revokedAtMs == 0)});
     if (!inserted)
         return inserted.error();
     return Done{};
@@ -119,7 +118,7 @@ Result<QList<TokenView>> TokenStore::list() const
 Result<bool> TokenStore::revokeToken(const QString &tokenId, qint64 nowMs) const
 {
     Result<int> changed = m_database.change(
-            u"UPDATE tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL"_s, {nowMs, tokenId});
+        u"UPDATE tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL"_s, {nowMs, tokenId});
     if (!changed)
         return changed.error();
     return changed.value() > 0;
@@ -127,8 +126,8 @@ Result<bool> TokenStore::revokeToken(const QString &tokenId, qint64 nowMs) const
 
 Result<bool> TokenStore::setTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const
 {
-    Result<int> changed =
-            m_database.change(u"UPDATE tokens SET expires_at = ? WHERE token_id = ?"_s, {expiresAtMs, tokenId});
+    Result<int> changed
+        = m_database.change(u"UPDATE tokens SET expires_at = ? WHERE token_id = ?"_s, {expiresAtMs, tokenId});
     if (!changed)
         return changed.error();
     return changed.value() > 0;
