@@ -129,7 +129,7 @@ Reply HttpClient::postJson(const QString &path, const QByteArray &json,
                            const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     auto all = headers;
-    all.append({"Content-Type", "application/json"});
+    all.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
     return send("POST", path, json, all);
 }
 

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: Apache-2.0
+sandbox_add_test(tst_portalapi server)
+sandbox_add_test(tst_portalpipeline server)

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every answer shares, whatever the route: 404 and 405 with Allow, CORS and preflights,
+// the body limit, the admin guard, URLs from --base-url or Host, and the request log.
+
+#include "oauth/clientregistry.h"
+#include "oauth/tokenservice.h"
+#include "server/portalserver.h"
+#include "server/requestlog.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace TestSupport;
+
+class tst_PortalPipeline final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void methodsAndPaths_data();
+    void methodsAndPaths();
+    void corsOnAnswers();
+    void corsPreflight();
+    void noCorsWithoutOrigin();
+    void bodyLimit_data();
+    void bodyLimit();
+    void adminKey_data();
+    void adminKey();
+    void adminOnlyOnLoopback();
+    void baseUrlFromHostOrOption();
+    void requestLogRecordsEveryExchange();
+    void logFileGetsOneLinePerExchange();
+};
+
+void tst_PortalPipeline::methodsAndPaths_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("allow");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("GET register") << QByteArray("GET") << u"/oauth/register"_s << 405 << QByteArray("POST, OPTIONS")
+                                  << u"method_not_allowed"_s;
+    QTest::newRow("PUT register") << QByteArray("PUT") << u"/oauth/register"_s << 405 << QByteArray("POST, OPTIONS")
+                                  << u"method_not_allowed"_s;
+    QTest::newRow("DELETE debug token") << QByteArray("DELETE") << u"/oauth/debug/token"_s << 405
+                                        << QByteArray("POST, OPTIONS") << u"method_not_allowed"_s;
+    QTest::newRow("POST introspect") << QByteArray("POST") << u"/oauth/debug/introspect"_s << 405
+                                     << QByteArray("GET, OPTIONS") << u"method_not_allowed"_s;
+    QTest::newRow("GET reset") << QByteArray("GET") << u"/admin/reset"_s << 405 << QByteArray("POST, OPTIONS")
+                               << u"method_not_allowed"_s;
+    QTest::newRow("PATCH status") << QByteArray("PATCH") << u"/admin/status"_s << 405 << QByteArray("GET, OPTIONS")
+                                  << u"method_not_allowed"_s;
+    QTest::newRow("HEAD status") << QByteArray("HEAD") << u"/admin/status"_s << 405 << QByteArray("GET, OPTIONS")
+                                 << QString(); // a HEAD answer has no body
+    QTest::newRow("OPTIONS register") << QByteArray("OPTIONS") << u"/oauth/register"_s << 204
+                                      << QByteArray("POST, OPTIONS") << QString();
+    QTest::newRow("unknown path") << QByteArray("GET") << u"/no/such/thing"_s << 404 << QByteArray() << u"not_found"_s;
+    QTest::newRow("trailing slash") << QByteArray("POST") << u"/oauth/register/"_s << 404 << QByteArray()
+                                    << u"not_found"_s;
+    QTest::newRow("traversal") << QByteArray("GET") << u"/oauth/../admin/status/../../etc/passwd"_s << 404
+                               << QByteArray() << u"not_found"_s;
+    QTest::newRow("GET home") << QByteArray("GET") << u"/"_s << 200 << QByteArray() << QString();
+}
+
+void tst_PortalPipeline::methodsAndPaths()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QString, path);
+    QFETCH(int, status);
+    QFETCH(QByteArray, allow);
+    QFETCH(QString, error);
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const Reply reply = running.http().send(method, path);
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.header("Allow"), allow);
+    if (!error.isEmpty()) {
+        QCOMPARE(reply.header("Content-Type"), "application/json");
+        QCOMPARE(reply.json()[u"error"_s].toString(), error);
+        QVERIFY(!reply.json()[u"error_description"_s].toString().isEmpty());
+    }
+}
+
+void tst_PortalPipeline::corsOnAnswers()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const QList<QPair<QByteArray, QByteArray>> origin = {{"Origin", "http://localhost:3000"}};
+    for (const Reply &reply :
+         {running.http().get(u"/admin/status"_s, origin),
+          running.http().send("POST", u"/oauth/register"_s, "{}", origin), running.http().get(u"/missing"_s, origin)}) {
+        QCOMPARE(reply.header("Access-Control-Allow-Origin"), "http://localhost:3000");
+        QCOMPARE(reply.header("Vary"), "Origin");
+        QVERIFY(reply.header("Access-Control-Expose-Headers").contains("WWW-Authenticate"));
+    }
+}
+
+void tst_PortalPipeline::corsPreflight()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const Reply reply = running.http().send("OPTIONS", u"/oauth/debug/token"_s, {},
+                                            {{"Origin", "https://app.example.org"},
+                                             {"Access-Control-Request-Method", "POST"},
+                                             {"Access-Control-Request-Headers", "content-type, x-requested-with"}});
+    QCOMPARE(reply.status, 204);
+    QVERIFY(reply.body.isEmpty());
+    QCOMPARE(reply.header("Access-Control-Allow-Origin"), "https://app.example.org");
+    QCOMPARE(reply.header("Access-Control-Allow-Methods"), "POST, OPTIONS");
+    QCOMPARE(reply.header("Access-Control-Allow-Headers"), "content-type, x-requested-with");
+    QCOMPARE(reply.header("Access-Control-Max-Age"), "600");
+    // A preflight changes nothing.
+    QCOMPARE(running.sandbox().tokens().tokens().value().size(), 0);
+}
+
+void tst_PortalPipeline::noCorsWithoutOrigin()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const Reply reply = running.http().get(u"/admin/status"_s);
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Access-Control-Allow-Origin").isNull());
+    QCOMPARE(reply.header("Cache-Control"), "no-store");
+    QCOMPARE(reply.header("X-Content-Type-Options"), "nosniff");
+}
+
+void tst_PortalPipeline::bodyLimit_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<qsizetype>("size");
+    QTest::addColumn<int>("status");
+    QTest::newRow("register at the limit") << u"/oauth/register"_s << PortalServer::s_maxBodySize << 400;
+    QTest::newRow("register over the limit") << u"/oauth/register"_s << PortalServer::s_maxBodySize + 1 << 413;
+    QTest::newRow("debug token over the limit") << u"/oauth/debug/token"_s << 3 * PortalServer::s_maxBodySize << 413;
+    QTest::newRow("reset over the limit") << u"/admin/reset"_s << PortalServer::s_maxBodySize + 1 << 413;
+}
+
+void tst_PortalPipeline::bodyLimit()
+{
+    QFETCH(QString, path);
+    QFETCH(qsizetype, size);
+    QFETCH(int, status);
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    // A JSON string padded to the size: valid JSON up to the limit, never a valid registration.
+    QByteArray body = "\"" + QByteArray(size - 2, 'a') + "\"";
+    const Reply reply = running.http().postJson(path, body);
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.header("Content-Type"), "application/json");
+    QVERIFY(!reply.json()[u"error"_s].toString().isEmpty());
+    QCOMPARE(running.sandbox().clients().clients().value().size(), 2); // the fixtures, nothing else
+}
+
+void tst_PortalPipeline::adminKey_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<int>("status");
+    QTest::newRow("no key") << QByteArray() << QByteArray() << 401;
+    QTest::newRow("wrong key") << QByteArray("X-Admin-Key") << QByteArray("not-the-key") << 401;
+    QTest::newRow("key prefix") << QByteArray("X-Admin-Key") << QByteArray("s3cret-ad") << 401;
+    QTest::newRow("X-Admin-Key") << QByteArray("X-Admin-Key") << QByteArray("s3cret-admin-key") << 200;
+    QTest::newRow("Bearer") << QByteArray("Authorization") << QByteArray("Bearer s3cret-admin-key") << 200;
+    QTest::newRow("bearer lower case") << QByteArray("Authorization") << QByteArray("bearer s3cret-admin-key") << 200;
+    QTest::newRow("Basic") << QByteArray("Authorization") << QByteArray("Basic czNjcmV0LWFkbWluLWtleQ==") << 401;
+}
+
+void tst_PortalPipeline::adminKey()
+{
+    QFETCH(QByteArray, header);
+    QFETCH(QByteArray, value);
+    QFETCH(int, status);
+    SandboxOptions options;
+    options.adminKey = u"s3cret-admin-key"_s;
+    RunningSandbox running(options);
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!header.isEmpty())
+        headers.append({header, value});
+    const Reply reply = running.http().get(u"/admin/status"_s, headers);
+    QCOMPARE(reply.status, status);
+    if (status == 401) {
+        QCOMPARE(reply.json()[u"error"_s].toString(), u"invalid_token"_s);
+        QVERIFY(reply.header("WWW-Authenticate").startsWith("Bearer "));
+    }
+    // Registration is public: the key is never needed for it.
+    QCOMPARE(running.http().postJson(u"/oauth/register"_s, "{\"redirect_uris\":[\"https://a.example/cb\"]}").status,
+             201);
+}
+
+// Without an admin key only loopback may use the admin surface. A remote peer is simulated
+// through the pipeline itself, since tests send traffic to loopback only.
+void tst_PortalPipeline::adminOnlyOnLoopback()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    PortalServer &server = running.sandbox().server();
+    const auto request = [](const QByteArray &method, const QString &path, const QString &address) {
+        HttpRequest plain;
+        plain.method = method;
+        plain.path = path;
+        plain.remoteAddress = QHostAddress(address);
+        plain.timer.start();
+        return plain;
+    };
+    for (const QString &path : {u"/admin/status"_s, u"/admin/reset"_s, u"/oauth/debug/token"_s}) {
+        HttpRequest remote = request(path == u"/admin/status"_s ? "GET" : "POST", path, u"192.0.2.10"_s);
+        const HttpResponse refused = server.handle(remote);
+        QCOMPARE(refused.status, 403);
+        QVERIFY(refused.body.contains("access_denied"));
+    }
+    HttpRequest remoteRegister = request("POST", u"/oauth/register"_s, u"192.0.2.10"_s);
+    remoteRegister.body = "{\"redirect_uris\":[\"https://a.example/cb\"]}";
+    QCOMPARE(server.handle(remoteRegister).status, 201);
+    for (const QString &address : {u"127.0.0.1"_s, u"127.8.9.10"_s, u"::1"_s}) {
+        HttpRequest local = request("GET", u"/admin/status"_s, address);
+        QCOMPARE(server.handle(local).status, 200);
+    }
+}
+
+void tst_PortalPipeline::baseUrlFromHostOrOption()
+{
+    {
+        RunningSandbox running;
+        QVERIFY2(running.isRunning(), qPrintable(running.error()));
+        const Reply reply = running.http().get(u"/admin/status"_s, {{"Host", "sandbox.test:8443"}});
+        QCOMPARE(reply.json()[u"urls"_s][u"base"_s].toString(), u"http://sandbox.test:8443"_s);
+        // A Host header that is not a host is ignored, never written into a URL.
+        const Reply hostile = running.http().get(u"/admin/status"_s, {{"Host", "evil\"><script>"}});
+        QCOMPARE(hostile.json()[u"urls"_s][u"base"_s].toString(), u"http://127.0.0.1:%1"_s.arg(running.port()));
+    }
+    SandboxOptions options;
+    options.baseUrl = u"https://sandbox.example.org/smart"_s;
+    RunningSandbox running(options);
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const Reply reply = running.http().get(u"/"_s, {{"Host", "other.test"}});
+    QCOMPARE(reply.json()[u"endpoints"_s][u"register"_s].toString(),
+             u"https://sandbox.example.org/smart/oauth/register"_s);
+}
+
+void tst_PortalPipeline::requestLogRecordsEveryExchange()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    QList<RequestLogEntry> seen;
+    QObject::connect(&running.sandbox().requestLog(), &RequestLog::requestLogged,
+                     [&](const RequestLogEntry &entry) { seen.append(entry); });
+    const QByteArray body = "{\"client_name\":\"Logged\",\"redirect_uris\":[\"https://a.example/cb\"]}";
+    const Reply registered = running.http().postJson(u"/oauth/register"_s, body, {{"X-Trace", "abc"}});
+    QCOMPARE(registered.status, 201);
+    QCOMPARE(running.http().send("PUT", u"/oauth/register"_s).status, 405);
+
+    QCOMPARE(seen.size(), 2);
+    const RequestLogEntry &first = seen.at(0);
+    QCOMPARE(first.method, u"POST"_s);
+    QCOMPARE(first.path, u"/oauth/register"_s);
+    QCOMPARE(first.status, 201);
+    QCOMPARE(first.requestBody, body);
+    QCOMPARE(first.responseBody, registered.body);
+    QCOMPARE(first.clientId, registered.json()[u"client_id"_s].toString());
+    QVERIFY(first.durationUs >= 0);
+    QCOMPARE(first.remoteAddress, u"127.0.0.1"_s);
+    const auto hasHeader = [](const HeaderList &headers, const QByteArray &name, const QByteArray &value) {
+        return std::any_of(headers.cbegin(), headers.cend(), [&](const auto &header) {
+            return header.first.compare(name, Qt::CaseInsensitive) == 0 && header.second == value;
+        });
+    };
+    QVERIFY(hasHeader(first.requestHeaders, "X-Trace", "abc"));
+    QVERIFY(hasHeader(first.responseHeaders, "Content-Type", "application/json"));
+    QCOMPARE(seen.at(1).status, 405);
+    QVERIFY(seen.at(1).sequence > first.sequence);
+
+    // Nothing is written until the batch is flushed; then everything is.
+    QCOMPARE(running.sandbox().requestLog().storedCount().value(), 0);
+    QVERIFY(running.sandbox().requestLog().flush());
+    QCOMPARE(running.sandbox().requestLog().storedCount().value(), 2);
+}
+
+void tst_PortalPipeline::logFileGetsOneLinePerExchange()
+{
+    QTemporaryDir dir;
+    SandboxOptions options;
+    options.logFile = dir.filePath(u"traffic.ndjson"_s);
+    {
+        RunningSandbox running(options);
+        QVERIFY2(running.isRunning(), qPrintable(running.error()));
+        QCOMPARE(running.http().get(u"/admin/status"_s).status, 200);
+        QCOMPARE(running.http().get(u"/missing"_s).status, 404);
+        QVERIFY(running.sandbox().requestLog().flush());
+    }
+    QFile file(options.logFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    QCOMPARE(lines.size(), 3); // two lines and the empty rest after the last newline
+    QCOMPARE(QJsonDocument::fromJson(lines.at(0)).object()[u"path"_s].toString(), u"/admin/status"_s);
+    QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object()[u"status"_s].toInt(), 404);
+    QVERIFY(lines.at(2).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_PortalPipeline)
+#include "tst_portalpipeline.moc"
