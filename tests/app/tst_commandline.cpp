@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// The command line as a user types it: every option, its default, and a clear message for
+// every mistake.
+
+#include "commandline.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class tst_CommandLine final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void defaults();
+    void everyOption();
+    void helpAndVersion();
+    void mistakes_data();
+    void mistakes();
+};
+
+namespace {
+
+CommandLine parse(QStringList arguments)
+{
+    arguments.prepend(u"smart-sandbox"_s);
+    return CommandLine::parse(arguments);
+}
+
+} // namespace
+
+void tst_CommandLine::defaults()
+{
+    const CommandLine line = parse({});
+    QCOMPARE(line.outcome, CommandLine::Outcome::Run);
+    QCOMPARE(line.headless, false);
+    QCOMPARE(line.options.port, quint16(9000));
+    QCOMPARE(line.options.bindAddress, QHostAddress(QHostAddress::LocalHost));
+    QVERIFY(line.options.database.isEmpty()); // the Sandbox picks its data-folder default
+    QVERIFY(line.options.baseUrl.isEmpty());
+    QVERIFY(line.options.adminKey.isEmpty());
+    QCOMPARE(line.options.logCap, qint64(100'000));
+    QCOMPARE(line.options.reset, false);
+}
+
+void tst_CommandLine::everyOption()
+{
+    const CommandLine line
+        = parse({u"--headless"_s, u"--port"_s, u"9100"_s, u"--bind"_s, u"::1"_s, u"--db"_s,
+                 u"postgresql://sandbox:pw@db.local:5433/team"_s, u"--base-url"_s, u"https://sandbox.example.org/"_s,
+                 u"--reset"_s, u"--admin-key"_s, u"0123456789abcdef"_s, u"--log-file"_s, u"/tmp/traffic.ndjson"_s,
+                 u"--log-cap"_s, u"500"_s});
+    QCOMPARE(line.outcome, CommandLine::Outcome::Run);
+    QCOMPARE(line.headless, true);
+    QCOMPARE(line.options.port, quint16(9100));
+    QCOMPARE(line.options.bindAddress, QHostAddress(u"::1"_s));
+    QCOMPARE(line.options.database, u"postgresql://sandbox:pw@db.local:5433/team"_s);
+    QCOMPARE(line.options.baseUrl, u"https://sandbox.example.org"_s); // trailing slash removed
+    QCOMPARE(line.options.reset, true);
+    QCOMPARE(line.options.adminKey, u"0123456789abcdef"_s);
+    QCOMPARE(line.options.logFile, u"/tmp/traffic.ndjson"_s);
+    QCOMPARE(line.options.logCap, qint64(500));
+
+    QCOMPARE(parse({u"--port=0"_s}).options.port, quint16(0));
+    QCOMPARE(parse({u"--bind"_s, u"localhost"_s}).options.bindAddress, QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(parse({u"--db"_s, u":memory:"_s}).options.database, u":memory:"_s);
+}
+
+void tst_CommandLine::helpAndVersion()
+{
+    const CommandLine help = parse({u"--help"_s});
+    QCOMPARE(help.outcome, CommandLine::Outcome::ShowHelp);
+    for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
+                                  u"--admin-key"_s, u"--log-file"_s, u"--version"_s})
+        QVERIFY2(help.text.contains(option), qPrintable(option));
+    const CommandLine version = parse({u"--version"_s});
+    QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
+    QCOMPARE(version.text, u"smart-sandbox "_s + QStringLiteral(SANDBOX_VERSION));
+}
+
+void tst_CommandLine::mistakes_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown option") << QStringList{u"--bogus"_s} << u"Unknown option 'bogus'."_s;
+    QTest::newRow("port missing value") << QStringList{u"--port"_s} << u"Missing value after '--port'."_s;
+    QTest::newRow("port a word") << QStringList{u"--port"_s, u"http"_s} << u"--port must be a number"_s;
+    QTest::newRow("port too large") << QStringList{u"--port"_s, u"70000"_s} << u"--port must be a number"_s;
+    QTest::newRow("port negative") << QStringList{u"--port"_s, u"-1"_s} << u"--port must be a number"_s;
+    QTest::newRow("bind a name") << QStringList{u"--bind"_s, u"example.org"_s} << u"--bind must be an IP address"_s;
+    QTest::newRow("empty db") << QStringList{u"--db="_s} << u"--db needs"_s;
+    QTest::newRow("base url relative") << QStringList{u"--base-url"_s, u"/smart"_s} << u"--base-url must be"_s;
+    QTest::newRow("base url ftp") << QStringList{u"--base-url"_s, u"ftp://x.example"_s} << u"--base-url must be"_s;
+    QTest::newRow("short admin key") << QStringList{u"--admin-key"_s, u"abc"_s} << u"--admin-key must be at least"_s;
+    QTest::newRow("log cap zero") << QStringList{u"--log-cap"_s, u"0"_s} << u"--log-cap must be"_s;
+    QTest::newRow("positional") << QStringList{u"serve"_s} << u"Unexpected argument 'serve'."_s;
+}
+
+void tst_CommandLine::mistakes()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    const CommandLine line = parse(arguments);
+    QCOMPARE(line.outcome, CommandLine::Outcome::Error);
+    QVERIFY2(line.text.startsWith(message), qPrintable(line.text));
+    QVERIFY(!line.text.contains(u'\n')); // one line
+}
+
+QTEST_GUILESS_MAIN(tst_CommandLine)
+#include "tst_commandline.moc"

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+// The smart-sandbox executable as a user runs it: it starts and says where it listens, keeps its
+// state across a restart, stops cleanly on SIGTERM with its request log written, and answers
+// every mistake with one line on stderr and a distinct exit code.
+
+#include "testsupport.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using namespace TestSupport;
+
+namespace {
+
+constexpr int s_timeoutMs = 30'000;
+
+// Starts the executable and waits until it prints the line with its URL; 0 when it did not.
+quint16 startServer(QProcess &process, const QStringList &arguments)
+{
+    process.setProgram(QStringLiteral(SANDBOX_EXECUTABLE));
+    process.setArguments(arguments);
+    process.start();
+    if (!process.waitForStarted(s_timeoutMs))
+        return 0;
+    static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
+    QByteArray output;
+    while (process.state() == QProcess::Running) {
+        if (process.canReadLine() || process.waitForReadyRead(s_timeoutMs)) {
+            output += process.readAll();
+            const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
+            if (match.hasMatch())
+                return quint16(match.captured(1).toUInt());
+        } else {
+            break;
+        }
+    }
+    return 0;
+}
+
+struct Finished
+{
+    int exitCode = -1;
+    QString standardError;
+    QString standardOutput;
+};
+
+Finished runToEnd(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(SANDBOX_EXECUTABLE), arguments);
+    process.waitForFinished(s_timeoutMs);
+    return Finished{process.exitCode(), QString::fromUtf8(process.readAllStandardError()),
+                    QString::fromUtf8(process.readAllStandardOutput())};
+}
+
+bool stop(QProcess &process)
+{
+    ::kill(pid_t(process.processId()), SIGTERM);
+    return process.waitForFinished(s_timeoutMs) && process.exitStatus() == QProcess::NormalExit
+        && process.exitCode() == 0;
+}
+
+} // namespace
+
+class tst_Executable final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void helpAndVersion();
+    void mistakesAreOneLine_data();
+    void mistakesAreOneLine();
+    void portInUse();
+    void stateSurvivesRestartAndLogIsWritten();
+};
+
+void tst_Executable::helpAndVersion()
+{
+    const Finished version = runToEnd({u"--version"_s});
+    QCOMPARE(version.exitCode, 0);
+    QCOMPARE(version.standardOutput.trimmed(), u"smart-sandbox "_s + QStringLiteral(SANDBOX_VERSION));
+    const Finished help = runToEnd({u"--help"_s});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.standardOutput.contains(u"--headless"_s));
+    QVERIFY(help.standardError.isEmpty());
+}
+
+void tst_Executable::mistakesAreOneLine_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown option") << QStringList{u"--headless"_s, u"--frobnicate"_s} << 1
+                                    << u"smart-sandbox: error: Unknown option 'frobnicate'."_s;
+    QTest::newRow("bad port") << QStringList{u"--headless"_s, u"--port"_s, u"99999"_s} << 1
+                              << u"smart-sandbox: error: --port must be a number from 0 to 65535, not '99999'."_s;
+    QTest::newRow("unreachable PostgreSQL")
+        << QStringList{u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s, u"postgresql://nobody@127.0.0.1:1/none"_s} << 2
+        << u"smart-sandbox: error: Cannot open the database postgresql://nobody@127.0.0.1:1/none"_s;
+    QTest::newRow("SQLite file in a missing root folder")
+        << QStringList{u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s, u"/proc/no-such-dir/sandbox.sqlite"_s} << 2
+        << u"smart-sandbox: error: Cannot create the folder /proc/no-such-dir"_s;
+    QTest::newRow("unwritable log file")
+        << QStringList{u"--headless"_s,
+                       u"--port"_s,
+                       u"0"_s,
+                       u"--db"_s,
+                       u":memory:"_s,
+                       u"--log-file"_s,
+                       u"/proc/no-such-dir/log.ndjson"_s}
+        << 4 << u"smart-sandbox: error: Cannot open the log file /proc/no-such-dir/log.ndjson"_s;
+}
+
+void tst_Executable::mistakesAreOneLine()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    const Finished finished = runToEnd(arguments);
+    QCOMPARE(finished.exitCode, exitCode);
+    QVERIFY2(finished.standardError.startsWith(message), qPrintable(finished.standardError));
+    // One line saying what is wrong (a usage error adds the hint where help is), never a trace.
+    const QStringList lines = finished.standardError.trimmed().split(u'\n');
+    QVERIFY2(lines.size() <= (exitCode == 1 ? 2 : 1), qPrintable(finished.standardError));
+}
+
+void tst_Executable::portInUse()
+{
+    QTcpServer occupied;
+    QVERIFY(occupied.listen(QHostAddress::LocalHost, 0));
+    const Finished finished
+        = runToEnd({u"--headless"_s, u"--db"_s, u":memory:"_s, u"--port"_s, QString::number(occupied.serverPort())});
+    QCOMPARE(finished.exitCode, 3);
+    QCOMPARE(finished.standardError.trimmed(),
+             u"smart-sandbox: error: Cannot listen on 127.0.0.1 port %1: The bound address is already in use"_s.arg(
+                 occupied.serverPort()));
+}
+
+void tst_Executable::stateSurvivesRestartAndLogIsWritten()
+{
+    QTemporaryDir dir;
+    const QString database = dir.filePath(u"sandbox.sqlite"_s);
+    const QStringList arguments = {u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s, database};
+    QString token;
+    {
+        QProcess process;
+        const quint16 port = startServer(process, arguments);
+        QVERIFY2(port != 0, process.readAllStandardError().constData());
+        HttpClient http(port);
+        const Reply registered = http.postJson(
+            u"/oauth/register"_s,
+            QByteArray("{\"client_name\":\"TESTCLIENT\",\"redirect_uris\":[\"https://tests.demo.syncfor.science/"
+                       "authorized/\"],\"scope\":\"launch/patient patient/*.read offline_access\"}"));
+        QCOMPARE(registered.status, 201);
+        const Reply minted = http.postJson(u"/oauth/debug/token"_s,
+                                           QJsonObject{{u"client_id"_s, registered.json()[u"client_id"_s]},
+                                                       {u"username"_s, u"daniel-adams"_s},
+                                                       {u"patient_id"_s, u"smart-1288992"_s}});
+        QCOMPARE(minted.status, 200);
+        token = minted.json()[u"access_token"_s].toString();
+        QVERIFY(stop(process));
+    }
+    QProcess process;
+    const quint16 port = startServer(process, arguments);
+    QVERIFY(port != 0);
+    HttpClient http(port);
+    const QJsonObject info = http.get(u"/oauth/debug/introspect?token="_s + token).json();
+    QCOMPARE(info[u"active"_s].toBool(false), true);
+    QCOMPARE(info[u"username"_s].toString(), u"daniel-adams"_s);
+    // The first run's two requests were written when SIGTERM stopped it.
+    const QJsonObject requests = http.get(u"/admin/requests?limit=10"_s).json();
+    QVERIFY(requests[u"requests"_s].toArray().size() >= 3);
+    QCOMPARE(requests[u"requests"_s][0][u"path"_s].toString(), u"/oauth/register"_s);
+    QVERIFY(stop(process));
+
+    // --reset returns to the fixtures.
+    QProcess reset;
+    const quint16 resetPort = startServer(reset, arguments + QStringList{u"--reset"_s});
+    QVERIFY(resetPort != 0);
+    QCOMPARE(HttpClient(resetPort).get(u"/oauth/debug/introspect?token="_s + token).status, 400);
+    QVERIFY(stop(reset));
+}
+
+QTEST_GUILESS_MAIN(tst_Executable)
+#include "tst_executable.moc"
