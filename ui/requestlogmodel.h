@@ -32,6 +32,9 @@ public:
     // Inserts what is waiting now instead of at the next tick (tests, and "follow newest").
     void flushPending();
     const RequestLogEntry &entry(int row) const { return m_entries.at(row); }
+    // Entries announced but not yet shown, and whether an update is scheduled for them.
+    int pendingCount() const { return int(m_pending.size()); }
+    bool isUpdateScheduled() const { return m_coalesce.isActive(); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

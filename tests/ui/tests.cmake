@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: Apache-2.0
+sandbox_add_test(tst_requestlogmodel ui LIBRARIES sandbox_ui)
