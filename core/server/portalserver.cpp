@@ -207,6 +207,9 @@ void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, 
                                "Location, ETag, Last-Modified, Content-Location, WWW-Authenticate, Retry-After");
         }
     }
+    // QtHttpServer 6.4 would write a HEAD answer's body onto the connection; HEAD gets none.
+    if (request.method == "HEAD")
+        response.body.clear();
     // Tokens and secrets must never be cached (RFC 6749 section 5.1).
     response.setHeader("Cache-Control", "no-store");
     response.setHeader("Pragma", "no-cache");

@@ -8,10 +8,13 @@
 #include "server/requestlog.h"
 #include "testsupport.h"
 
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using namespace TestSupport;
@@ -23,6 +26,7 @@ class tst_PortalPipeline final : public QObject
 private Q_SLOTS:
     void methodsAndPaths_data();
     void methodsAndPaths();
+    void headLeavesTheConnectionUsable();
     void corsOnAnswers();
     void corsPreflight();
     void noCorsWithoutOrigin();
@@ -85,6 +89,37 @@ void tst_PortalPipeline::methodsAndPaths()
         QCOMPARE(reply.json()[u"error"_s].toString(), error);
         QVERIFY(!reply.json()[u"error_description"_s].toString().isEmpty());
     }
+}
+
+// QtHttpServer 6.4 writes a body even for HEAD; the pipeline sends none, so a keep-alive
+// connection stays in step for the next request.
+void tst_PortalPipeline::headLeavesTheConnectionUsable()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    // The server runs on this thread, so wait in an event loop rather than blocking on the socket.
+    QTcpSocket socket;
+    QByteArray received;
+    QEventLoop loop;
+    QObject::connect(&socket, &QTcpSocket::connected, &loop, [&] {
+        socket.write("HEAD /admin/status HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                     "GET /missing HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    });
+    QObject::connect(&socket, &QTcpSocket::readyRead, &loop, [&] {
+        received += socket.readAll();
+        if (received.count("HTTP/1.1 ") >= 2 && received.endsWith("}"))
+            loop.quit();
+    });
+    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10'000, &loop, &QEventLoop::quit); // a guard against a hang, not a wait
+    socket.connectToHost(QHostAddress::LocalHost, running.port());
+    loop.exec();
+    const qsizetype second = received.indexOf("HTTP/1.1 404");
+    QVERIFY2(received.startsWith("HTTP/1.1 405"), received.constData());
+    QVERIFY2(second > 0, received.constData());
+    // Between the HEAD answer's headers and the next status line there is nothing but the blank line.
+    QVERIFY2(received.left(second).endsWith("\r\n\r\n"), received.constData());
+    QVERIFY(received.mid(second).contains("\"error\":\"not_found\""));
 }
 
 void tst_PortalPipeline::corsOnAnswers()
