@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Measures the throughput and latency of the portal endpoints on loopback with wrk.
+#
+#   bench/run.sh [--engine sqlite|postgres] [--duration S] [--connections N] [--threads T]
+#                [--warmup S] [--no-build] [--no-pin] [--no-trivial] [--pg-port P] [--out DIR]
+#
+# Builds a release binary into build/bench (unless --no-build), starts it on a free loopback
+# port with a fresh database, registers one client and mints one token with curl, then runs
+# wrk (bench/wrk/*.lua) against: GET / (baseline), POST /oauth/register, POST
+# /oauth/debug/token and GET /oauth/debug/introspect. Unless --no-trivial, it also
+# measures a trivial QHttpServer (bench/trivial) as the ceiling. Each endpoint gets a short
+# warm-up, then a measured run. On two or more CPUs the server runs on CPU 0 and wrk on CPU 1
+# (taskset); --no-pin lets the scheduler decide. PostgreSQL, when used, is not pinned.
+#
+# Results: one "BENCH ..." line per endpoint on stdout, and in DIR (default
+# build/bench/results/<UTC time>-<engine>): summary.md, the raw wrk output and the server logs.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+engine=sqlite
+duration=20
+connections=16
+threads=2
+warmup=3
+build=1
+pin=1
+trivial=1
+pg_port=55499
+out=""
+command_line="bench/run.sh $*"
+
+usage() {
+    sed -n '5,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --engine) engine=${2:?}; shift 2 ;;
+    --duration) duration=${2:?}; shift 2 ;;
+    --connections) connections=${2:?}; shift 2 ;;
+    --threads) threads=${2:?}; shift 2 ;;
+    --warmup) warmup=${2:?}; shift 2 ;;
+    --pg-port) pg_port=${2:?}; shift 2 ;;
+    --out) out=${2:?}; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --no-pin) pin=0; shift ;;
+    --no-trivial) trivial=0; shift ;;
+    -h | --help) usage ;;
+    *) echo "run.sh: unknown option $1" >&2; usage ;;
+    esac
+done
+case "$engine" in sqlite | postgres) ;; *) echo "run.sh: --engine must be sqlite or postgres" >&2; exit 2 ;; esac
+for n in "$duration" "$connections" "$threads" "$warmup" "$pg_port"; do
+    [[ "$n" =~ ^[0-9]+$ ]] || { echo "run.sh: '$n' is not a whole number" >&2; exit 2; }
+done
+for tool in wrk curl cmake ninja; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (apt-get install -y $tool)" >&2; exit 1; }
+done
+
+build_dir=$root/build/bench
+trivial_dir=$root/build/bench-trivial
+bin=$build_dir/app/smart-sandbox
+trivial_bin=$trivial_dir/trivial-httpserver
+
+if [ "$build" = 1 ]; then
+    echo "== building (Release) into $build_dir"
+    cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSANDBOX_BUILD_TESTS=OFF >/dev/null
+    ninja -C "$build_dir" >/dev/null
+    if [ "$trivial" = 1 ]; then
+        cmake -S "$root/bench/trivial" -B "$trivial_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+        ninja -C "$trivial_dir" >/dev/null
+    fi
+fi
+[ -x "$bin" ] || { echo "run.sh: $bin is not built (drop --no-build)" >&2; exit 1; }
+if [ "$trivial" = 1 ] && [ ! -x "$trivial_bin" ]; then
+    echo "run.sh: $trivial_bin is not built; skipping the trivial ceiling" >&2
+    trivial=0
+fi
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+[ -n "$out" ] || out=$build_dir/results/$stamp-$engine
+mkdir -p "$out"
+work=$(mktemp -d /tmp/smart-bench.XXXXXX)
+pg_dir=""
+server_pid=""
+
+server_prefix=()
+wrk_prefix=()
+cpus=$(nproc)
+if [ "$pin" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
+    server_prefix=(taskset -c 0)
+    wrk_prefix=(taskset -c 1)
+    pinning="server on CPU 0, wrk on CPU 1 (taskset)"
+else
+    pin=0
+    pinning="none"
+fi
+
+# Stops a process we started: SIGTERM, up to 10 s, then SIGKILL.
+stop_pid() {
+    local pid=$1
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "run.sh: process $pid ignored SIGTERM for 10 s; killing it" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    stop_pid "$server_pid"
+    server_pid=""
+    if [ -n "$pg_dir" ]; then
+        timeout 60 "$root/scripts/postgres.sh" stop "$pg_dir" || true
+        rm -rf "$pg_dir" "$pg_dir.initdb.log"
+    fi
+    cp -f "$work"/*.log "$out"/ 2>/dev/null || true
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Starts "$@" in the background; sets server_pid and server_port (read from its first lines).
+start_server() {
+    local log=$1
+    shift
+    "${server_prefix[@]}" "$@" >"$log" 2>"${log%.log}.err.log" &
+    server_pid=$!
+    server_port=""
+    for _ in $(seq 1 100); do
+        server_port=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null | grep -o '[0-9]*$' || true)
+        [ -n "$server_port" ] && break
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$server_port" ]; then
+        echo "run.sh: the server did not start; its output:" >&2
+        cat "$log" "${log%.log}.err.log" >&2 || true
+        exit 1
+    fi
+}
+
+rss_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+clock_ticks=$(getconf CLK_TCK)
+json_field() { grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | cut -d'"' -f4; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
+    echo "run.sh: warning: load average $load_before; other work on this machine will disturb the numbers" >&2
+fi
+summary=$out/bench-lines.txt
+: >"$summary"
+
+# Whole-machine CPU jiffies: "busy total".
+machine_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat; }
+
+# run_wrk NAME SCRIPT BASE [ARGS...]: a warm-up, then the measured run; appends its BENCH line
+# to $summary, with the CPU used meanwhile (in % of one CPU) by the server, by wrk and by every
+# other process on the machine (other_cpu_pct well above 0 means the numbers are disturbed).
+run_wrk() {
+    local name=$1 script=$2 base=$3
+    shift 3
+    local extra=()
+    [ $# -gt 0 ] && extra=(-- "$@")
+    echo "== $name: warm-up ${warmup}s, then ${duration}s with $connections connections, $threads threads"
+    if [ "$warmup" -gt 0 ]; then
+        BENCH_NAME=$name "${wrk_prefix[@]}" wrk -t"$threads" -c"$connections" -d"${warmup}s" --latency \
+            -s "$script" "$base" "${extra[@]}" >"$out/$name.warmup.txt" 2>&1
+    fi
+    local server_before server_after busy_before busy_after total_before total_after wrk_seconds
+    server_before=$(cpu_ticks "$server_pid")
+    read -r busy_before total_before < <(machine_ticks)
+    local TIMEFORMAT='%U %S'
+    { time BENCH_NAME=$name "${wrk_prefix[@]}" wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
+        -s "$script" "$base" "${extra[@]}" >"$out/$name.txt" 2>&1; } 2>"$work/$name.time"
+    read -r busy_after total_after < <(machine_ticks)
+    server_after=$(cpu_ticks "$server_pid")
+    wrk_seconds=$(awk '{ print $1 + $2 }' "$work/$name.time")
+    local line
+    line=$(grep '^BENCH ' "$out/$name.txt" || true)
+    if [ -z "$line" ]; then
+        echo "run.sh: wrk printed no BENCH line for $name:" >&2
+        cat "$out/$name.txt" >&2
+        exit 1
+    fi
+    line="$line $(awk -v s=$((server_after - server_before)) -v b=$((busy_after - busy_before)) \
+        -v t=$((total_after - total_before)) -v w="$wrk_seconds" -v hz="$clock_ticks" -v n="$cpus" 'BEGIN {
+            wall = t / hz / n
+            other = b / hz - s / hz - w
+            if (other < 0) other = 0
+            printf "server_cpu_pct=%.0f wrk_cpu_pct=%.0f other_cpu_pct=%.0f", 100 * s / hz / wall, 100 * w / wall, 100 * other / wall
+        }')"
+    echo "$line" | tee -a "$summary"
+    grep '^BENCH-SAMPLE' "$out/$name.txt" || true
+    kill -0 "$server_pid" 2>/dev/null || { echo "run.sh: the server died during $name" >&2; exit 1; }
+}
+
+# --- The trivial QHttpServer ceiling -------------------------------------------------------------
+if [ "$trivial" = 1 ]; then
+    start_server "$work/trivial.log" "$trivial_bin" 0
+    run_wrk trivial "$root/bench/wrk/baseline.lua" "http://127.0.0.1:$server_port"
+    stop_pid "$server_pid"
+    server_pid=""
+fi
+
+# --- The sandbox ----------------------------------------------------------------------------------
+if [ "$engine" = postgres ]; then
+    pg_dir=$(mktemp -d /tmp/smart-bench-pg.XXXXXX)
+    db=$(timeout 120 "$root/scripts/postgres.sh" start "$pg_dir" "$pg_port")
+else
+    db=$work/sandbox.sqlite
+fi
+echo "== starting $bin ($engine: $db)"
+start_server "$work/server.log" "$bin" --headless --port 0 --db "$db"
+base=http://127.0.0.1:$server_port
+ready=0
+for _ in $(seq 1 50); do
+    if curl -fsS --max-time 1 -o /dev/null "$base/admin/status"; then
+        ready=1
+        break
+    fi
+    sleep 0.2
+done
+[ "$ready" = 1 ] || { echo "run.sh: GET $base/admin/status did not answer within 10 s" >&2; exit 1; }
+rss_start=$(rss_kb "$server_pid" VmRSS)
+
+registered=$(curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
+    -d '{"client_name":"bench","redirect_uris":["https://app.example.org/callback"]}' "$base/oauth/register")
+client_id=$(printf '%s' "$registered" | json_field client_id)
+[ -n "$client_id" ] || { echo "run.sh: registration failed: $registered" >&2; exit 1; }
+minted=$(curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
+    -d "{\"client_id\":\"$client_id\",\"username\":\"daniel-adams\",\"patient_id\":\"smart-1288992\"}" \
+    "$base/oauth/debug/token")
+access_token=$(printf '%s' "$minted" | json_field access_token)
+[ -n "$access_token" ] || { echo "run.sh: minting a token failed: $minted" >&2; exit 1; }
+rss_before=$(rss_kb "$server_pid" VmRSS)
+
+run_wrk baseline "$root/bench/wrk/baseline.lua" "$base"
+run_wrk register "$root/bench/wrk/register.lua" "$base"
+run_wrk debug-token "$root/bench/wrk/debug_token.lua" "$base" "$client_id"
+run_wrk introspect "$root/bench/wrk/introspect.lua" "$base" "$access_token"
+
+sleep 0.5 # let the last request-log batch reach the database
+rss_after=$(rss_kb "$server_pid" VmRSS)
+rss_peak=$(rss_kb "$server_pid" VmHWM)
+status_after=$(curl -fsS --max-time 10 "$base/admin/status" || echo "{}")
+warnings=$(grep -ciE 'warn|fail|error|dropped|threw' "$work/server.err.log" || true)
+
+# --- Report ------------------------------------------------------------------------------------------
+target_rps() { case "$1" in introspect) echo 15000 ;; register | debug-token) echo 5000 ;; *) echo "" ;; esac; }
+{
+    echo "# SMART Sandbox bench, $engine"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "- machine: $cpus CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r)"
+    echo "- Qt $(pkg-config --modversion Qt6Core 2>/dev/null || echo '?'), build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "- command: \`$command_line\` ($connections connections, $threads wrk threads, ${warmup} s warm-up + ${duration} s per endpoint)"
+    echo "- pinning: $pinning"
+    echo "- database: $engine ($( [ "$engine" = postgres ] && echo "scripts/postgres.sh cluster, fsync=off" || echo "fresh SQLite file, WAL"))"
+    echo "- server RSS: ${rss_start} kB after start, ${rss_before} kB before the run, ${rss_after} kB after (peak ${rss_peak} kB)"
+    echo "- server warnings on stderr: $warnings"
+    echo "- load average before the run: $load_before"
+    echo "- CPU columns: % of one CPU used during the measured run by the server, by wrk, and by every other process (PostgreSQL included)"
+    echo
+    echo "| endpoint | req/s | p50 ms | p99 ms | p99.9 ms | errors (non-2xx + socket) | CPU server / wrk / other | target | met |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|---|"
+    while read -r line; do
+        get() { printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+        name=$(get endpoint) rps=$(get rps) p50=$(get p50_ms) p99=$(get p99_ms) p999=$(get p999_ms)
+        errors=$(($(get non2xx) + $(get socket_errors)))
+        cpu="$(get server_cpu_pct)% / $(get wrk_cpu_pct)% / $(get other_cpu_pct)%"
+        want=$(target_rps "$name")
+        if [ -n "$want" ]; then
+            met=$(awk -v r="$rps" -v w="$want" -v p="$p99" -v e="$errors" 'BEGIN {
+                ok = (r >= w && p < 5 && e == 0)
+                printf "%s (%.0f%% of req/s target, p99 %s 5 ms)", ok ? "yes" : "no", 100 * r / w, p < 5 ? "<" : ">="
+            }')
+            target=">= $want req/s, p99 < 5 ms"
+        else
+            met="-" target=$([ "$name" = trivial ] && echo "ceiling" || echo "server ceiling")
+        fi
+        printf '| %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s |\n' \
+            "$name" "$rps" "$p50" "$p99" "$p999" "$errors" "$cpu" "$target" "$met"
+    done <"$summary"
+    echo
+    echo "Status after the run: \`$status_after\`"
+} >"$out/summary.md"
+echo
+cat "$out/summary.md"
+echo
+echo "== results in $out"
