@@ -1,3 +1,4 @@
 # SPDX-License-Identifier: Apache-2.0
 # The core suites: services and storage tested directly, without sockets.
 sandbox_add_test(tst_scopes core)
+sandbox_add_test(tst_secrets core)
