@@ -2,3 +2,4 @@
 # The core suites: services and storage tested directly, without sockets.
 sandbox_add_test(tst_scopes core)
 sandbox_add_test(tst_secrets core)
+sandbox_add_test(tst_http core)
