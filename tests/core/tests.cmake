@@ -3,3 +3,4 @@
 sandbox_add_test(tst_scopes core)
 sandbox_add_test(tst_secrets core)
 sandbox_add_test(tst_http core)
+sandbox_add_test(tst_database core)
