@@ -72,7 +72,7 @@ trivial_bin=$trivial_dir/trivial-httpserver
 if [ "$build" = 1 ]; then
     echo "== building (Release) into $build_dir"
     cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSANDBOX_BUILD_TESTS=OFF >/dev/null
-    ninja -C "$build_dir" >/dev/null
+    ninja -C "$build_dir" smart-sandbox >/dev/null
     if [ "$trivial" = 1 ]; then
         cmake -S "$root/bench/trivial" -B "$trivial_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
         ninja -C "$trivial_dir" >/dev/null
