@@ -256,6 +256,15 @@ void TestClientRegistry::validate_data()
                                << u"user information"_s;
     QTest::newRow("bad port") << QByteArray(R"({"redirect_uris": ["https://app.example.org:99999/cb"]})") << redirect
                               << u"app.example.org:99999"_s;
+    QTest::newRow("leading space") << QByteArray(R"({"redirect_uris": [" https://app.example.org/cb"]})") << redirect
+                                   << u"not a valid URI"_s;
+    QTest::newRow("trailing space") << QByteArray(R"({"redirect_uris": ["https://app.example.org/cb "]})") << redirect
+                                    << u"not a valid URI"_s;
+    QTest::newRow("CR LF header injection")
+        << QByteArray(R"({"redirect_uris": ["https://app.example.org/cb\r\nSet-Cookie: a=b"]})") << redirect
+        << u"not a valid URI"_s;
+    QTest::newRow("percent-encoded CR LF stays encoded")
+        << QByteArray(R"({"redirect_uris": ["https://app.example.org/cb%0D%0A"]})") << ok << QString();
     QTest::newRow("one bad among good") << QByteArray(
         R"({"redirect_uris": ["https://app.example.org/cb", "javascript:x"]})")
                                         << redirect << u"javascript:x"_s;
