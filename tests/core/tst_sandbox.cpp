@@ -13,8 +13,10 @@
 #include "storage/database.h"
 #include "storage/peoplestore.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -112,6 +114,7 @@ private Q_SLOTS:
     void statusJson_data() { CoreTest::addEngineData(); }
     void statusJson();
     void openReportsBadLocation();
+    void openReportsUnwritableLogFile();
     void normalizeBaseUrl_data();
     void normalizeBaseUrl();
 };
@@ -225,7 +228,9 @@ void TestSandbox::stateSurvivesRestart()
 
     // Reopening does not reload the fixtures: the registered client is still there, and the
     // fixture clients keep the time they were first loaded.
-    QCOMPARE(clientIds(sandbox), (QStringList{u"api-test"_s, registered.id, u"test-suite"_s}));
+    QStringList expectedIds{u"api-test"_s, registered.id, u"test-suite"_s};
+    expectedIds.sort();
+    QCOMPARE(clientIds(sandbox), expectedIds);
     const Result<std::optional<Client>> client = sandbox.clients().find(registered.id);
     QVERIFY(client.ok() && client.value().has_value());
     QCOMPARE(client.value()->secret, registered.secret);
@@ -426,6 +431,30 @@ void TestSandbox::openReportsBadLocation()
     QCOMPARE(opened.error.section(u':', 0, 0), u"invalid_database"_s);
     opened = openSandbox(u"postgresql://sandbox@127.0.0.1:1/portal"_s);
     QVERIFY2(opened.error.contains(u"postgresql://sandbox@127.0.0.1:1/portal"_s), qPrintable(opened.error));
+}
+
+void TestSandbox::openReportsUnwritableLogFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    SandboxOptions options;
+    options.database = u":memory:"_s;
+    options.logFile = dir.filePath(u"missing-folder/requests.ndjson"_s);
+    Sandbox sandbox(options, new ManualClock(TestSupport::s_epochMs));
+    const Status opened = sandbox.open();
+    QVERIFY(!opened.ok());
+    QCOMPARE(opened.error().code, u"log_file"_s);
+    QVERIFY2(opened.error().description.contains(options.logFile), qPrintable(opened.error().description));
+
+    // A writable one is used.
+    options.logFile = dir.filePath(u"requests.ndjson"_s);
+    Sandbox working(options, new ManualClock(TestSupport::s_epochMs));
+    QVERIFY(working.open().ok());
+    working.requestLog().record(logEntry(u"/logged"_s));
+    QVERIFY(working.requestLog().flush().ok());
+    QFile file(options.logFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains("\"/logged\""));
 }
 
 void TestSandbox::normalizeBaseUrl_data()
