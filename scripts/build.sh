@@ -20,7 +20,7 @@ kind=${1:-release}
 case "$kind" in
 release) options=(-DCMAKE_BUILD_TYPE=Release) ;;
 debug) options=(-DCMAKE_BUILD_TYPE=Debug) ;;
-ci) options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANDBOX_WERROR=ON -DSANDBOX_SANITIZE=address,undefined) ;;
+ci) options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANDBOX_WERROR=ON "-DSANDBOX_SANITIZE=address,undefined") ;;
 *)
     echo "usage: $0 [release|debug|ci] [-DOPTION=VALUE...] [--target TARGET...]" >&2
     exit 2
