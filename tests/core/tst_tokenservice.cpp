@@ -505,10 +505,7 @@ void TestTokenService::expireNowKeepsEarlierExpiry()
     const Result<TokenView> again = tokens().expireNow(expired->token.id);
     QVERIFY(again.ok());
     QVERIFY(!tokens().find(expired->token.accessToken)->active(m_clock->nowMs()));
-    // BUG: core/storage/tokenstore.cpp:130 sets expires_at = now unconditionally, so expiring an
-    // already expired token moves its expiry later (introspection and the UI then show the wrong
-    // time). Fix: "... WHERE token_id = ? AND expires_at > ?" (or MIN(expires_at, ?)).
-    QEXPECT_FAIL("", "expireNow() lengthens the recorded life of an already expired token", Abort);
+    // Expiring an already expired token keeps its real (earlier) expiry.
     QCOMPARE(again->token.expiresAtMs, TestSupport::s_epochMs - 3600 * 1000);
 }
 
