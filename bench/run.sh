@@ -3,8 +3,8 @@
 # Measures the throughput and latency of the portal endpoints on loopback with wrk.
 #
 #   bench/run.sh [--engine sqlite|postgres] [--duration S] [--connections N] [--threads T]
-#                [--warmup S] [--wait-quiet S] [--no-build] [--no-pin] [--no-trivial] [--pg-port P]
-#                [--out DIR]
+#                [--warmup S] [--wait-quiet S] [--nice N] [--no-build] [--no-pin] [--no-trivial]
+#                [--pg-port P] [--out DIR]
 #
 # Builds a release binary into build/bench (unless --no-build), starts it on a free loopback
 # port with a fresh database, registers one client and mints one token with curl, then runs
@@ -14,7 +14,9 @@
 # warm-up, then a measured run. On two or more CPUs the server runs on CPU 0 and wrk on CPU 1
 # (taskset); --no-pin lets the scheduler decide. PostgreSQL, when used, is not pinned.
 # --wait-quiet S waits up to S seconds before each measured run until the rest of the machine
-# uses less than 15% of one CPU (other builds and tests disturb the numbers badly on 2 CPUs).
+# uses less than 15% of one CPU (other builds and tests disturb the numbers badly on 2 CPUs);
+# --nice N (negative needs root) runs the server and wrk at that niceness, so that other work
+# on the machine takes less of their CPUs (default 0).
 #
 # Results: one "BENCH ..." line per endpoint on stdout, and in DIR (default
 # build/bench/results/<UTC time>-<engine>): summary.md, the raw wrk output and the server logs.
@@ -27,6 +29,7 @@ connections=16
 threads=2
 warmup=3
 wait_quiet=0
+niceness=0
 build=1
 pin=1
 trivial=1
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=${2:?}; shift 2 ;;
     --warmup) warmup=${2:?}; shift 2 ;;
     --wait-quiet) wait_quiet=${2:?}; shift 2 ;;
+    --nice) niceness=${2:?}; shift 2 ;;
     --pg-port) pg_port=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
     --no-build) build=0; shift ;;
@@ -60,6 +64,7 @@ case "$engine" in sqlite | postgres) ;; *) echo "run.sh: --engine must be sqlite
 for n in "$duration" "$connections" "$threads" "$warmup" "$wait_quiet" "$pg_port"; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "run.sh: '$n' is not a whole number" >&2; exit 2; }
 done
+[[ "$niceness" =~ ^-?[0-9]+$ ]] || { echo "run.sh: --nice takes a number from -20 to 19" >&2; exit 2; }
 for tool in wrk curl cmake ninja; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (apt-get install -y $tool)" >&2; exit 1; }
 done
@@ -101,6 +106,16 @@ if [ "$pin" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
 else
     pin=0
     pinning="none"
+fi
+if [ "$niceness" != 0 ]; then
+    # Niceness only weighs against processes of the same session while the kernel groups tasks
+    # by session (sched_autogroup), so each of the server and wrk gets a session of its own
+    # and that session's autogroup gets the niceness too.
+    # shellcheck disable=SC2016
+    reniced=(setsid sh -c 'echo "$0" >/proc/self/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "$niceness")
+    server_prefix=("${reniced[@]}" "${server_prefix[@]}")
+    wrk_prefix=("${reniced[@]}" "${wrk_prefix[@]}")
+    pinning="$pinning; server and wrk at nice $niceness, each in its own session (autogroup)"
 fi
 
 # Stops a process we started: SIGTERM, up to 10 s, then SIGKILL.
@@ -218,12 +233,14 @@ run_wrk() {
         cat "$out/$name.txt" >&2
         exit 1
     fi
-    line="$line $(awk -v s=$((server_after - server_before)) -v b=$((busy_after - busy_before)) \
+    line="$line $(awk -v r="$(printf '%s\n' "$line" | sed -n 's/.* requests=\([0-9]*\) .*/\1/p')" \
+        -v s=$((server_after - server_before)) -v b=$((busy_after - busy_before)) \
         -v t=$((total_after - total_before)) -v w="$wrk_seconds" -v hz="$clock_ticks" -v n="$cpus" 'BEGIN {
             wall = t / hz / n
             other = b / hz - s / hz - w
             if (other < 0) other = 0
             printf "server_cpu_pct=%.0f wrk_cpu_pct=%.0f other_cpu_pct=%.0f", 100 * s / hz / wall, 100 * w / wall, 100 * other / wall
+            printf " rps_per_server_cpu=%.0f", (s > 0 ? r / (s / hz) : 0)
         }')"
     echo "$line" | tee -a "$summary"
     grep '^BENCH-SAMPLE' "$out/$name.txt" || true
@@ -296,14 +313,16 @@ target_rps() { case "$1" in introspect) echo 15000 ;; register | debug-token) ec
     echo "- server warnings on stderr: $warnings"
     echo "- load average before the run: $load_before"
     echo "- CPU columns: % of one CPU used during the measured run by the server, by wrk, and by every other process (PostgreSQL included)"
+    echo "- req per server CPU-s: requests answered per second of server CPU time, the rate the single-threaded server could reach with a CPU to itself (ignores waits such as fsync)"
     echo
-    echo "| endpoint | req/s | p50 ms | p99 ms | p99.9 ms | errors (non-2xx + socket) | CPU server / wrk / other | target | met |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---|---|"
+    echo "| endpoint | req/s | p50 ms | p99 ms | p99.9 ms | errors (non-2xx + socket) | CPU server / wrk / other | req per server CPU-s | target | met |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
     while read -r line; do
         get() { printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
         name=$(get endpoint) rps=$(get rps) p50=$(get p50_ms) p99=$(get p99_ms) p999=$(get p999_ms)
         errors=$(($(get non2xx) + $(get socket_errors)))
         cpu="$(get server_cpu_pct)% / $(get wrk_cpu_pct)% / $(get other_cpu_pct)%"
+        per_cpu=$(get rps_per_server_cpu)
         want=$(target_rps "$name")
         if [ -n "$want" ]; then
             met=$(awk -v r="$rps" -v w="$want" -v p="$p99" -v e="$errors" 'BEGIN {
@@ -314,8 +333,8 @@ target_rps() { case "$1" in introspect) echo 15000 ;; register | debug-token) ec
         else
             met="-" target=$([ "$name" = trivial ] && echo "ceiling" || echo "server ceiling")
         fi
-        printf '| %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s |\n' \
-            "$name" "$rps" "$p50" "$p99" "$p999" "$errors" "$cpu" "$target" "$met"
+        printf '| %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s |\n' \
+            "$name" "$rps" "$p50" "$p99" "$p999" "$errors" "$cpu" "$per_cpu" "$target" "$met"
     done <"$summary"
     echo
     echo "Status after the run: \`$status_after\`"
