@@ -13,9 +13,8 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     const quint16 wanted = argc > 1 ? quint16(QByteArray(argv[1]).toUInt()) : 0;
     QHttpServer server;
-    server.route("/", [] {
-        return QHttpServerResponse("application/json", QByteArray(R"({"name":"trivial","ok":true})"));
-    });
+    server.route("/",
+                 [] { return QHttpServerResponse("application/json", QByteArray(R"({"name":"trivial","ok":true})")); });
     const quint16 port = server.listen(QHostAddress::LocalHost, wanted);
     if (port == 0) {
         std::fprintf(stderr, "trivial-httpserver: cannot listen on port %u\n", unsigned(wanted));
