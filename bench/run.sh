@@ -3,7 +3,8 @@
 # Measures the throughput and latency of the portal endpoints on loopback with wrk.
 #
 #   bench/run.sh [--engine sqlite|postgres] [--duration S] [--connections N] [--threads T]
-#                [--warmup S] [--no-build] [--no-pin] [--no-trivial] [--pg-port P] [--out DIR]
+#                [--warmup S] [--wait-quiet S] [--no-build] [--no-pin] [--no-trivial] [--pg-port P]
+#                [--out DIR]
 #
 # Builds a release binary into build/bench (unless --no-build), starts it on a free loopback
 # port with a fresh database, registers one client and mints one token with curl, then runs
@@ -12,6 +13,8 @@
 # measures a trivial QHttpServer (bench/trivial) as the ceiling. Each endpoint gets a short
 # warm-up, then a measured run. On two or more CPUs the server runs on CPU 0 and wrk on CPU 1
 # (taskset); --no-pin lets the scheduler decide. PostgreSQL, when used, is not pinned.
+# --wait-quiet S waits up to S seconds before each measured run until the rest of the machine
+# uses less than 15% of one CPU (other builds and tests disturb the numbers badly on 2 CPUs).
 #
 # Results: one "BENCH ..." line per endpoint on stdout, and in DIR (default
 # build/bench/results/<UTC time>-<engine>): summary.md, the raw wrk output and the server logs.
@@ -23,6 +26,7 @@ duration=20
 connections=16
 threads=2
 warmup=3
+wait_quiet=0
 build=1
 pin=1
 trivial=1
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
     --connections) connections=${2:?}; shift 2 ;;
     --threads) threads=${2:?}; shift 2 ;;
     --warmup) warmup=${2:?}; shift 2 ;;
+    --wait-quiet) wait_quiet=${2:?}; shift 2 ;;
     --pg-port) pg_port=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
     --no-build) build=0; shift ;;
@@ -52,7 +57,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$engine" in sqlite | postgres) ;; *) echo "run.sh: --engine must be sqlite or postgres" >&2; exit 2 ;; esac
-for n in "$duration" "$connections" "$threads" "$warmup" "$pg_port"; do
+for n in "$duration" "$connections" "$threads" "$warmup" "$wait_quiet" "$pg_port"; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "run.sh: '$n' is not a whole number" >&2; exit 2; }
 done
 for tool in wrk curl cmake ninja; do
@@ -67,7 +72,7 @@ trivial_bin=$trivial_dir/trivial-httpserver
 if [ "$build" = 1 ]; then
     echo "== building (Release) into $build_dir"
     cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSANDBOX_BUILD_TESTS=OFF >/dev/null
-    ninja -C "$build_dir" >/dev/null
+    ninja -C "$build_dir" smart-sandbox >/dev/null
     if [ "$trivial" = 1 ]; then
         cmake -S "$root/bench/trivial" -B "$trivial_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
         ninja -C "$trivial_dir" >/dev/null
@@ -165,6 +170,24 @@ summary=$out/bench-lines.txt
 # Whole-machine CPU jiffies: "busy total".
 machine_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat; }
 
+# Waits (at most --wait-quiet seconds) until the machine, apart from us, has been nearly idle
+# for one second.
+wait_for_quiet() {
+    [ "$wait_quiet" -gt 0 ] || return 0
+    local deadline=$((SECONDS + wait_quiet)) b0 t0 b1 t1 busy
+    while :; do
+        read -r b0 t0 < <(machine_ticks)
+        sleep 1
+        read -r b1 t1 < <(machine_ticks)
+        busy=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v n="$cpus" 'BEGIN { printf "%.0f", 100 * b / (t / n) }')
+        [ "$busy" -lt 15 ] && return 0
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            echo "run.sh: the machine is still busy (${busy}% of one CPU); measuring anyway" >&2
+            return 0
+        fi
+    done
+}
+
 # run_wrk NAME SCRIPT BASE [ARGS...]: a warm-up, then the measured run; appends its BENCH line
 # to $summary, with the CPU used meanwhile (in % of one CPU) by the server, by wrk and by every
 # other process on the machine (other_cpu_pct well above 0 means the numbers are disturbed).
@@ -173,6 +196,7 @@ run_wrk() {
     shift 3
     local extra=()
     [ $# -gt 0 ] && extra=(-- "$@")
+    wait_for_quiet
     echo "== $name: warm-up ${warmup}s, then ${duration}s with $connections connections, $threads threads"
     if [ "$warmup" -gt 0 ]; then
         BENCH_NAME=$name "${wrk_prefix[@]}" wrk -t"$threads" -c"$connections" -d"${warmup}s" --latency \

@@ -2,7 +2,7 @@
 #pragma once
 
 // What every service returns instead of throwing: a value, or an Error that the HTTP layer maps
-// to a status and body in one place (server/httperrors.cpp).
+// to a status and body in one place (Http::errorResponse in server/http.cpp).
 
 #include <QString>
 

@@ -16,6 +16,7 @@
 #include "storage/settingsstore.h"
 #include "storage/statsstore.h"
 
+#include <QFile>
 #include <QHostInfo>
 #include <QStandardPaths>
 #include <QUrl>
@@ -69,6 +70,13 @@ Result<QString> Sandbox::normalizeBaseUrl(const QString &text)
 
 Status Sandbox::open()
 {
+    if (!m_options.logFile.isEmpty()) {
+        // Checked before the database is touched, so that a bad path leaves nothing behind.
+        QFile probe(m_options.logFile);
+        if (!probe.open(QIODevice::WriteOnly | QIODevice::Append))
+            return Error{ErrorKind::Unavailable, u"log_file"_s,
+                         u"Cannot open the log file %1: %2"_s.arg(m_options.logFile, probe.errorString())};
+    }
     Result<DatabaseLocation> location = DatabaseLocation::parse(m_options.database);
     if (!location)
         return location.error();

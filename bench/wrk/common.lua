@@ -5,6 +5,12 @@
 --   BENCH endpoint=E requests=N duration_s=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. p999_ms=..
 --         max_ms=.. non2xx=N socket_errors=N connect=N read=N write=N timeout=N
 --
+-- The latency percentiles are wrk's own, and wrk 4 corrects them for coordinated omission before
+-- done() sees them (stats_correct: a response that took k times the mean per-connection interval
+-- also counts the k-1 requests that would have been sent meanwhile). They are therefore the
+-- latencies an open stream of clients at the measured rate would see; a server that stalls now
+-- and then shows its stalls in p90/p99 rather than only in max.
+--
 -- Each wrk thread has its own Lua state; setup() and done() run in a separate one that
 -- reaches the threads through thread:get()/thread:set().
 

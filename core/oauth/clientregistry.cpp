@@ -129,8 +129,9 @@ Result<Client> ClientRegistry::validate(const QJsonObject &metadata)
     Result<QStringList> grantTypes = stringArray(metadata, u"grant_types"_s);
     if (!grantTypes)
         return grantTypes.error();
-    client.grantTypes = metadata.contains(u"grant_types"_s) ? grantTypes.value()
-                                                            : QStringList{u"authorization_code"_s, u"refresh_token"_s};
+    client.grantTypes = !metadata.value(u"grant_types"_s).isNull() && !metadata.value(u"grant_types"_s).isUndefined()
+        ? grantTypes.value()
+        : QStringList{u"authorization_code"_s, u"refresh_token"_s};
     static const QSet<QString> knownGrants = {u"authorization_code"_s, u"refresh_token"_s, u"client_credentials"_s};
     if (client.grantTypes.isEmpty())
         return invalidMetadata(u"grant_types is empty"_s);
@@ -218,7 +219,7 @@ Result<Client> ClientRegistry::validate(const QJsonObject &metadata)
     Result<QStringList> labels = stringArray(metadata, u"security_labels"_s);
     if (!labels)
         return labels.error();
-    client.securityLabels = metadata.contains(u"security_labels"_s) ? labels.value() : defaultSecurityLabels();
+    client.securityLabels = metadata.value(u"security_labels"_s).isArray() ? labels.value() : defaultSecurityLabels();
 
     client.metadata = metadata;
     for (const QString &owned :

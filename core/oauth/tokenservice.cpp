@@ -149,7 +149,7 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request)
     if (!granted)
         return granted.error();
     QString scope = clientScope;
-    if (!request.scope.isNull()) {
+    if (!request.scope.trimmed().isEmpty()) {
         Result<QList<Scope>> requested = Scopes::parse(request.scope);
         if (!requested)
             return requested.error();

@@ -8,7 +8,8 @@ using namespace Qt::StringLiterals;
 BodyText BodyText::encode(const QByteArray &body)
 {
     if (!body.contains('\0')) {
-        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        QStringDecoder decoder(QStringDecoder::Utf8,
+                               QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
         QString text = decoder.decode(body);
         if (!decoder.hasError())
             return BodyText{std::move(text), u"utf-8"_s};

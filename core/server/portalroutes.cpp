@@ -74,7 +74,8 @@ HttpResponse PortalServer::home(const HttpRequest &request)
                      {u"debug_token"_s, QString(base + u"/oauth/debug/token"_s)},
                      {u"debug_introspect"_s, QString(base + u"/oauth/debug/introspect"_s)},
                      {u"admin_status"_s, QString(base + u"/admin/status"_s)},
-                     {u"admin_reset"_s, QString(base + u"/admin/reset"_s)}}},
+                     {u"admin_reset"_s, QString(base + u"/admin/reset"_s)},
+                     {u"admin_requests"_s, QString(base + u"/admin/requests"_s)}}},
     });
 }
 

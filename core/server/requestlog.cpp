@@ -70,12 +70,14 @@ Status RequestLog::flush()
         return Done{};
     QList<RequestLogEntry> batch;
     batch.swap(m_pending);
+    const Status stored = m_store->insert(batch);
+    // The file gets every entry even when the database refused them; with their ids when not.
     if (m_file.isOpen()) {
         for (const RequestLogEntry &entry : std::as_const(batch))
             m_file.write(QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact) + '\n');
         m_file.flush();
     }
-    if (Status stored = m_store->insert(batch); !stored) {
+    if (!stored) {
         qCWarning(lcRequestLog).noquote()
             << "dropped" << batch.size() << "request log entries:" << stored.error().description;
         return stored;

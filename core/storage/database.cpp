@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMutexLocker>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
@@ -45,7 +46,13 @@ Result<DatabaseLocation> DatabaseLocation::parse(const QString &spec)
     DatabaseLocation location;
     if (spec.isEmpty())
         return badRequest(u"invalid_database"_s, u"The database location is empty"_s);
-    if (!spec.startsWith(u"postgres://"_s) && !spec.startsWith(u"postgresql://"_s)) {
+    static const QRegularExpression otherScheme(u"^[A-Za-z][A-Za-z0-9+.-]*://"_s);
+    const QString lower = spec.toLower();
+    if (!lower.startsWith(u"postgres://"_s) && !lower.startsWith(u"postgresql://"_s)) {
+        if (otherScheme.match(spec).hasMatch())
+            return badRequest(
+                u"invalid_database"_s,
+                u"Unsupported database URL %1: use a SQLite file path, :memory: or postgresql://"_s.arg(spec));
         location.engine = DatabaseEngine::Sqlite;
         location.sqlitePath = spec;
         return location;
@@ -156,7 +163,16 @@ QSqlDatabase Database::connection() const
             name = m_connectionPrefix + u'-' + QString::number(m_connectionNames.size());
             m_connectionNames.insert(thread, name);
         } else {
-            return QSqlDatabase::database(name, false);
+            QSqlDatabase database = QSqlDatabase::database(name, false);
+            // A server that dropped the connection (restart, idle timeout, pg_terminate_backend)
+            // leaves it closed: open it again, unless a transaction was running on it, whose
+            // caller must see the failure rather than continue on a fresh connection.
+            if (database.isValid() && !database.isOpen() && m_transactionDepth.value(thread) == 0) {
+                m_queries.remove(name);
+                locker.unlock();
+                openConnection(database);
+            }
+            return database;
         }
     }
     QSqlDatabase database;
@@ -179,13 +195,18 @@ QSqlDatabase Database::connection() const
         qCWarning(lcStorage) << "No Qt SQL driver for" << m_location.displayName();
         return database;
     }
+    openConnection(database);
+    return database;
+}
+
+void Database::openConnection(QSqlDatabase &database) const
+{
     if (database.open()) {
         if (Status status = configureConnection(database); !status) {
             qCWarning(lcStorage).noquote() << status.error().description;
             database.close();
         }
     }
-    return database;
 }
 
 QSqlQuery *Database::cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const
@@ -338,8 +359,6 @@ QVariant Database::nullable(qint64 value, bool isNull)
 
 Status Database::migrate()
 {
-    if (Status status = runScript({s_createMigrations}); !status)
-        return status;
     const QList<Migration> all = migrations(m_location.engine);
     return transaction([&]() -> Status {
         if (m_location.engine == DatabaseEngine::Postgres) {
@@ -347,6 +366,9 @@ Status Database::migrate()
             if (Status locked = runScript({u"SELECT pg_advisory_xact_lock(7270001)"_s}); !locked)
                 return locked;
         }
+        // Inside the lock, so that two instances starting on one empty database do not race.
+        if (Status created = runScript({s_createMigrations}); !created)
+            return created;
         Result<QVariant> current = scalar(u"SELECT MAX(version) FROM schema_migrations"_s);
         if (!current)
             return current.error();

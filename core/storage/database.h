@@ -83,6 +83,7 @@ private:
     Status connectMainThread();
     Status migrate();
     Status configureConnection(QSqlDatabase &database) const;
+    void openConnection(QSqlDatabase &database) const;
     QSqlQuery *cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const;
 
     DatabaseLocation m_location;

@@ -131,8 +131,9 @@ Result<bool> TokenStore::revokeToken(const QString &tokenId, qint64 nowMs) const
 
 Result<bool> TokenStore::setTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const
 {
-    Result<int> changed
-        = m_database.change(u"UPDATE tokens SET expires_at = ? WHERE token_id = ?"_s, {expiresAtMs, tokenId});
+    // Never lengthens: an already expired token keeps its real expiry.
+    Result<int> changed = m_database.change(u"UPDATE tokens SET expires_at = ? WHERE token_id = ? AND expires_at > ?"_s,
+                                            {expiresAtMs, tokenId, expiresAtMs});
     if (!changed)
         return changed.error();
     return changed.value() > 0;

@@ -28,6 +28,7 @@ public:
     Result<QList<TokenView>> list() const;
 
     Result<bool> revokeToken(const QString &tokenId, qint64 nowMs) const;
+    // Moves the expiry earlier (never later); false when nothing changed.
     Result<bool> setTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const;
     // Marks a refresh token spent (rotation); false when it already was (a replay).
     Result<bool> spendRefreshToken(const QString &tokenId, qint64 nowMs) const;

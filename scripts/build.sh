@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Configures (once) and builds SMART Sandbox with CMake and Ninja into build/KIND, on all cores.
+#
+#   scripts/build.sh [release|debug|ci] [-DOPTION=VALUE...] [--target TARGET...]
+#
+# -D options go to CMake's configure step, everything else to `cmake --build`.
+#
+#   release  optimised, with tests                     build/release/app/smart-sandbox
+#   debug    no optimisation, full debug information   build/debug/app/smart-sandbox
+#   ci       what scripts/test.sh runs: RelWithDebInfo, warnings are errors, AddressSanitizer and
+#            UndefinedBehaviorSanitizer
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+kind=${1:-release}
+[ $# -gt 0 ] && shift
+
+case "$kind" in
+release) options=(-DCMAKE_BUILD_TYPE=Release) ;;
+debug) options=(-DCMAKE_BUILD_TYPE=Debug) ;;
+ci) options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANDBOX_WERROR=ON "-DSANDBOX_SANITIZE=address,undefined") ;;
+*)
+    echo "usage: $0 [release|debug|ci] [-DOPTION=VALUE...] [--target TARGET...]" >&2
+    exit 2
+    ;;
+esac
+
+build_options=()
+for argument in "$@"; do
+    case "$argument" in
+    -D*) options+=("$argument") ;;
+    *) build_options+=("$argument") ;;
+    esac
+done
+
+dir=build/$kind
+cmake -S . -B "$dir" -G Ninja --log-level=WARNING \
+    -DSANDBOX_BUILD_TESTS=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "${options[@]}"
+cmake --build "$dir" --parallel "$(nproc)" "${build_options[@]}"
