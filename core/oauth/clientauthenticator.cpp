@@ -39,10 +39,10 @@ ClientAuthenticator::ClientAuthenticator(const Database &database, const Clock &
 { }
 
 Result<AuthenticatedClient> ClientAuthenticator::authenticate(const ClientCredentials &credentials,
-                                                              const QString &tokenEndpoint, QStringList *findings) const
+                                                              const QStringList &audiences, QStringList *findings) const
 {
     if (!credentials.assertion.isEmpty() || !credentials.assertionType.isEmpty())
-        return byAssertion(credentials, tokenEndpoint);
+        return byAssertion(credentials, audiences);
 
     const ClientStore clients(m_database);
     QString clientId;
@@ -99,7 +99,7 @@ Result<AuthenticatedClient> ClientAuthenticator::authenticate(const ClientCreden
 }
 
 Result<AuthenticatedClient> ClientAuthenticator::byAssertion(const ClientCredentials &credentials,
-                                                             const QString &tokenEndpoint) const
+                                                             const QStringList &audiences) const
 {
     if (credentials.assertionType != s_jwtBearer)
         return invalidClient(u"client_assertion_type must be %1"_s.arg(s_jwtBearer));
@@ -135,8 +135,11 @@ Result<AuthenticatedClient> ClientAuthenticator::byAssertion(const ClientCredent
     if (!verified)
         return invalidClient(u"The client assertion's signature is not valid: "_s + verified.error().description);
 
-    if (!audienceMatches(claims.value(u"aud"_s), tokenEndpoint))
-        return invalidClient(u"The client assertion's aud must be the token endpoint, %1"_s.arg(tokenEndpoint));
+    const bool audienceOk = std::any_of(audiences.cbegin(), audiences.cend(), [&](const QString &audience) {
+        return audienceMatches(claims.value(u"aud"_s), audience);
+    });
+    if (!audienceOk)
+        return invalidClient(u"The client assertion's aud must be the token endpoint, %1"_s.arg(audiences.value(0)));
     const qint64 now = m_clock.nowMs();
     const QJsonValue exp = claims.value(u"exp"_s);
     if (!exp.isDouble())

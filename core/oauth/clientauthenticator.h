@@ -47,12 +47,13 @@ public:
     ClientAuthenticator(const Database &database, const Clock &clock);
 
     // invalid_client (401) when the credentials do not identify a client; `findings` collects
-    // plain sentences about rules the client bent but that did not stop it.
-    Result<AuthenticatedClient> authenticate(const ClientCredentials &credentials, const QString &tokenEndpoint,
+    // plain sentences about rules the client bent but that did not stop it. An assertion's aud
+    // may be the token endpoint (SMART Backend Services) or the issuer (RFC 7523, RFC 9126).
+    Result<AuthenticatedClient> authenticate(const ClientCredentials &credentials, const QStringList &audiences,
                                              QStringList *findings) const;
 
 private:
-    Result<AuthenticatedClient> byAssertion(const ClientCredentials &credentials, const QString &tokenEndpoint) const;
+    Result<AuthenticatedClient> byAssertion(const ClientCredentials &credentials, const QStringList &audiences) const;
 
     const Database &m_database;
     const Clock &m_clock;

@@ -85,6 +85,7 @@ private:
 
     // SMART App Launch endpoints (smartroutes.cpp).
     ServerUrls urls(const HttpRequest &request) const;
+    QStringList assertionAudiences(const HttpRequest &request) const;
     QJsonObject clientInformation(const Client &client, const HttpRequest &request) const;
     HttpResponse smartConfiguration(const HttpRequest &request);
     HttpResponse openidConfiguration(const HttpRequest &request);

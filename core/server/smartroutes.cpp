@@ -96,17 +96,27 @@ ClientCredentials credentialsOf(const HttpRequest &request, const Form &form, bo
     return credentials;
 }
 
+// RFC 6749 section 5.2: a client that authenticated with the Authorization header gets 401 with a
+// Basic challenge; any other failed client authentication is 400 invalid_client (a 401 must
+// carry a challenge, and Bearer is not a client authentication scheme).
 HttpResponse oauthError(const Error &error, bool basicAttempted)
 {
     HttpResponse response = Http::errorResponse(error);
-    if (response.status == 401)
-        response.setHeader("WWW-Authenticate",
-                           basicAttempted ? QByteArray(R"(Basic realm="smart-sandbox")")
-                                          : QByteArray(R"(Bearer realm="smart-sandbox")"));
+    if (response.status == 401) {
+        if (basicAttempted)
+            response.setHeader("WWW-Authenticate", R"(Basic realm="smart-sandbox")");
+        else
+            response.status = 400;
+    }
     return response;
 }
 
 } // namespace
+
+QStringList PortalServer::assertionAudiences(const HttpRequest &request) const
+{
+    return {baseUrl(request) + u"/oauth/token"_s, baseUrl(request)};
+}
 
 QString PortalServer::fhirBase(const HttpRequest &request) const
 {
@@ -196,14 +206,21 @@ HttpResponse PortalServer::token(const HttpRequest &request)
         return HttpResponse::error(400, u"invalid_request"_s,
                                    u"Parameters may appear only once; repeated: %1"_s.arg(form.repeated.join(u", "_s)));
     bool malformed = false;
-    const ClientCredentials credentials = credentialsOf(request, form, &malformed);
+    ClientCredentials credentials = credentialsOf(request, form, &malformed);
     if (malformed)
         return oauthError(Error{ErrorKind::Unauthorized, u"invalid_client"_s,
                                 u"The Authorization header is not HTTP Basic client_id:client_secret"_s},
                           true);
+    if (!credentials.presentsAnything() && form.value(u"grant_type"_s) == u"refresh_token"_s) {
+        // SMART App Launch: a public app may refresh with the refresh token alone, which names
+        // its client; a confidential client must still authenticate.
+        Result<FoundToken> owner = m_sandbox.tokens().find(form.value(u"refresh_token"_s));
+        if (owner && owner.value().match == TokenMatch::Refresh)
+            credentials.clientId = owner.value().view.token.clientId;
+    }
     QStringList findings;
     Result<AuthenticatedClient> client
-        = m_sandbox.authenticator().authenticate(credentials, baseUrl(request) + u"/oauth/token"_s, &findings);
+        = m_sandbox.authenticator().authenticate(credentials, assertionAudiences(request), &findings);
     if (!client) {
         HttpResponse response = oauthError(client.error(), credentials.hasBasic);
         response.clientId = credentials.hasBasic ? credentials.basicId : credentials.clientId;
@@ -239,6 +256,7 @@ HttpResponse PortalServer::introspect(const HttpRequest &request)
     // RFC 7662 section 2.1: the caller is a client, or presents a bearer token of its own.
     const QByteArray authorization = request.header("authorization").trimmed();
     QString callerClient;
+    bool callerIsPublic = false;
     if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
         Result<FoundToken> caller = m_sandbox.tokens().find(QString::fromLatin1(authorization.sliced(7).trimmed()));
         if (!caller || caller.value().match != TokenMatch::Access
@@ -255,18 +273,32 @@ HttpResponse PortalServer::introspect(const HttpRequest &request)
         Result<AuthenticatedClient> client = malformed
             ? Result<AuthenticatedClient>(
                 Error{ErrorKind::Unauthorized, u"invalid_client"_s, u"The Authorization header cannot be read"_s})
-            : m_sandbox.authenticator().authenticate(credentials, baseUrl(request) + u"/oauth/token"_s, nullptr);
+            : m_sandbox.authenticator().authenticate(credentials, assertionAudiences(request), nullptr);
         if (!client) {
-            HttpResponse response = oauthError(client.error(), credentials.hasBasic || malformed);
+            // RFC 7662 section 2.1: the caller must authenticate; say how it can.
+            HttpResponse response = Http::errorResponse(client.error());
+            if (response.status == 401)
+                response.setHeader("WWW-Authenticate", R"(Basic realm="smart-sandbox", Bearer realm="smart-sandbox")");
             response.findings = {u"Introspection needs an authenticated client or a bearer token (RFC 7662 "
                                  "section 2.1)."_s};
             return response;
         }
         callerClient = client.value().client.id;
+        callerIsPublic = client.value().method == u"none"_s;
     }
     Result<QJsonObject> body = m_sandbox.grants().introspect(form.value(u"token"_s), urls(request));
     if (!body)
         return Http::errorResponse(body.error());
+    // A public client proves nothing by naming itself: it may introspect its own tokens only,
+    // so that it cannot scan for other apps' tokens (RFC 7662 section 4).
+    if (callerIsPublic && body.value().value(u"client_id"_s).toString() != callerClient) {
+        HttpResponse response = HttpResponse::json(QJsonObject{{u"active"_s, false}});
+        response.clientId = callerClient;
+        if (body.value().value(u"active"_s).toBool())
+            response.findings = {u"A public client may introspect only its own tokens; the answer was "
+                                 "{\"active\": false}."_s};
+        return response;
+    }
     HttpResponse response = HttpResponse::json(body.value());
     response.clientId = callerClient;
     return response;
@@ -284,7 +316,7 @@ HttpResponse PortalServer::revoke(const HttpRequest &request)
     Result<AuthenticatedClient> client = malformed
         ? Result<AuthenticatedClient>(
             Error{ErrorKind::Unauthorized, u"invalid_client"_s, u"The Authorization header cannot be read"_s})
-        : m_sandbox.authenticator().authenticate(credentials, baseUrl(request) + u"/oauth/token"_s, &findings);
+        : m_sandbox.authenticator().authenticate(credentials, assertionAudiences(request), &findings);
     if (!client) {
         HttpResponse response = oauthError(client.error(), credentials.hasBasic || malformed);
         response.findings = findings << client.error().description;

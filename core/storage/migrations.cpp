@@ -170,3 +170,8 @@ QList<Migration> migrations(DatabaseEngine engine)
         second.statements.append(fill(statement, engine));
     return {first, second};
 }
+
+int latestSchemaVersion()
+{
+    return migrations(DatabaseEngine::Sqlite).last().version;
+}

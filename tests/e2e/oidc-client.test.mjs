@@ -185,10 +185,9 @@ describe('OpenID Connect and OAuth with openid-client', () => {
     // openid-client (oauth4webapi) puts the issuer identifier in the assertion's aud, as
     // draft-ietf-oauth-rfc7523bis specifies (and RFC 9126 section 2 has the server accept the
     // issuer, the token endpoint URL and the PAR endpoint URL); SMART Backend Services says the
-    // token endpoint. The sandbox accepts only the token endpoint, so this library's default
-    // assertion gets 401 invalid_client.
+    // token endpoint. The sandbox accepts both.
     test('backend services: private_key_jwt with the library default (aud = issuer)',
-         { timeout: TEST_TIMEOUT_MS, todo: 'sandbox accepts only aud = token endpoint in client assertions' },
+         { timeout: TEST_TIMEOUT_MS },
          async () => {
              const scope = 'system/Patient.rs';
              const { registered, privateKey } = await registerBackendService(scope);

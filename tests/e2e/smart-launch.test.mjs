@@ -109,11 +109,10 @@ describe('SMART App Launch with fhirclient in Chromium', () => {
 
     // SMART App Launch, "Refresh access token": the request has grant_type, refresh_token and an
     // optional scope; "for public apps, authentication is not possible (and thus not required)".
-    // fhirclient therefore sends no client_id by default, and the sandbox answers 401
-    // invalid_client ("No client identification"). It should find the client from the refresh
-    // token when that client is public (RFC 6749 sections 3.2.1 and 6).
+    // fhirclient therefore sends no client_id by default; the sandbox finds the (public) client
+    // from the refresh token (RFC 6749 sections 3.2.1 and 6).
     test("standalone launch: fhirclient's default refresh() (a public client sends no client_id)",
-         { timeout: TEST_TIMEOUT_MS, todo: 'server bug: a public client refresh without client_id gets 401' },
+         { timeout: TEST_TIMEOUT_MS },
          async () => {
              const { urls } = await registerApp('refresh', STANDALONE_SCOPE);
              await withPage(async (page) => {

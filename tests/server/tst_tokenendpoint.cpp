@@ -301,13 +301,13 @@ void tst_TokenEndpoint::tokenEndpointShape_data()
     QTest::newRow("JSON body") << QByteArray("POST") << QByteArray("application/json")
                                << QByteArray("{\"grant_type\":\"client_credentials\"}") << 400 << u"invalid_request"_s;
     QTest::newRow("no body") << QByteArray("POST") << QByteArray("application/x-www-form-urlencoded") << QByteArray()
-                             << 401 << u"invalid_client"_s;
+                             << 400 << u"invalid_client"_s;
     QTest::newRow("repeated parameter") << QByteArray("POST") << QByteArray("application/x-www-form-urlencoded")
                                         << QByteArray("grant_type=a&grant_type=b&client_id=api-test") << 400
                                         << u"invalid_request"_s;
     QTest::newRow("confidential client without secret")
         << QByteArray("POST") << QByteArray("application/x-www-form-urlencoded")
-        << QByteArray("grant_type=authorization_code&client_id=api-test&code=x&redirect_uri=y") << 401
+        << QByteArray("grant_type=authorization_code&client_id=api-test&code=x&redirect_uri=y") << 400
         << u"invalid_client"_s;
 }
 
@@ -338,7 +338,7 @@ void tst_TokenEndpoint::confidentialClients_data()
     QTest::newRow("basic with matching client_id") << u"basic+id"_s << 200;
     QTest::newRow("post") << u"post"_s << 200;
     QTest::newRow("basic wrong secret") << u"basic-wrong"_s << 401;
-    QTest::newRow("post wrong secret") << u"post-wrong"_s << 401;
+    QTest::newRow("post wrong secret") << u"post-wrong"_s << 400;
     QTest::newRow("basic with other client_id") << u"basic+other"_s << 401;
     QTest::newRow("basic malformed") << u"basic-malformed"_s << 401;
     QTest::newRow("both basic and post") << u"both"_s << 400;
@@ -387,8 +387,13 @@ void tst_TokenEndpoint::confidentialClients()
     const Reply reply = running.http().postForm(u"/oauth/token"_s, fields, headers);
     QCOMPARE(reply.status, status);
     if (status == 401) {
+        // HTTP Basic was used: 401 with a Basic challenge (RFC 6749 section 5.2).
         QCOMPARE(reply.json()[u"error"_s].toString(), u"invalid_client"_s);
-        QVERIFY(reply.header("WWW-Authenticate").startsWith(how.startsWith(u"basic"_s) ? "Basic" : "Bearer"));
+        QVERIFY(reply.header("WWW-Authenticate").startsWith("Basic"));
+    } else if (how == u"post-wrong"_s) {
+        // Credentials in the body: 400 invalid_client, no challenge.
+        QCOMPARE(reply.json()[u"error"_s].toString(), u"invalid_client"_s);
+        QVERIFY(reply.header("WWW-Authenticate").isEmpty());
     }
 }
 
@@ -408,7 +413,13 @@ void tst_TokenEndpoint::refreshRotates()
     QCOMPARE(rotated[u"scope"_s].toString(), s_scope);
     QVERIFY(!isActive(running, first[u"refresh_token"_s].toString())); // spent
     QVERIFY(isActive(running, rotated[u"refresh_token"_s].toString()));
-    QCOMPARE(refresh(running, u"api-test"_s, rotated[u"refresh_token"_s].toString()).status, 401); // needs its secret
+    QCOMPARE(refresh(running, u"api-test"_s, rotated[u"refresh_token"_s].toString()).status, 400); // needs its secret
+    // SMART App Launch: a public app may refresh with the refresh token alone.
+    const Reply bare = running.http().postForm(
+        u"/oauth/token"_s,
+        {{u"grant_type"_s, u"refresh_token"_s}, {u"refresh_token"_s, rotated[u"refresh_token"_s].toString()}});
+    QCOMPARE(bare.status, 200);
+    QVERIFY(!bare.json()[u"access_token"_s].toString().isEmpty());
 }
 
 void tst_TokenEndpoint::refreshNarrowsNeverWidens()
@@ -476,14 +487,15 @@ void tst_TokenEndpoint::backendServices_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("ES384") << u"ES384"_s << QString() << 200 << QString();
     QTest::newRow("RS384") << u"RS384"_s << QString() << 200 << QString();
-    QTest::newRow("replayed jti") << u"ES384"_s << u"replay"_s << 401 << u"invalid_client"_s;
-    QTest::newRow("exp too far") << u"ES384"_s << u"exp-far"_s << 401 << u"invalid_client"_s;
-    QTest::newRow("expired") << u"ES384"_s << u"expired"_s << 401 << u"invalid_client"_s;
-    QTest::newRow("wrong aud") << u"ES384"_s << u"aud"_s << 401 << u"invalid_client"_s;
-    QTest::newRow("no jti") << u"ES384"_s << u"no-jti"_s << 401 << u"invalid_client"_s;
-    QTest::newRow("other key") << u"ES384"_s << u"other-key"_s << 401 << u"invalid_client"_s;
-    QTest::newRow("tampered") << u"ES384"_s << u"tamper"_s << 401 << u"invalid_client"_s;
-    QTest::newRow("wrong assertion type") << u"ES384"_s << u"type"_s << 401 << u"invalid_client"_s;
+    QTest::newRow("issuer as aud") << u"ES384"_s << u"issuer-aud"_s << 200 << QString();
+    QTest::newRow("replayed jti") << u"ES384"_s << u"replay"_s << 400 << u"invalid_client"_s;
+    QTest::newRow("exp too far") << u"ES384"_s << u"exp-far"_s << 400 << u"invalid_client"_s;
+    QTest::newRow("expired") << u"ES384"_s << u"expired"_s << 400 << u"invalid_client"_s;
+    QTest::newRow("wrong aud") << u"ES384"_s << u"aud"_s << 400 << u"invalid_client"_s;
+    QTest::newRow("no jti") << u"ES384"_s << u"no-jti"_s << 400 << u"invalid_client"_s;
+    QTest::newRow("other key") << u"ES384"_s << u"other-key"_s << 400 << u"invalid_client"_s;
+    QTest::newRow("tampered") << u"ES384"_s << u"tamper"_s << 400 << u"invalid_client"_s;
+    QTest::newRow("wrong assertion type") << u"ES384"_s << u"type"_s << 400 << u"invalid_client"_s;
     QTest::newRow("patient scope") << u"ES384"_s << u"patient-scope"_s << 400 << u"invalid_scope"_s;
     QTest::newRow("unregistered scope") << u"ES384"_s << u"wide-scope"_s << 400 << u"invalid_scope"_s;
 }
@@ -511,7 +523,10 @@ void tst_TokenEndpoint::backendServices()
     const qint64 now = s_epochMs / 1000;
     QJsonObject claims{{u"iss"_s, clientId},
                        {u"sub"_s, clientId},
-                       {u"aud"_s, change == u"aud"_s ? running.http().base() : tokenUrl},
+                       {u"aud"_s,
+                        change == u"aud"_s              ? running.http().base() + u"/api/fhir"_s
+                            : change == u"issuer-aud"_s ? running.http().base()
+                                                        : tokenUrl},
                        {u"exp"_s, change == u"exp-far"_s ? now + 600 : (change == u"expired"_s ? now - 1 : now + 240)},
                        {u"jti"_s, Secrets::randomToken(12)}};
     if (change == u"no-jti"_s)
@@ -581,11 +596,19 @@ void tst_TokenEndpoint::introspection()
                                                    {{"Authorization", "Bearer " + accessToken.toLatin1()}});
     QCOMPARE(byBearer.json()[u"active"_s].toBool(), true);
 
+    // Another public client cannot scan for this client's tokens.
+    const Client stranger = registerClient(running);
+    QCOMPARE(running.http()
+                 .postForm(u"/oauth/introspect"_s, {{u"token"_s, accessToken}, {u"client_id"_s, stranger.id}})
+                 .json(),
+             QJsonObject({{u"active"_s, false}}));
     QCOMPARE(running.http()
                  .postForm(u"/oauth/introspect"_s, {{u"token"_s, u"forged"_s}, {u"client_id"_s, client.id}})
                  .json(),
              QJsonObject({{u"active"_s, false}}));
-    QCOMPARE(running.http().postForm(u"/oauth/introspect"_s, {{u"token"_s, accessToken}}).status, 401);
+    const Reply anonymous = running.http().postForm(u"/oauth/introspect"_s, {{u"token"_s, accessToken}});
+    QCOMPARE(anonymous.status, 401);
+    QVERIFY(anonymous.header("WWW-Authenticate").contains("Basic"));
     QCOMPARE(running.http()
                  .postForm(u"/oauth/introspect"_s, {{u"token"_s, accessToken}}, {{"Authorization", "Bearer forged"}})
                  .status,
@@ -614,7 +637,7 @@ void tst_TokenEndpoint::revocation()
     QCOMPARE(foreign.status, 400);
     QVERIFY(isActive(running, token[u"access_token"_s].toString()));
     QCOMPARE(running.http().postForm(u"/oauth/revoke"_s, {{u"token"_s, token[u"access_token"_s].toString()}}).status,
-             401);
+             400);
 
     // Revoking the refresh token ends its access token too.
     const Reply revoked = running.http().postForm(
