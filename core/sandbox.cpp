@@ -2,7 +2,11 @@
 #include "sandbox.h"
 
 #include "clock.h"
+#include "oauth/authorizationservice.h"
+#include "oauth/clientauthenticator.h"
 #include "oauth/clientregistry.h"
+#include "oauth/grantservice.h"
+#include "oauth/serverkeys.h"
 #include "oauth/tokenservice.h"
 #include "server/portalserver.h"
 #include "server/requestlog.h"
@@ -38,6 +42,8 @@ Sandbox::~Sandbox()
     // The server and log use the database: end them first, in that order.
     delete m_server;
     delete m_requestLog;
+    delete m_grants;
+    delete m_authorization;
     delete m_tokens;
     delete m_clients;
 }
@@ -81,6 +87,12 @@ Status Sandbox::open()
     m_people = std::make_unique<PeopleStore>(*m_database);
     m_clients = new ClientRegistry(*m_database, *m_clock, this);
     m_tokens = new TokenService(*m_database, *m_clock, this);
+    m_keys = std::make_unique<ServerKeys>(*m_database);
+    if (Status keys = m_keys->load(); !keys)
+        return keys;
+    m_authenticator = std::make_unique<ClientAuthenticator>(*m_database, *m_clock);
+    m_authorization = new AuthorizationService(*m_database, *m_clock, this);
+    m_grants = new GrantService(*m_database, *m_clock, *m_keys, *m_tokens, this);
     m_requestLog = new RequestLog(*m_database, this);
     m_requestLog->setCap(m_options.logCap);
     if (Status logFile = m_requestLog->setLogFile(m_options.logFile); !logFile)

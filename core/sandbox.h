@@ -14,7 +14,11 @@
 
 #include <memory>
 
+class AuthorizationService;
+class ClientAuthenticator;
 class ClientRegistry;
+class GrantService;
+class ServerKeys;
 class Clock;
 class Database;
 class PeopleStore;
@@ -69,6 +73,10 @@ public:
     TokenService &tokens() const { return *m_tokens; }
     PeopleStore &people() const { return *m_people; }
     RequestLog &requestLog() const { return *m_requestLog; }
+    AuthorizationService &authorization() const { return *m_authorization; }
+    GrantService &grants() const { return *m_grants; }
+    const ClientAuthenticator &authenticator() const { return *m_authenticator; }
+    const ServerKeys &keys() const { return *m_keys; }
     PortalServer &server() const { return *m_server; }
 
 Q_SIGNALS:
@@ -83,5 +91,9 @@ private:
     ClientRegistry *m_clients = nullptr;
     TokenService *m_tokens = nullptr;
     RequestLog *m_requestLog = nullptr;
+    std::unique_ptr<ServerKeys> m_keys;
+    std::unique_ptr<ClientAuthenticator> m_authenticator;
+    AuthorizationService *m_authorization = nullptr;
+    GrantService *m_grants = nullptr;
     PortalServer *m_server = nullptr;
 };

@@ -70,7 +70,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- JavaScript dependencies of the browser tests ----------------------------------------------
-# tests/e2e (Playwright + Chromium) does not exist yet. When it does, its packages are installed
+# tests/e2e (Playwright + Chromium + fhirclient + openid-client): its npm packages are installed
 # here from its lock file, and again only when the lock file changed.
 if [ -f tests/e2e/package.json ]; then
     if [ ! -f tests/e2e/node_modules/.package-lock.json ] \

@@ -72,15 +72,8 @@ fi
 status=0
 ctest --test-dir build/ci --output-on-failure --no-tests=error -j2 "$@" || status=$?
 
-# --- Browser tests -----------------------------------------------------------------------------
-# tests/e2e (Playwright + Debian's Chromium + the SMART JavaScript client) does not exist yet.
-# When it does, it runs here against the CI build; scripts/install-deps.sh installs its packages.
-if [ $# -eq 0 ] && [ -f tests/e2e/package.json ]; then
-    section "Browser tests (tests/e2e)"
-    e2e_status=0
-    (cd tests/e2e && SMART_SANDBOX_BINARY="$PWD/../../build/ci/app/smart-sandbox" npm test) || e2e_status=$?
-    [ "$status" -ne 0 ] || status=$e2e_status
-fi
+# The browser tests (tests/e2e: Playwright + Debian's Chromium + fhirclient + openid-client) are
+# the CTest test e2e/clients above, run against this same build; install-deps.sh ran their npm ci.
 
 section "Done in $((SECONDS - started)) s"
 exit "$status"

@@ -20,6 +20,7 @@ struct Client
     QStringList grantTypes;
     QJsonObject metadata; // every registration field as stored, including ones the sandbox ignores
     QString origin; // "fixture", "http" or "ui": who created it
+    QString registrationAccessToken; // RFC 7592: lets the registrant read, update and delete it
     qint64 issuedAtMs = 0;
     qint64 updatedAtMs = 0;
 

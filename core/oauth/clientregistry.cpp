@@ -245,6 +245,7 @@ Result<Client> ClientRegistry::registerClient(const QJsonObject &metadata, const
     if (needsSecret)
         client.secret = Secrets::randomToken(32);
     client.origin = origin;
+    client.registrationAccessToken = Secrets::randomToken(32);
     client.issuedAtMs = m_clock.nowMs();
     client.updatedAtMs = client.issuedAtMs;
     if (Status stored = m_store->insert(client); !stored)
@@ -269,4 +270,34 @@ Result<bool> ClientRegistry::remove(const QString &clientId)
     if (removed && removed.value())
         Q_EMIT clientRemoved(clientId);
     return removed;
+}
+
+Result<Client> ClientRegistry::update(const QString &clientId, const QJsonObject &metadata)
+{
+    Result<std::optional<Client>> existing = m_store->find(clientId);
+    if (!existing)
+        return existing.error();
+    if (!existing.value())
+        return Error{ErrorKind::NotFound, u"invalid_client_id"_s, u"No client with client_id \"%1\""_s.arg(clientId)};
+    if (metadata.contains(u"client_id"_s) && metadata.value(u"client_id"_s).toString() != clientId)
+        return badRequest(u"invalid_client_metadata"_s, u"client_id in the body must be the client's own"_s);
+    Result<Client> validated = validate(metadata);
+    if (!validated)
+        return validated.error();
+    Client client = std::move(validated).value();
+    const Client &before = *existing.value();
+    client.id = before.id;
+    if (client.name.isEmpty())
+        client.name = client.id;
+    const bool needsSecret = client.tokenEndpointAuthMethod == u"client_secret_basic"_s
+        || client.tokenEndpointAuthMethod == u"client_secret_post"_s;
+    client.secret = needsSecret ? (before.secret.isNull() ? Secrets::randomToken(32) : before.secret) : QString();
+    client.origin = before.origin;
+    client.registrationAccessToken = before.registrationAccessToken;
+    client.issuedAtMs = before.issuedAtMs;
+    client.updatedAtMs = m_clock.nowMs();
+    if (Status stored = m_store->update(client); !stored)
+        return stored.error();
+    Q_EMIT clientUpdated(client);
+    return client;
 }

@@ -34,10 +34,13 @@ public:
     Result<std::optional<Client>> find(const QString &clientId) const;
     Result<QList<Client>> clients() const;
     Result<bool> remove(const QString &clientId);
+    // RFC 7592: replaces a client's metadata (client_id, secret and registration token stay).
+    Result<Client> update(const QString &clientId, const QJsonObject &metadata);
 
 Q_SIGNALS:
     void clientRegistered(const Client &client);
     void clientRemoved(const QString &clientId);
+    void clientUpdated(const Client &client);
 
 private:
     const Clock &m_clock;

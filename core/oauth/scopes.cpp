@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "scopes.h"
 
+#include <QCoreApplication>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -157,6 +158,53 @@ QString join(const QList<Scope> &scopes)
     for (const Scope &scope : scopes)
         texts.append(scope.text);
     return texts.join(u' ');
+}
+
+QString describe(const Scope &scope)
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("Scopes", text); };
+    switch (scope.kind) {
+    case Scope::Kind::Launch: return tr("Open within your health record system, with its context");
+    case Scope::Kind::LaunchContext:
+        if (scope.text == u"launch/patient"_s)
+            return tr("Know which patient's record you chose");
+        if (scope.text == u"launch/encounter"_s)
+            return tr("Know which visit (encounter) is open");
+        return tr("Know the launch context \"%1\"").arg(scope.text.mid(7));
+    case Scope::Kind::OpenId: return tr("Confirm who you are (sign you in)");
+    case Scope::Kind::FhirUser:
+    case Scope::Kind::Profile: return tr("Know who you are: your name and your own record");
+    case Scope::Kind::OfflineAccess: return tr("Keep access when you are not using the app, until the date below");
+    case Scope::Kind::OnlineAccess: return tr("Keep access while you are using the app");
+    case Scope::Kind::Resource: break;
+    }
+    QStringList verbs;
+    const auto has = [&](Scope::Permission permission) { return scope.permissions.testFlag(permission); };
+    if (has(Scope::Permission::Read))
+        verbs.append(tr("read"));
+    if (has(Scope::Permission::Search))
+        verbs.append(tr("search"));
+    if (has(Scope::Permission::Create))
+        verbs.append(tr("add to"));
+    if (has(Scope::Permission::Update))
+        verbs.append(tr("change"));
+    if (has(Scope::Permission::Delete))
+        verbs.append(tr("delete"));
+    QString what = scope.resourceType == u"*"_s ? tr("all records") : tr("records of type %1").arg(scope.resourceType);
+    QString whose;
+    if (scope.context == u"patient"_s)
+        whose = tr("of the chosen patient");
+    else if (scope.context == u"user"_s)
+        whose = tr("that you can see");
+    else
+        whose = tr("of every patient (system access)");
+    QString verbText = verbs.join(u", "_s);
+    if (!verbText.isEmpty())
+        verbText[0] = verbText[0].toUpper();
+    QString text = verbText + u' ' + what + u' ' + whose;
+    if (!scope.query.isEmpty())
+        text += tr(", only where %1").arg(scope.query);
+    return text;
 }
 
 QString defaultClientScope()

@@ -50,6 +50,10 @@ QStringList uncovered(const QList<Scope> &requested, const QList<Scope> &granted
 // Scope tokens joined with single spaces.
 QString join(const QList<Scope> &scopes);
 
+// The scope in plain words for a person deciding whether to share, e.g. "Read and search your
+// observations (vital signs, lab results)".
+QString describe(const Scope &scope);
+
 // What a registration without "scope" gets: a full patient-facing app.
 QString defaultClientScope();
 

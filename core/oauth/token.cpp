@@ -10,7 +10,7 @@ bool TokenView::accessActive(qint64 nowMs) const
 
 bool TokenView::refreshActive(qint64 nowMs) const
 {
-    if (token.refreshToken.isNull() || token.revokedAtMs != 0 || !hasApproval)
+    if (token.refreshToken.isNull() || token.revokedAtMs != 0 || token.refreshUsedAtMs != 0 || !hasApproval)
         return false;
     return approval.revokedAtMs == 0 && nowMs < approval.expiresAtMs;
 }

@@ -14,6 +14,7 @@ struct Approval
     QString clientId;
     QString username; // empty for backend (client_credentials) grants
     QString patientId; // empty when no patient context
+    QString encounterId;
     QString scope;
     QStringList securityLabels;
     qint64 createdAtMs = 0;
@@ -33,6 +34,8 @@ struct TokenRecord
     qint64 issuedAtMs = 0;
     qint64 expiresAtMs = 0;
     qint64 revokedAtMs = 0;
+    qint64 refreshUsedAtMs = 0; // the refresh token was exchanged (rotation): it is spent
+    QString code; // the authorization code this token came from, if any
 };
 
 // A token with the approval it belongs to: what introspection and the UI show.

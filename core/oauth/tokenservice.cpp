@@ -243,3 +243,21 @@ Result<TokenView> TokenService::expireNow(const QString &tokenId)
         return changed.error();
     return reload(tokenId);
 }
+
+Result<TokenView> TokenService::store(const TokenRecord &token)
+{
+    if (Status stored = m_tokens->insertToken(token); !stored)
+        return stored.error();
+    Result<std::optional<TokenView>> view = m_tokens->findById(token.id);
+    if (!view)
+        return view.error();
+    if (!view.value())
+        return storageError(u"The token just stored cannot be read back"_s);
+    Q_EMIT tokenIssued(*view.value());
+    return *view.value();
+}
+
+void TokenService::announceChanged(const QString &tokenId)
+{
+    (void)reload(tokenId);
+}

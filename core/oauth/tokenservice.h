@@ -66,6 +66,10 @@ public:
     const Clock &clock() const { return m_clock; }
 
     Result<TokenView> mintDebugToken(const DebugTokenRequest &request);
+    // Stores a token that a grant issued (its approval already stored) and announces it.
+    Result<TokenView> store(const TokenRecord &token);
+    // Tells observers that a token changed outside this service (rotation, revocation by a grant).
+    void announceChanged(const QString &tokenId);
     // Finds a token by its access token, else by its refresh token; no_token when neither.
     Result<FoundToken> find(const QString &token) const;
     Result<QList<TokenView>> tokens() const;

@@ -71,6 +71,21 @@ QString HttpRequest::queryValue(const QString &name) const
     return {};
 }
 
+QString HttpRequest::cookie(const QString &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (!equalsIgnoringCase(key, "cookie"))
+            continue;
+        for (const QByteArray &part : value.split(';')) {
+            const QByteArray trimmed = part.trimmed();
+            const qsizetype equals = trimmed.indexOf('=');
+            if (equals > 0 && QString::fromLatin1(trimmed.first(equals)) == name)
+                return QString::fromLatin1(trimmed.sliced(equals + 1));
+        }
+    }
+    return {};
+}
+
 void HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
 {
     for (auto &header : headers) {
@@ -93,17 +108,31 @@ QByteArray HttpResponse::header(QByteArrayView name) const
 
 HttpResponse HttpResponse::json(const QJsonObject &object, int status)
 {
-    return HttpResponse{status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact), {}, {}, {}};
+    return HttpResponse{status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact), {}, {}, {},
+                        {}};
 }
 
 HttpResponse HttpResponse::json(const QJsonArray &array, int status)
 {
-    return HttpResponse{status, "application/json", QJsonDocument(array).toJson(QJsonDocument::Compact), {}, {}, {}};
+    return HttpResponse{status, "application/json", QJsonDocument(array).toJson(QJsonDocument::Compact), {}, {}, {},
+                        {}};
 }
 
 HttpResponse HttpResponse::empty(int status)
 {
-    return HttpResponse{status, {}, {}, {}, {}, {}};
+    return HttpResponse{status, {}, {}, {}, {}, {}, {}};
+}
+
+HttpResponse HttpResponse::html(const QByteArray &page, int status)
+{
+    return HttpResponse{status, "text/html; charset=utf-8", page, {}, {}, {}, {}};
+}
+
+HttpResponse HttpResponse::redirect(const QString &location, int status)
+{
+    HttpResponse response{status, {}, {}, {}, {}, {}, {}};
+    response.setHeader("Location", location.toUtf8());
+    return response;
 }
 
 HttpResponse HttpResponse::error(int status, const QString &code, const QString &description)
@@ -152,6 +181,11 @@ QueryItems decodeForm(QByteArrayView data)
         start = end + 1;
     }
     return items;
+}
+
+QString decodeFormComponent(QByteArrayView data)
+{
+    return decodeComponent(data);
 }
 
 QString httpDate(qint64 msSinceEpoch)

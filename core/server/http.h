@@ -10,9 +10,11 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 using QueryItems = QList<QPair<QString, QString>>;
 
@@ -24,6 +26,7 @@ struct HttpRequest
     HeaderList headers;
     QByteArray body;
     QHostAddress remoteAddress;
+    QHash<QString, QString> pathParameters; // {name} segments of the matched route
     qint64 receivedAtMs = 0;
     QElapsedTimer timer;
 
@@ -34,6 +37,8 @@ struct HttpRequest
     QueryItems queryItems() const;
     // The first value of a query parameter, or a null QString.
     QString queryValue(const QString &name) const;
+    // The value of a cookie, or a null QString.
+    QString cookie(const QString &name) const;
 };
 
 struct HttpResponse
@@ -45,6 +50,8 @@ struct HttpResponse
     // What the request log should attribute the exchange to, when the handler knows.
     QString clientId;
     QString tokenId;
+    // Rules the request broke or bent, each one plain sentence naming the rule and the fix.
+    QStringList findings;
 
     void setHeader(const QByteArray &name, const QByteArray &value);
     QByteArray header(QByteArrayView name) const;
@@ -54,6 +61,9 @@ struct HttpResponse
     static HttpResponse empty(int status);
     // {"error": code, "error_description": description}
     static HttpResponse error(int status, const QString &code, const QString &description);
+    static HttpResponse html(const QByteArray &page, int status = 200);
+    // 303 See Other (after a form) or 302 Found (to an app's redirect URI).
+    static HttpResponse redirect(const QString &location, int status = 303);
 };
 
 namespace Http {
@@ -65,6 +75,8 @@ HttpResponse errorResponse(const Error &error);
 
 // Decodes application/x-www-form-urlencoded data: "+" is a space, then percent-decoding.
 QueryItems decodeForm(QByteArrayView data);
+// Decodes one form-urlencoded name or value.
+QString decodeFormComponent(QByteArrayView data);
 // "Thu, 31 May 2018 22:48:43 GMT"
 QString httpDate(qint64 msSinceEpoch);
 // The reason phrase of a status code, for logs and the UI.

@@ -61,25 +61,75 @@ PortalServer::~PortalServer() = default;
 
 const QList<PortalServer::Route> &PortalServer::routes()
 {
+    // Literal paths before {name} paths that could also match them.
     static const QList<Route> table = {
         {{"GET"}, u"/"_s, Access::Public, false, &PortalServer::home},
+        {{"GET"}, u"/portal.css"_s, Access::Public, false, &PortalServer::portalCss},
+        {{"GET"},
+         u"/api/fhir/.well-known/smart-configuration"_s,
+         Access::Public,
+         false,
+         &PortalServer::smartConfiguration},
+        {{"GET"}, u"/.well-known/openid-configuration"_s, Access::Public, false, &PortalServer::openidConfiguration},
+        {{"GET"}, u"/.well-known/smart-configuration"_s, Access::Public, false, &PortalServer::smartConfiguration},
+        {{"GET"}, u"/oauth/jwks"_s, Access::Public, false, &PortalServer::jwks},
+        {{"GET"}, u"/smart-style.json"_s, Access::Public, false, &PortalServer::smartStyle},
+        {{"GET", "POST"}, u"/oauth/authorize"_s, Access::Public, true, &PortalServer::authorize},
+        {{"GET"}, u"/oauth/login"_s, Access::Public, false, &PortalServer::loginPage},
+        {{"POST"}, u"/oauth/login"_s, Access::Public, true, &PortalServer::loginSubmit},
+        {{"GET"}, u"/oauth/picker"_s, Access::Public, false, &PortalServer::pickerPage},
+        {{"POST"}, u"/oauth/picker"_s, Access::Public, true, &PortalServer::pickerSubmit},
+        {{"GET"}, u"/oauth/consent"_s, Access::Public, false, &PortalServer::consentPage},
+        {{"POST"}, u"/oauth/consent"_s, Access::Public, true, &PortalServer::consentSubmit},
+        {{"POST"}, u"/oauth/token"_s, Access::Public, true, &PortalServer::token},
+        {{"POST"}, u"/oauth/introspect"_s, Access::Public, true, &PortalServer::introspect},
+        {{"POST"}, u"/oauth/revoke"_s, Access::Public, true, &PortalServer::revoke},
         {{"POST"}, u"/oauth/register"_s, Access::Public, true, &PortalServer::registerClient},
+        {{"GET", "PUT", "DELETE"}, u"/oauth/register/{client_id}"_s, Access::Public, true, &PortalServer::manageClient},
+        {{"GET"}, u"/apps"_s, Access::Public, false, &PortalServer::appsPage},
+        {{"POST"}, u"/apps/revoke"_s, Access::Public, true, &PortalServer::appsRevoke},
+        {{"GET", "POST"}, u"/logout"_s, Access::Public, true, &PortalServer::logout},
         {{"POST"}, u"/oauth/debug/token"_s, Access::Admin, true, &PortalServer::mintDebugToken},
         {{"GET"}, u"/oauth/debug/introspect"_s, Access::Admin, true, &PortalServer::introspectDebug},
         {{"POST"}, u"/admin/reset"_s, Access::Admin, true, &PortalServer::adminReset},
         {{"GET"}, u"/admin/status"_s, Access::Admin, true, &PortalServer::adminStatus},
         {{"GET"}, u"/admin/requests"_s, Access::Admin, true, &PortalServer::adminRequests},
+        {{"POST"}, u"/admin/launch"_s, Access::Admin, true, &PortalServer::adminLaunch},
     };
     return table;
 }
 
-const PortalServer::Route *PortalServer::match(const QString &path)
+QList<const PortalServer::Route *> PortalServer::match(const QString &path, QHash<QString, QString> *parameters)
 {
+    QList<const Route *> matches;
+    const QList<QStringView> segments = QStringView(path).split(u'/');
     for (const Route &route : routes()) {
-        if (route.path == path)
-            return &route;
+        if (route.path == path) {
+            matches.append(&route);
+            continue;
+        }
+        if (!route.path.contains(u'{'))
+            continue;
+        const QList<QStringView> pattern = QStringView(route.path).split(u'/');
+        if (pattern.size() != segments.size())
+            continue;
+        QHash<QString, QString> captured;
+        bool same = true;
+        for (qsizetype i = 0; i < pattern.size() && same; ++i) {
+            const QStringView want = pattern.at(i);
+            if (want.startsWith(u'{') && want.endsWith(u'}')) {
+                same = !segments.at(i).isEmpty();
+                captured.insert(want.mid(1, want.size() - 2).toString(), segments.at(i).toString());
+            } else {
+                same = want == segments.at(i);
+            }
+        }
+        if (same && matches.isEmpty()) {
+            *parameters = captured;
+            matches.append(&route);
+        }
     }
-    return nullptr;
+    return matches;
 }
 
 Result<quint16> PortalServer::start(const QHostAddress &address, quint16 port)
@@ -155,19 +205,26 @@ std::optional<HttpResponse> PortalServer::refuseAdmin(const HttpRequest &request
 
 HttpResponse PortalServer::handle(HttpRequest &request)
 {
-    const Route *route = match(request.path);
+    const QList<const Route *> candidates = match(request.path, &request.pathParameters);
+    QByteArrayList methods;
+    const Route *route = candidates.isEmpty() ? nullptr : candidates.first();
+    for (const Route *candidate : candidates) {
+        methods += candidate->methods;
+        if (candidate->methods.contains(request.method))
+            route = candidate;
+    }
     HttpResponse response;
     if (!route) {
         response = HttpResponse::error(404, u"not_found"_s, u"There is no endpoint at %1"_s.arg(request.path));
     } else if (request.method == "OPTIONS") {
         response = HttpResponse::empty(204);
-        response.setHeader("Allow", allowHeader(route->methods));
+        response.setHeader("Allow", allowHeader(methods));
     } else if (!route->methods.contains(request.method)) {
-        response = HttpResponse::error(
-            405, u"method_not_allowed"_s,
-            u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(request.method),
-                                                   QString::fromLatin1(route->methods.join(", "))));
-        response.setHeader("Allow", allowHeader(route->methods));
+        response = HttpResponse::error(405, u"method_not_allowed"_s,
+                                       u"%1 does not accept %2; use %3"_s.arg(request.path,
+                                                                              QString::fromLatin1(request.method),
+                                                                              QString::fromLatin1(methods.join(", "))));
+        response.setHeader("Allow", allowHeader(methods));
     } else if (std::optional<HttpResponse> refused
                = route->access == Access::Admin ? refuseAdmin(request) : std::nullopt) {
         response = std::move(*refused);
@@ -185,11 +242,11 @@ HttpResponse PortalServer::handle(HttpRequest &request)
             response = HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s);
         }
     }
-    decorate(request, response, route);
+    decorate(request, response, methods);
     return response;
 }
 
-void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, const Route *route) const
+void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, const QByteArrayList &methods) const
 {
     const QByteArray origin = request.header("origin");
     if (!origin.isNull()) {
@@ -197,7 +254,7 @@ void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, 
         response.setHeader("Vary", "Origin");
         if (request.method == "OPTIONS") {
             response.setHeader("Access-Control-Allow-Methods",
-                               route ? allowHeader(route->methods) : QByteArray("GET, POST, OPTIONS"));
+                               methods.isEmpty() ? QByteArray("GET, POST, OPTIONS") : allowHeader(methods));
             const QByteArray requested = request.header("access-control-request-headers");
             response.setHeader("Access-Control-Allow-Headers",
                                requested.isEmpty() ? QByteArray("Authorization, Content-Type") : requested);
@@ -210,6 +267,12 @@ void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, 
     // QtHttpServer 6.4 would write a HEAD answer's body onto the connection; HEAD gets none.
     if (request.method == "HEAD")
         response.body.clear();
+    if (response.contentType.startsWith("text/html")) {
+        // Portal pages are never framed (clickjacking) and never leak codes through Referer.
+        response.setHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("Referrer-Policy", "no-referrer");
+    }
     // Tokens and secrets must never be cached (RFC 6749 section 5.1).
     response.setHeader("Cache-Control", "no-store");
     response.setHeader("Pragma", "no-cache");
@@ -228,6 +291,7 @@ void PortalServer::logExchange(const HttpRequest &request, const HttpResponse &r
     entry.status = response.status;
     entry.clientId = response.clientId;
     entry.tokenId = response.tokenId;
+    entry.findings = response.findings;
     entry.requestHeaders = request.headers;
     entry.requestBody = request.body;
     entry.requestBodySize = request.body.size();

@@ -8,14 +8,18 @@
 // portalroutes.cpp.
 
 #include "http.h"
+#include "oauth/authorization.h"
 
 #include <QHostAddress>
 #include <QObject>
 
 #include <functional>
+#include <optional>
 
 class HttpServerAdapter;
 class Sandbox;
+struct Client;
+struct ServerUrls;
 
 class PortalServer final : public QObject
 {
@@ -46,6 +50,8 @@ public:
     QString baseUrl(const HttpRequest &request) const;
     // The origin for URLs outside any request (the UI): the --base-url, else the listener.
     QString baseUrl() const;
+    // The secured FHIR base a request should see: the base URL + /api/fhir.
+    QString fhirBase(const HttpRequest &request) const;
 
 Q_SIGNALS:
     void listeningChanged(bool listening);
@@ -55,16 +61,17 @@ private:
     struct Route
     {
         QByteArrayList methods;
-        QString path;
+        QString path; // literal segments and {name} segments
         Access access;
         bool limitBody;
         std::function<HttpResponse(PortalServer &, const HttpRequest &)> handler;
     };
 
     static const QList<Route> &routes();
-    static const Route *match(const QString &path);
+    // Every route of a path (one per method set), with the {name} segments of the first.
+    static QList<const Route *> match(const QString &path, QHash<QString, QString> *parameters);
     std::optional<HttpResponse> refuseAdmin(const HttpRequest &request) const;
-    void decorate(const HttpRequest &request, HttpResponse &response, const Route *route) const;
+    void decorate(const HttpRequest &request, HttpResponse &response, const QByteArrayList &methods) const;
     void logExchange(const HttpRequest &request, const HttpResponse &response);
 
     // Route handlers (portalroutes.cpp).
@@ -75,6 +82,40 @@ private:
     HttpResponse adminStatus(const HttpRequest &request);
     HttpResponse adminRequests(const HttpRequest &request);
     HttpResponse home(const HttpRequest &request);
+
+    // SMART App Launch endpoints (smartroutes.cpp).
+    ServerUrls urls(const HttpRequest &request) const;
+    QStringList assertionAudiences(const HttpRequest &request) const;
+    QJsonObject clientInformation(const Client &client, const HttpRequest &request) const;
+    HttpResponse smartConfiguration(const HttpRequest &request);
+    HttpResponse openidConfiguration(const HttpRequest &request);
+    HttpResponse jwks(const HttpRequest &request);
+    HttpResponse smartStyle(const HttpRequest &request);
+    HttpResponse token(const HttpRequest &request);
+    HttpResponse introspect(const HttpRequest &request);
+    HttpResponse revoke(const HttpRequest &request);
+    HttpResponse manageClient(const HttpRequest &request);
+    HttpResponse adminLaunch(const HttpRequest &request);
+
+    // Portal pages (portalpages.cpp).
+    HttpResponse messagePage(int status, const QString &heading, const QString &message,
+                             const QStringList &findings = {});
+    std::optional<PortalSession> sessionOf(const HttpRequest &request) const;
+    QString accountLine(const std::optional<PortalSession> &session) const;
+    HttpResponse continueFlow(AuthorizationRequest authorization, const std::optional<PortalSession> &session);
+    HttpResponse renderLogin(const HttpRequest &request, const QString &requestId, const QString &next,
+                             const QString &error, int status);
+    HttpResponse portalCss(const HttpRequest &request);
+    HttpResponse authorize(const HttpRequest &request);
+    HttpResponse loginPage(const HttpRequest &request);
+    HttpResponse loginSubmit(const HttpRequest &request);
+    HttpResponse pickerPage(const HttpRequest &request);
+    HttpResponse pickerSubmit(const HttpRequest &request);
+    HttpResponse consentPage(const HttpRequest &request);
+    HttpResponse consentSubmit(const HttpRequest &request);
+    HttpResponse appsPage(const HttpRequest &request);
+    HttpResponse appsRevoke(const HttpRequest &request);
+    HttpResponse logout(const HttpRequest &request);
 
     Sandbox &m_sandbox;
     HttpServerAdapter *m_adapter;

@@ -48,5 +48,7 @@ QJsonObject RequestLogEntry::toJson() const
         json.insert(u"client_id"_s, clientId);
     if (!tokenId.isEmpty())
         json.insert(u"token_id"_s, tokenId);
+    if (!findings.isEmpty())
+        json.insert(u"findings"_s, QJsonArray::fromStringList(findings));
     return json;
 }

@@ -9,6 +9,7 @@
 #include <QMetaType>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
@@ -28,6 +29,7 @@ struct RequestLogEntry
     int status = 0;
     QString clientId; // the client app the exchange belongs to, when known
     QString tokenId; // the token it used or received, when known
+    QStringList findings; // rules the request broke, in plain words
     HeaderList requestHeaders;
     QByteArray requestBody; // at most s_bodyCap bytes
     qint64 requestBodySize = 0;

@@ -8,8 +8,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const auto s_columns = u"client_id, client_secret, client_name, redirect_uris, scope, security_labels, "
-                       "token_endpoint_auth_method, grant_types, metadata, origin, issued_at, updated_at"_s;
+const auto s_columns
+    = u"client_id, client_secret, client_name, redirect_uris, scope, security_labels, "
+      "token_endpoint_auth_method, grant_types, metadata, origin, issued_at, updated_at, registration_access_token"_s;
 
 Client fromRecord(const QSqlRecord &record)
 {
@@ -26,6 +27,7 @@ Client fromRecord(const QSqlRecord &record)
     client.origin = record.value(9).toString();
     client.issuedAtMs = record.value(10).toLongLong();
     client.updatedAtMs = record.value(11).toLongLong();
+    client.registrationAccessToken = record.isNull(12) ? QString() : record.value(12).toString();
     return client;
 }
 
@@ -34,13 +36,29 @@ Client fromRecord(const QSqlRecord &record)
 Status ClientStore::insert(const Client &client) const
 {
     Result<int> inserted = m_database.change(
-        u"INSERT INTO clients (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(s_columns),
+        u"INSERT INTO clients (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(s_columns),
         {client.id, Database::nullable(client.secret), client.name, JsonText::fromStringList(client.redirectUris),
          client.scope, JsonText::fromStringList(client.securityLabels), client.tokenEndpointAuthMethod,
          JsonText::fromStringList(client.grantTypes), JsonText::fromObject(client.metadata), client.origin,
-         client.issuedAtMs, client.updatedAtMs});
+         client.issuedAtMs, client.updatedAtMs, Database::nullable(client.registrationAccessToken)});
     if (!inserted)
         return inserted.error();
+    return Done{};
+}
+
+Status ClientStore::update(const Client &client) const
+{
+    Result<int> changed = m_database.change(
+        u"UPDATE clients SET client_secret = ?, client_name = ?, redirect_uris = ?, scope = ?, security_labels = ?, "
+        "token_endpoint_auth_method = ?, grant_types = ?, metadata = ?, updated_at = ? WHERE client_id = ?"_s,
+        {Database::nullable(client.secret), client.name, JsonText::fromStringList(client.redirectUris), client.scope,
+         JsonText::fromStringList(client.securityLabels), client.tokenEndpointAuthMethod,
+         JsonText::fromStringList(client.grantTypes), JsonText::fromObject(client.metadata), client.updatedAtMs,
+         client.id});
+    if (!changed)
+        return changed.error();
+    if (changed.value() == 0)
+        return Error{ErrorKind::NotFound, u"invalid_client_id"_s, u"No client with that client_id"_s};
     return Done{};
 }
 

@@ -18,6 +18,7 @@ public:
     explicit ClientStore(const Database &database) : m_database(database) { }
 
     Status insert(const Client &client) const;
+    Status update(const Client &client) const;
     Result<std::optional<Client>> find(const QString &clientId) const;
     Result<QList<Client>> list() const;
     Result<bool> remove(const QString &clientId) const;

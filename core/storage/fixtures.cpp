@@ -93,9 +93,11 @@ Status reset(const Database &database, qint64 nowMs)
         return fixtures.error();
     return database.transaction([&]() -> Status {
         // Children first, so that the order works with or without ON DELETE CASCADE.
-        const QStringList statements = {u"DELETE FROM tokens"_s,    u"DELETE FROM authorization_codes"_s,
-                                        u"DELETE FROM approvals"_s, u"DELETE FROM user_patients"_s,
-                                        u"DELETE FROM clients"_s,   u"DELETE FROM users"_s,
+        const QStringList statements = {u"DELETE FROM used_assertions"_s, u"DELETE FROM authorization_requests"_s,
+                                        u"DELETE FROM sessions"_s,        u"DELETE FROM launches"_s,
+                                        u"DELETE FROM tokens"_s,          u"DELETE FROM authorization_codes"_s,
+                                        u"DELETE FROM approvals"_s,       u"DELETE FROM user_patients"_s,
+                                        u"DELETE FROM clients"_s,         u"DELETE FROM users"_s,
                                         u"DELETE FROM patients"_s};
         if (Status status = database.runScript(statements); !status)
             return status;

@@ -100,6 +100,55 @@ const char *const s_version1[] = {
         response_body_size BIGINT NOT NULL))",
 };
 
+// Version 2: the SMART App Launch authorization server. Authorization requests carry a person
+// through login, patient picker and consent; sessions keep a person signed in; launches bind
+// EHR context; used assertion ids stop replays; tokens learn about rotation and their code; the
+// request log gains findings (explained mistakes).
+const char *const s_version2[] = {
+    R"(CREATE TABLE sessions (
+        session_id TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL))",
+    R"(CREATE TABLE launches (
+        launch_id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL REFERENCES clients (client_id) ON DELETE CASCADE,
+        username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+        patient_id TEXT REFERENCES patients (patient_id) ON DELETE CASCADE,
+        encounter_id TEXT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL))",
+    R"(CREATE TABLE authorization_requests (
+        request_id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL REFERENCES clients (client_id) ON DELETE CASCADE,
+        redirect_uri TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        state TEXT,
+        nonce TEXT,
+        code_challenge TEXT,
+        code_challenge_method TEXT,
+        aud TEXT NOT NULL,
+        launch_id TEXT,
+        username TEXT,
+        patient_id TEXT,
+        encounter_id TEXT,
+        csrf_token TEXT NOT NULL,
+        findings TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL))",
+    R"(CREATE TABLE used_assertions (
+        client_id TEXT NOT NULL,
+        jti TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (client_id, jti)))",
+    "ALTER TABLE approvals ADD COLUMN encounter_id TEXT",
+    "ALTER TABLE tokens ADD COLUMN refresh_used_at BIGINT",
+    "ALTER TABLE tokens ADD COLUMN code TEXT",
+    "ALTER TABLE clients ADD COLUMN registration_access_token TEXT",
+    "ALTER TABLE request_log ADD COLUMN findings TEXT NOT NULL DEFAULT '[]'",
+    "CREATE INDEX tokens_code ON tokens (code)",
+};
+
 QString fill(const char *statement, DatabaseEngine engine)
 {
     QString sql = QString::fromUtf8(statement);
@@ -116,5 +165,13 @@ QList<Migration> migrations(DatabaseEngine engine)
     Migration first{1, {}};
     for (const char *statement : s_version1)
         first.statements.append(fill(statement, engine));
-    return {first};
+    Migration second{2, {}};
+    for (const char *statement : s_version2)
+        second.statements.append(fill(statement, engine));
+    return {first, second};
+}
+
+int latestSchemaVersion()
+{
+    return migrations(DatabaseEngine::Sqlite).last().version;
 }

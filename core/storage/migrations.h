@@ -15,3 +15,5 @@ struct Migration
 };
 
 QList<Migration> migrations(DatabaseEngine engine);
+// The version a database has once every migration ran.
+int latestSchemaVersion();

@@ -2,6 +2,7 @@
 #include "requestlogstore.h"
 
 #include "database.h"
+#include "jsontext.h"
 #include "server/bodytext.h"
 
 #include <QJsonArray>
@@ -41,12 +42,13 @@ Status RequestLogStore::insert(QList<RequestLogEntry> &entries) const
             Result<QVariant> id = m_database.scalar(
                 u"INSERT INTO request_log (instance, started_at, duration_us, remote_address, method, path, query, "
                 "status, client_id, token_id, request_headers, request_body, request_body_encoding, "
-                "request_body_size, response_headers, response_body, response_body_encoding, response_body_size) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                "request_body_size, response_headers, response_body, response_body_encoding, response_body_size, "
+                "findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
                 {entry.instance, entry.startedAtMs, entry.durationUs, entry.remoteAddress, entry.method, entry.path,
                  entry.query, entry.status, Database::nullable(entry.clientId), Database::nullable(entry.tokenId),
                  headersText(entry.requestHeaders), request.text, request.encoding, entry.requestBodySize,
-                 headersText(entry.responseHeaders), response.text, response.encoding, entry.responseBodySize});
+                 headersText(entry.responseHeaders), response.text, response.encoding, entry.responseBodySize,
+                 JsonText::fromStringList(entry.findings)});
             if (!id)
                 return id.error();
             entry.id = id.value().toLongLong();
@@ -76,7 +78,7 @@ Result<QList<RequestLogEntry>> RequestLogStore::newest(int limit) const
     Result<QList<QSqlRecord>> records = m_database.all(
         u"SELECT id, instance, started_at, duration_us, remote_address, method, path, query, status, client_id, "
         "token_id, request_headers, request_body, request_body_encoding, request_body_size, response_headers, "
-        "response_body, response_body_encoding, response_body_size FROM request_log ORDER BY id DESC LIMIT ?"_s,
+        "response_body, response_body_encoding, response_body_size, findings FROM request_log ORDER BY id DESC LIMIT ?"_s,
         {limit});
     if (!records)
         return records.error();
@@ -102,6 +104,7 @@ Result<QList<RequestLogEntry>> RequestLogStore::newest(int limit) const
         entry.responseHeaders = headersFrom(record.value(15).toString());
         entry.responseBody = BodyText{record.value(16).toString(), record.value(17).toString()}.decode();
         entry.responseBodySize = record.value(18).toLongLong();
+        entry.findings = JsonText::toStringList(record.value(19).toString());
         entries.append(std::move(entry));
     }
     return entries;

@@ -22,3 +22,12 @@ Status SettingsStore::setValue(const QString &key, const QString &value) const
         return changed.error();
     return Done{};
 }
+
+Result<QString> SettingsStore::valueOrInsert(const QString &key, const QString &value) const
+{
+    Result<int> inserted = m_database.change(
+        u"INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"_s, {key, value});
+    if (!inserted)
+        return inserted.error();
+    return this->value(key);
+}

@@ -19,6 +19,9 @@ public:
     // The value, or a null QString when the key is not set.
     Result<QString> value(const QString &key) const;
     Status setValue(const QString &key, const QString &value) const;
+    // Sets the value unless the key is already set (then the stored one wins); returns the value
+    // that is stored afterwards. Two instances racing on one database agree on one value.
+    Result<QString> valueOrInsert(const QString &key, const QString &value) const;
 
 private:
     const Database &m_database;

@@ -12,7 +12,7 @@ const auto s_select
     = u"SELECT t.token_id, t.access_token, t.refresh_token, t.approval_id, t.client_id, t.scope, t.origin, "
       "t.issued_at, t.expires_at, t.revoked_at, "
       "a.approval_id, a.client_id, a.username, a.patient_id, a.scope, a.security_labels, a.created_at, "
-      "a.expires_at, a.revoked_at "
+      "a.expires_at, a.revoked_at, t.refresh_used_at, t.code, a.encounter_id "
       "FROM tokens t LEFT JOIN approvals a ON a.approval_id = t.approval_id "_s;
 
 QString optionalText(const QSqlRecord &record, int index)
@@ -46,7 +46,10 @@ TokenView viewFrom(const QSqlRecord &record)
         approval.createdAtMs = record.value(16).toLongLong();
         approval.expiresAtMs = record.value(17).toLongLong();
         approval.revokedAtMs = record.isNull(18) ? 0 : record.value(18).toLongLong();
+        approval.encounterId = optionalText(record, 21);
     }
+    token.refreshUsedAtMs = record.isNull(19) ? 0 : record.value(19).toLongLong();
+    token.code = optionalText(record, 20);
     return view;
 }
 
@@ -56,10 +59,11 @@ Status TokenStore::insertApproval(const Approval &approval) const
 {
     Result<int> inserted = m_database.change(
         u"INSERT INTO approvals (approval_id, client_id, username, patient_id, scope, security_labels, "
-        "created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+        "created_at, expires_at, revoked_at, encounter_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
         {approval.id, approval.clientId, Database::nullable(approval.username), Database::nullable(approval.patientId),
          approval.scope, JsonText::fromStringList(approval.securityLabels), approval.createdAtMs, approval.expiresAtMs,
-         Database::nullable(approval.revokedAtMs, approval.revokedAtMs == 0)});
+         Database::nullable(approval.revokedAtMs, approval.revokedAtMs == 0),
+         Database::nullable(approval.encounterId)});
     if (!inserted)
         return inserted.error();
     return Done{};
@@ -69,10 +73,11 @@ Status TokenStore::insertToken(const TokenRecord &token) const
 {
     Result<int> inserted = m_database.change(
         u"INSERT INTO tokens (token_id, access_token, refresh_token, approval_id, client_id, scope, origin, "
-        "issued_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+        "issued_at, expires_at, revoked_at, refresh_used_at, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
         {token.id, token.accessToken, Database::nullable(token.refreshToken), Database::nullable(token.approvalId),
          token.clientId, token.scope, token.origin, token.issuedAtMs, token.expiresAtMs,
-         Database::nullable(token.revokedAtMs, token.revokedAtMs == 0)});
+         Database::nullable(token.revokedAtMs, token.revokedAtMs == 0),
+         Database::nullable(token.refreshUsedAtMs, token.refreshUsedAtMs == 0), Database::nullable(token.code)});
     if (!inserted)
         return inserted.error();
     return Done{};
@@ -132,4 +137,81 @@ Result<bool> TokenStore::setTokenExpiry(const QString &tokenId, qint64 expiresAt
     if (!changed)
         return changed.error();
     return changed.value() > 0;
+}
+
+Result<bool> TokenStore::spendRefreshToken(const QString &tokenId, qint64 nowMs) const
+{
+    Result<int> changed = m_database.change(
+        u"UPDATE tokens SET refresh_used_at = ? WHERE token_id = ? AND refresh_used_at IS NULL"_s, {nowMs, tokenId});
+    if (!changed)
+        return changed.error();
+    return changed.value() == 1;
+}
+
+Result<int> TokenStore::revokeIssuedFromCode(const QString &code, qint64 nowMs) const
+{
+    return m_database.change(u"UPDATE tokens SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL"_s,
+                             {nowMs, code});
+}
+
+Status TokenStore::revokeApproval(const QString &approvalId, qint64 nowMs) const
+{
+    return m_database.transaction([&]() -> Status {
+        Result<int> approval = m_database.change(
+            u"UPDATE approvals SET revoked_at = ? WHERE approval_id = ? AND revoked_at IS NULL"_s, {nowMs, approvalId});
+        if (!approval)
+            return approval.error();
+        Result<int> tokens = m_database.change(
+            u"UPDATE tokens SET revoked_at = ? WHERE approval_id = ? AND revoked_at IS NULL"_s, {nowMs, approvalId});
+        if (!tokens)
+            return tokens.error();
+        return Done{};
+    });
+}
+
+namespace {
+
+const auto s_approvalColumns = u"approval_id, client_id, username, patient_id, scope, security_labels, created_at, "
+                               "expires_at, revoked_at, encounter_id"_s;
+
+Approval approvalFrom(const QSqlRecord &record)
+{
+    Approval approval;
+    approval.id = record.value(0).toString();
+    approval.clientId = record.value(1).toString();
+    approval.username = optionalText(record, 2);
+    approval.patientId = optionalText(record, 3);
+    approval.scope = record.value(4).toString();
+    approval.securityLabels = JsonText::toStringList(record.value(5).toString());
+    approval.createdAtMs = record.value(6).toLongLong();
+    approval.expiresAtMs = record.value(7).toLongLong();
+    approval.revokedAtMs = record.isNull(8) ? 0 : record.value(8).toLongLong();
+    approval.encounterId = optionalText(record, 9);
+    return approval;
+}
+
+} // namespace
+
+Result<std::optional<Approval>> TokenStore::findApproval(const QString &approvalId) const
+{
+    Result<std::optional<QSqlRecord>> record
+        = m_database.one(u"SELECT %1 FROM approvals WHERE approval_id = ?"_s.arg(s_approvalColumns), {approvalId});
+    if (!record)
+        return record.error();
+    if (!record.value())
+        return std::optional<Approval>();
+    return std::optional<Approval>(approvalFrom(*record.value()));
+}
+
+Result<QList<Approval>> TokenStore::approvalsOf(const QString &username) const
+{
+    Result<QList<QSqlRecord>> records = m_database.all(
+        u"SELECT %1 FROM approvals WHERE username = ? ORDER BY created_at DESC, approval_id"_s.arg(s_approvalColumns),
+        {username});
+    if (!records)
+        return records.error();
+    QList<Approval> approvals;
+    for (const QSqlRecord &record : records.value())
+        approvals.append(approvalFrom(record));
+    return approvals;
 }

@@ -30,6 +30,15 @@ public:
     Result<bool> revokeToken(const QString &tokenId, qint64 nowMs) const;
     // Moves the expiry earlier (never later); false when nothing changed.
     Result<bool> setTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const;
+    // Marks a refresh token spent (rotation); false when it already was (a replay).
+    Result<bool> spendRefreshToken(const QString &tokenId, qint64 nowMs) const;
+    // Revokes every token issued from an authorization code (the code was replayed).
+    Result<int> revokeIssuedFromCode(const QString &code, qint64 nowMs) const;
+    // Revokes an approval and every token issued under it.
+    Status revokeApproval(const QString &approvalId, qint64 nowMs) const;
+    Result<std::optional<Approval>> findApproval(const QString &approvalId) const;
+    // A user's approvals, newest first.
+    Result<QList<Approval>> approvalsOf(const QString &username) const;
 
 private:
     Result<std::optional<TokenView>> findWhere(const QString &condition, const QString &value) const;

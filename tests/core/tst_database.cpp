@@ -5,6 +5,7 @@
 
 #include "coretestdatabase.h"
 #include "storage/database.h"
+#include "storage/migrations.h"
 
 #include <QDir>
 #include <QFile>
@@ -217,16 +218,16 @@ void TestDatabase::openMigrates()
     OPEN_DATABASE(database, testDatabase->location());
 
     QCOMPARE(database.engine(), engine == u"postgres"_s ? DatabaseEngine::Postgres : DatabaseEngine::Sqlite);
-    QCOMPARE(database.schemaVersion(), 1);
+    QCOMPARE(database.schemaVersion(), latestSchemaVersion());
     for (const QString &table : s_tables) {
         const Result<QVariant> rows = database.scalar(u"SELECT COUNT(*) FROM %1"_s.arg(table));
         QVERIFY2(rows.ok(), qPrintable(table));
         if (table == u"schema_migrations"_s)
-            QCOMPARE(rows.value().toInt(), 1);
+            QCOMPARE(rows.value().toInt(), latestSchemaVersion()); // one row per migration
         else
             QCOMPARE(rows.value().toInt(), 0);
     }
-    QCOMPARE(database.scalar(u"SELECT MAX(version) FROM schema_migrations"_s).value().toInt(), 1);
+    QCOMPARE(database.scalar(u"SELECT MAX(version) FROM schema_migrations"_s).value().toInt(), latestSchemaVersion());
 }
 
 void TestDatabase::reopenKeepsDataAndSchema()
@@ -241,10 +242,10 @@ void TestDatabase::reopenKeepsDataAndSchema()
         QVERIFY(appliedAt > 0);
     }
     OPEN_DATABASE(reopened, testDatabase->location());
-    QCOMPARE(reopened.schemaVersion(), 1);
+    QCOMPARE(reopened.schemaVersion(), latestSchemaVersion());
     QCOMPARE(setting(reopened, u"kept"_s), u"across restarts"_s);
-    // The migration ran once: one row, with its original time.
-    QCOMPARE(reopened.scalar(u"SELECT COUNT(*) FROM schema_migrations"_s).value().toInt(), 1);
+    // Each migration ran once: one row each, with its original time.
+    QCOMPARE(reopened.scalar(u"SELECT COUNT(*) FROM schema_migrations"_s).value().toInt(), latestSchemaVersion());
     QCOMPARE(reopened.scalar(u"SELECT applied_at FROM schema_migrations WHERE version = 1"_s).value().toLongLong(),
              appliedAt);
 }
@@ -256,14 +257,17 @@ void TestDatabase::newerSchemaRefused()
     {
         OPEN_DATABASE(database, testDatabase->location());
         displayName = database.location().displayName();
-        QVERIFY(database.change(u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s, {2, 0}).ok());
+        QVERIFY(database
+                    .change(u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s,
+                            {latestSchemaVersion() + 1, 0})
+                    .ok());
         QVERIFY(insertSetting(database, u"written by"_s, u"a newer program"_s).ok());
     }
     const Result<std::unique_ptr<Database>> reopened = openAt(testDatabase->location());
     QVERIFY(!reopened.ok());
     const QString description = reopened.error().description;
     QCOMPARE(reopened.error().kind, ErrorKind::Storage);
-    QVERIFY2(description.contains(u"schema version 2"_s), qPrintable(description));
+    QVERIFY2(description.contains(u"schema version %1"_s.arg(latestSchemaVersion() + 1)), qPrintable(description));
     QVERIFY2(description.contains(u"newer"_s), qPrintable(description));
     QVERIFY2(description.contains(displayName), qPrintable(description));
     QVERIFY(!description.contains(u'\n'));

@@ -11,6 +11,7 @@
 #include "sandbox.h"
 #include "server/requestlog.h"
 #include "storage/database.h"
+#include "storage/migrations.h"
 #include "storage/peoplestore.h"
 
 #include <QFile>
@@ -387,7 +388,7 @@ void TestSandbox::statusJson()
     const QJsonObject database = status->value(u"database"_s).toObject();
     QCOMPARE(database.value(u"engine"_s).toString(), engine == u"postgres"_s ? u"postgresql"_s : u"sqlite"_s);
     QCOMPARE(database.value(u"location"_s).toString(), sandbox.database().location().displayName());
-    QCOMPARE(database.value(u"schema_version"_s).toInt(), 1);
+    QCOMPARE(database.value(u"schema_version"_s).toInt(), latestSchemaVersion());
     const QJsonObject urls = status->value(u"urls"_s).toObject();
     QCOMPARE(urls.value(u"base"_s).toString(), base);
     QCOMPARE(urls.value(u"register"_s).toString(), base + u"/oauth/register"_s);

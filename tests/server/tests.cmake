@@ -1,3 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
 sandbox_add_test(tst_portalapi server)
 sandbox_add_test(tst_portalpipeline server)
+sandbox_add_test(tst_authorize server)
+sandbox_add_test(tst_tokenendpoint server)

@@ -5,6 +5,7 @@
 #include "oauth/clientregistry.h"
 #include "oauth/tokenservice.h"
 #include "server/requestlog.h"
+#include "storage/migrations.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -195,7 +196,14 @@ void tst_PortalApi::registration()
         QCOMPARE(clientsAfter, clientsBefore + 1);
         const Result<std::optional<Client>> stored = running.sandbox().clients().find(json[u"client_id"_s].toString());
         QVERIFY(stored && stored.value());
-        QCOMPARE(stored.value()->registrationJson(), json);
+        // RFC 7592: the answer also says where and with what token the client can manage itself.
+        QCOMPARE(json[u"registration_client_uri"_s].toString(),
+                 running.http().base() + u"/oauth/register/"_s + json[u"client_id"_s].toString());
+        QCOMPARE(json[u"registration_access_token"_s].toString(), stored.value()->registrationAccessToken);
+        QJsonObject withoutManagement = json;
+        withoutManagement.remove(u"registration_client_uri"_s);
+        withoutManagement.remove(u"registration_access_token"_s);
+        QCOMPARE(stored.value()->registrationJson(), withoutManagement);
     } else {
         QCOMPARE(json[u"error"_s].toString(), error);
         QVERIFY(!json[u"error_description"_s].toString().isEmpty());
@@ -435,7 +443,7 @@ void tst_PortalApi::adminStatus()
     QVERIFY(status[u"uptime_seconds"_s].isDouble());
     QCOMPARE(status[u"server_time"_s].toString(), u"2026-01-15T10:00:00.000Z"_s);
     QCOMPARE(status[u"database"_s][u"engine"_s].toString(), u"sqlite"_s);
-    QCOMPARE(status[u"database"_s][u"schema_version"_s].toInt(), 1);
+    QCOMPARE(status[u"database"_s][u"schema_version"_s].toInt(), latestSchemaVersion());
     const QJsonObject counts = status[u"counts"_s].toObject();
     QCOMPARE(counts[u"clients"_s].toInt(), 2);
     QCOMPARE(counts[u"tokens"_s].toInt(), 1);

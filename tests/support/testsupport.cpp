@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QEventLoop>
+#include <QNetworkCookieJar>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSqlDatabase>
@@ -136,6 +137,25 @@ Reply HttpClient::postJson(const QString &path, const QByteArray &json,
 Reply HttpClient::postJson(const QString &path, const QJsonObject &json)
 {
     return postJson(path, QJsonDocument(json).toJson(QJsonDocument::Compact));
+}
+
+Reply HttpClient::postForm(const QString &path, const QList<QPair<QString, QString>> &fields,
+                           const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QByteArray body;
+    for (const auto &[name, value] : fields) {
+        if (!body.isEmpty())
+            body += '&';
+        body += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
+    }
+    auto all = headers;
+    all.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/x-www-form-urlencoded")));
+    return send("POST", path, body, all);
+}
+
+void HttpClient::clearCookies()
+{
+    m_network.setCookieJar(new QNetworkCookieJar(&m_network));
 }
 
 RunningSandbox::RunningSandbox(SandboxOptions options) : m_clock(new ManualClock(s_epochMs))

@@ -76,6 +76,12 @@ public:
     Reply postJson(const QString &path, const QByteArray &json,
                    const QList<QPair<QByteArray, QByteArray>> &headers = {});
     Reply postJson(const QString &path, const QJsonObject &json);
+    // An application/x-www-form-urlencoded POST, as a browser form or an OAuth client sends it.
+    Reply postForm(const QString &path, const QList<QPair<QString, QString>> &fields,
+                   const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    QString base() const { return m_base; }
+    // Forgets the cookies (a new browser).
+    void clearCookies();
 
 private:
     QString m_base;
