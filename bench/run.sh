@@ -305,7 +305,7 @@ target_rps() { case "$1" in introspect) echo 15000 ;; register | debug-token) ec
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "- machine: $cpus CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r)"
-    echo "- Qt $(pkg-config --modversion Qt6Core 2>/dev/null || echo '?'), build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($(git -C "$root" status --porcelain -- core app CMakeLists.txt 2>/dev/null | wc -l) uncommitted changes in core/, app/)"
+    echo "- Qt $(pkg-config --modversion Qt6Core 2>/dev/null || echo '?'), build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($(git -C "$root" status --porcelain -- core app CMakeLists.txt 2>/dev/null | wc -l) uncommitted changes in core/, app/), binary built $(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC')"
     echo "- command: \`$command_line\` ($connections connections, $threads wrk threads, ${warmup} s warm-up + ${duration} s per endpoint)"
     echo "- pinning: $pinning"
     echo "- database: $engine ($( [ "$engine" = postgres ] && echo "scripts/postgres.sh cluster, fsync=off" || echo "fresh SQLite file, WAL"))"
