@@ -6,6 +6,7 @@
 #include "oauth/clientauthenticator.h"
 #include "oauth/clientregistry.h"
 #include "oauth/grantservice.h"
+#include "oauth/jwkscache.h"
 #include "oauth/serverkeys.h"
 #include "oauth/tokenservice.h"
 #include "server/portalserver.h"
@@ -90,7 +91,8 @@ Status Sandbox::open()
     m_keys = std::make_unique<ServerKeys>(*m_database);
     if (Status keys = m_keys->load(); !keys)
         return keys;
-    m_authenticator = std::make_unique<ClientAuthenticator>(*m_database, *m_clock);
+    m_keySets = new JwksCache(this);
+    m_authenticator = std::make_unique<ClientAuthenticator>(*m_database, *m_clock, *m_keySets);
     m_authorization = new AuthorizationService(*m_database, *m_clock, this);
     m_grants = new GrantService(*m_database, *m_clock, *m_keys, *m_tokens, this);
     m_requestLog = new RequestLog(*m_database, this);

@@ -18,6 +18,7 @@ class AuthorizationService;
 class ClientAuthenticator;
 class ClientRegistry;
 class GrantService;
+class JwksCache;
 class ServerKeys;
 class Clock;
 class Database;
@@ -77,6 +78,7 @@ public:
     GrantService &grants() const { return *m_grants; }
     const ClientAuthenticator &authenticator() const { return *m_authenticator; }
     const ServerKeys &keys() const { return *m_keys; }
+    JwksCache &clientKeySets() const { return *m_keySets; }
     PortalServer &server() const { return *m_server; }
 
 Q_SIGNALS:
@@ -92,6 +94,7 @@ private:
     TokenService *m_tokens = nullptr;
     RequestLog *m_requestLog = nullptr;
     std::unique_ptr<ServerKeys> m_keys;
+    JwksCache *m_keySets = nullptr;
     std::unique_ptr<ClientAuthenticator> m_authenticator;
     AuthorizationService *m_authorization = nullptr;
     GrantService *m_grants = nullptr;

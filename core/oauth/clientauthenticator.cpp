@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "jose.h"
+#include "jwkscache.h"
 #include "secrets.h"
 #include "storage/authstore.h"
 #include "storage/clientstore.h"
@@ -34,8 +35,8 @@ bool audienceMatches(const QJsonValue &aud, const QString &expected)
 
 } // namespace
 
-ClientAuthenticator::ClientAuthenticator(const Database &database, const Clock &clock)
-    : m_database(database), m_clock(clock)
+ClientAuthenticator::ClientAuthenticator(const Database &database, const Clock &clock, const JwksCache &keySets)
+    : m_database(database), m_clock(clock), m_keySets(keySets)
 { }
 
 Result<AuthenticatedClient> ClientAuthenticator::authenticate(const ClientCredentials &credentials,
@@ -123,15 +124,20 @@ Result<AuthenticatedClient> ClientAuthenticator::byAssertion(const ClientCredent
     if (!found.value())
         return invalidClient(u"No client is registered with client_id \"%1\""_s.arg(issuer));
     const Client &client = *found.value();
-    const QJsonValue jwks = client.metadata.value(u"jwks"_s);
-    if (!jwks.isObject()) {
-        if (client.metadata.contains(u"jwks_uri"_s))
-            return invalidClient(u"Client \"%1\" registered a jwks_uri; this sandbox checks assertions against keys "
-                                 "registered in jwks only (so far)"_s.arg(issuer));
-        return invalidClient(u"Client \"%1\" registered no keys (jwks) to check its assertion with"_s.arg(issuer));
+    QJsonObject keySet = client.metadata.value(u"jwks"_s).toObject();
+    const QString jwksUri = client.metadata.value(u"jwks_uri"_s).toString();
+    if (keySet.isEmpty() && !jwksUri.isEmpty()) {
+        // PortalServer fetched the set before calling us (without blocking); use what came.
+        const std::optional<QJsonObject> fetched = m_keySets.keys(jwksUri);
+        if (!fetched)
+            return invalidClient(u"The keys of client \"%1\" could not be fetched from its jwks_uri: %2"_s.arg(
+                issuer, m_keySets.lastError(jwksUri)));
+        keySet = *fetched;
     }
-    Result<Jose::Decoded> verified
-        = Jose::verify(credentials.assertion, jwks.toObject(), {u"RS384"_s, u"ES384"_s, u"RS256"_s});
+    if (keySet.isEmpty())
+        return invalidClient(
+            u"Client \"%1\" registered no keys (jwks or jwks_uri) to check its assertion with"_s.arg(issuer));
+    Result<Jose::Decoded> verified = Jose::verify(credentials.assertion, keySet, {u"RS384"_s, u"ES384"_s, u"RS256"_s});
     if (!verified)
         return invalidClient(u"The client assertion's signature is not valid: "_s + verified.error().description);
 

@@ -13,6 +13,7 @@
 
 class Clock;
 class Database;
+class JwksCache;
 
 // What a request presents, read from its Authorization header and form body by the HTTP layer.
 struct ClientCredentials
@@ -44,7 +45,7 @@ class ClientAuthenticator final
 public:
     static constexpr qint64 s_maxAssertionLifetimeMs = 5 * 60 * 1000;
 
-    ClientAuthenticator(const Database &database, const Clock &clock);
+    ClientAuthenticator(const Database &database, const Clock &clock, const JwksCache &keySets);
 
     // invalid_client (401) when the credentials do not identify a client; `findings` collects
     // plain sentences about rules the client bent but that did not stop it. An assertion's aud
@@ -57,4 +58,5 @@ private:
 
     const Database &m_database;
     const Clock &m_clock;
+    const JwksCache &m_keySets;
 };

@@ -6,6 +6,9 @@
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QTcpServer>
+#include <QTcpSocket>
+
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -69,6 +72,21 @@ quint16 HttpServerAdapter::port() const
     return isListening() ? m_listener->serverPort() : 0;
 }
 
+struct HttpServerAdapter::Slot
+{
+    quint64 number = 0;
+    std::shared_ptr<QHttpServerResponder> responder;
+    HttpRequest request;
+    std::optional<HttpResponse> response;
+};
+
+struct HttpServerAdapter::Connection
+{
+    QPointer<QTcpSocket> socket;
+    quint64 nextNumber = 0;
+    QList<Slot> queue; // oldest first
+};
+
 bool HttpServerAdapter::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     HttpRequest plain;
@@ -82,17 +100,58 @@ bool HttpServerAdapter::handleRequest(const QHttpServerRequest &request, QTcpSoc
     plain.body = request.body();
     plain.remoteAddress = request.remoteAddress();
 
-    const HttpResponse answer = m_handler(plain);
+    std::shared_ptr<Connection> &connection = m_connections[socket];
+    if (!connection) {
+        connection = std::make_shared<Connection>();
+        connection->socket = socket;
+        connect(socket, &QObject::destroyed, this, [this, socket] { m_connections.remove(socket); });
+    }
+    Slot slot;
+    slot.number = connection->nextNumber++;
+    slot.responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
+    slot.request = plain;
+    connection->queue.append(std::move(slot));
 
-    QHttpServerResponse response(answer.contentType, answer.body,
-                                 static_cast<QHttpServerResponse::StatusCode>(answer.status));
-    for (const auto &[name, value] : answer.headers)
-        response.addHeader(name, value);
-    response.write(makeResponder(request, socket));
-
-    if (m_completed)
-        m_completed(plain, answer);
+    const quint64 number = connection->queue.last().number;
+    auto answered = std::make_shared<bool>(false);
+    QPointer<HttpServerAdapter> self(this);
+    m_handler(std::move(plain), [self, socket, number, answered](HttpResponse response) {
+        if (*answered || !self)
+            return;
+        *answered = true;
+        self->answer(socket, number, std::move(response));
+    });
     return true;
+}
+
+void HttpServerAdapter::answer(QTcpSocket *socket, quint64 slot, HttpResponse response)
+{
+    const auto connection = m_connections.value(socket);
+    if (!connection || !connection->socket)
+        return; // the connection closed while the answer was being made
+    for (Slot &pending : connection->queue) {
+        if (pending.number == slot) {
+            pending.response = std::move(response);
+            break;
+        }
+    }
+    flush(socket);
+}
+
+void HttpServerAdapter::flush(QTcpSocket *socket)
+{
+    const auto connection = m_connections.value(socket);
+    while (connection && connection->socket && !connection->queue.isEmpty() && connection->queue.first().response) {
+        Slot slot = connection->queue.takeFirst();
+        const HttpResponse &answer = *slot.response;
+        QHttpServerResponse response(answer.contentType, answer.body,
+                                     static_cast<QHttpServerResponse::StatusCode>(answer.status));
+        for (const auto &[name, value] : answer.headers)
+            response.addHeader(name, value);
+        response.write(std::move(*slot.responder));
+        if (m_completed)
+            m_completed(slot.request, answer);
+    }
 }
 
 void HttpServerAdapter::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)

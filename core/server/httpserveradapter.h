@@ -7,14 +7,19 @@
 // HttpRequest into an HttpResponse. The adapter subclasses QAbstractHttpServer rather than
 // using QHttpServer's router: our own route table answers 405 with Allow, CORS preflights and
 // unknown paths the same way, and every answer passes through one place (see
-// docs/decisions/0002-own-router.md).
+// docs/decisions/0002-own-router.md). Answers may come later (the responder is kept), which
+// QtHttpServer 6.4 allows; the adapter keeps them in request order per connection and drops
+// those whose connection has gone.
 
 #include "http.h"
 
 #include <QAbstractHttpServer>
 #include <QPointer>
 
+#include <QHash>
+
 #include <functional>
+#include <memory>
 
 class QTcpServer;
 
@@ -24,8 +29,13 @@ class HttpServerAdapter final : public QAbstractHttpServer
     Q_DISABLE_COPY_MOVE(HttpServerAdapter)
 
 public:
-    // Called on the main thread once the answer has been written.
-    using Handler = std::function<HttpResponse(HttpRequest &request)>;
+    // Answers one request, now or later. Calling it more than once has no effect; an answer
+    // for a connection that has closed is dropped.
+    using Reply = std::function<void(HttpResponse response)>;
+    // Called on the main thread for each request; it must call `reply` exactly once, possibly
+    // after returning (when the answer waits on the network, a delay, ...).
+    using Handler = std::function<void(HttpRequest &&request, Reply reply)>;
+    // Called once the answer has been written (or dropped).
     using Completed = std::function<void(const HttpRequest &request, const HttpResponse &response)>;
 
     explicit HttpServerAdapter(Handler handler, Completed completed, QObject *parent = nullptr);
@@ -42,7 +52,15 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
+    // HTTP/1.1 answers go out in request order on each connection, even when a later request
+    // is answered first: each request holds a slot in its connection's queue.
+    struct Slot;
+    struct Connection;
+    void answer(QTcpSocket *socket, quint64 slot, HttpResponse response);
+    void flush(QTcpSocket *socket);
+
     Handler m_handler;
     Completed m_completed;
     QPointer<QTcpServer> m_listener;
+    QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;
 };

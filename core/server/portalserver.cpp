@@ -7,6 +7,7 @@
 #include "sandbox.h"
 
 #include <QLoggingCategory>
+#include <QPointer>
 
 #include <exception>
 
@@ -53,7 +54,9 @@ PortalServer::PortalServer(Sandbox &sandbox, QObject *parent)
     : QObject(parent),
       m_sandbox(sandbox),
       m_adapter(new HttpServerAdapter(
-          [this](HttpRequest &request) { return handle(request); },
+          [this](HttpRequest &&request, HttpServerAdapter::Reply reply) {
+              dispatch(std::move(request), std::move(reply));
+          },
           [this](const HttpRequest &request, const HttpResponse &response) { logExchange(request, response); }, this))
 { }
 
@@ -81,7 +84,7 @@ const QList<PortalServer::Route> &PortalServer::routes()
         {{"POST"}, u"/oauth/picker"_s, Access::Public, true, &PortalServer::pickerSubmit},
         {{"GET"}, u"/oauth/consent"_s, Access::Public, false, &PortalServer::consentPage},
         {{"POST"}, u"/oauth/consent"_s, Access::Public, true, &PortalServer::consentSubmit},
-        {{"POST"}, u"/oauth/token"_s, Access::Public, true, &PortalServer::token},
+        {{"POST"}, u"/oauth/token"_s, Access::Public, true, &PortalServer::token, &PortalServer::fetchClientKeys},
         {{"POST"}, u"/oauth/introspect"_s, Access::Public, true, &PortalServer::introspect},
         {{"POST"}, u"/oauth/revoke"_s, Access::Public, true, &PortalServer::revoke},
         {{"POST"}, u"/oauth/register"_s, Access::Public, true, &PortalServer::registerClient},
@@ -203,47 +206,88 @@ std::optional<HttpResponse> PortalServer::refuseAdmin(const HttpRequest &request
     return std::nullopt;
 }
 
-HttpResponse PortalServer::handle(HttpRequest &request)
+std::optional<HttpResponse> PortalServer::screen(HttpRequest &request, const Route **route,
+                                                 QByteArrayList *methods) const
 {
     const QList<const Route *> candidates = match(request.path, &request.pathParameters);
-    QByteArrayList methods;
-    const Route *route = candidates.isEmpty() ? nullptr : candidates.first();
+    *route = candidates.isEmpty() ? nullptr : candidates.first();
     for (const Route *candidate : candidates) {
-        methods += candidate->methods;
+        *methods += candidate->methods;
         if (candidate->methods.contains(request.method))
-            route = candidate;
+            *route = candidate;
     }
+    if (!*route)
+        return HttpResponse::error(404, u"not_found"_s, u"There is no endpoint at %1"_s.arg(request.path));
+    if (request.method == "OPTIONS") {
+        HttpResponse response = HttpResponse::empty(204);
+        response.setHeader("Allow", allowHeader(*methods));
+        return response;
+    }
+    if (!(*route)->methods.contains(request.method)) {
+        HttpResponse response = HttpResponse::error(
+            405, u"method_not_allowed"_s,
+            u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(request.method),
+                                                   QString::fromLatin1(methods->join(", "))));
+        response.setHeader("Allow", allowHeader(*methods));
+        return response;
+    }
+    if ((*route)->access == Access::Admin) {
+        if (std::optional<HttpResponse> refused = refuseAdmin(request))
+            return refused;
+    }
+    if ((*route)->limitBody && request.body.size() > s_maxBodySize)
+        return HttpResponse::error(413, u"invalid_request"_s,
+                                   u"The request body is larger than %1 bytes"_s.arg(s_maxBodySize));
+    return std::nullopt;
+}
+
+HttpResponse PortalServer::invoke(const Route &route, const HttpRequest &request)
+{
+    try {
+        return route.handler(*this, request);
+    } catch (const std::exception &exception) {
+        qCCritical(lcServer) << "handler for" << request.path << "threw:" << exception.what();
+    } catch (...) {
+        qCCritical(lcServer) << "handler for" << request.path << "threw";
+    }
+    return HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s);
+}
+
+HttpResponse PortalServer::handle(HttpRequest &request)
+{
+    const Route *route = nullptr;
+    QByteArrayList methods;
     HttpResponse response;
-    if (!route) {
-        response = HttpResponse::error(404, u"not_found"_s, u"There is no endpoint at %1"_s.arg(request.path));
-    } else if (request.method == "OPTIONS") {
-        response = HttpResponse::empty(204);
-        response.setHeader("Allow", allowHeader(methods));
-    } else if (!route->methods.contains(request.method)) {
-        response = HttpResponse::error(405, u"method_not_allowed"_s,
-                                       u"%1 does not accept %2; use %3"_s.arg(request.path,
-                                                                              QString::fromLatin1(request.method),
-                                                                              QString::fromLatin1(methods.join(", "))));
-        response.setHeader("Allow", allowHeader(methods));
-    } else if (std::optional<HttpResponse> refused
-               = route->access == Access::Admin ? refuseAdmin(request) : std::nullopt) {
-        response = std::move(*refused);
-    } else if (route->limitBody && request.body.size() > s_maxBodySize) {
-        response = HttpResponse::error(413, u"invalid_request"_s,
-                                       u"The request body is larger than %1 bytes"_s.arg(s_maxBodySize));
-    } else {
-        try {
-            response = route->handler(*this, request);
-        } catch (const std::exception &exception) {
-            qCCritical(lcServer) << "handler for" << request.path << "threw:" << exception.what();
-            response = HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s);
-        } catch (...) {
-            qCCritical(lcServer) << "handler for" << request.path << "threw";
-            response = HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s);
-        }
-    }
+    if (std::optional<HttpResponse> early = screen(request, &route, &methods))
+        response = std::move(*early);
+    else
+        response = invoke(*route, request);
     decorate(request, response, methods);
     return response;
+}
+
+void PortalServer::dispatch(HttpRequest &&incoming, std::function<void(HttpResponse)> reply)
+{
+    auto request = std::make_shared<HttpRequest>(std::move(incoming));
+    const Route *route = nullptr;
+    QByteArrayList methods;
+    if (std::optional<HttpResponse> early = screen(*request, &route, &methods)) {
+        decorate(*request, *early, methods);
+        reply(std::move(*early));
+        return;
+    }
+    QPointer<PortalServer> self(this);
+    auto run = [self, request, route, methods, reply] {
+        if (!self)
+            return;
+        HttpResponse response = self->invoke(*route, *request);
+        self->decorate(*request, response, methods);
+        reply(std::move(response));
+    };
+    if (route->prepare)
+        route->prepare(*this, *request, std::move(run));
+    else
+        run();
 }
 
 void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, const QByteArrayList &methods) const

@@ -44,8 +44,12 @@ public:
     quint16 port() const;
     QHostAddress address() const { return m_address; }
 
-    // The full pipeline for one request, without sockets: what HTTP tests and the UI's replay use.
+    // The full pipeline for one request, without sockets (what tests and the UI's replay use);
+    // a route's asynchronous preparation (fetching a client's keys) is skipped.
     HttpResponse handle(HttpRequest &request);
+    // The pipeline as the listener runs it: `reply` gets the answer, now or once a route's
+    // preparation has finished.
+    void dispatch(HttpRequest &&request, std::function<void(HttpResponse)> reply);
     // The origin a request should see in URLs: the --base-url, else its Host, else the listener.
     QString baseUrl(const HttpRequest &request) const;
     // The origin for URLs outside any request (the UI): the --base-url, else the listener.
@@ -65,12 +69,18 @@ private:
         Access access;
         bool limitBody;
         std::function<HttpResponse(PortalServer &, const HttpRequest &)> handler;
+        // Optional: runs first and calls `ready` when the handler may run (after a fetch).
+        std::function<void(PortalServer &, const HttpRequest &, std::function<void()> ready)> prepare = {};
     };
 
     static const QList<Route> &routes();
     // Every route of a path (one per method set), with the {name} segments of the first.
     static QList<const Route *> match(const QString &path, QHash<QString, QString> *parameters);
     std::optional<HttpResponse> refuseAdmin(const HttpRequest &request) const;
+    // Everything before the handler: 404, preflight, 405, admin, body limit. An answer when the
+    // request stops here; otherwise the route to run.
+    std::optional<HttpResponse> screen(HttpRequest &request, const Route **route, QByteArrayList *methods) const;
+    HttpResponse invoke(const Route &route, const HttpRequest &request);
     void decorate(const HttpRequest &request, HttpResponse &response, const QByteArrayList &methods) const;
     void logExchange(const HttpRequest &request, const HttpResponse &response);
 
@@ -92,6 +102,7 @@ private:
     HttpResponse jwks(const HttpRequest &request);
     HttpResponse smartStyle(const HttpRequest &request);
     HttpResponse token(const HttpRequest &request);
+    void fetchClientKeys(const HttpRequest &request, std::function<void()> ready);
     HttpResponse introspect(const HttpRequest &request);
     HttpResponse revoke(const HttpRequest &request);
     HttpResponse manageClient(const HttpRequest &request);

@@ -9,6 +9,8 @@
 #include "oauth/clientauthenticator.h"
 #include "oauth/clientregistry.h"
 #include "oauth/grantservice.h"
+#include "oauth/jose.h"
+#include "oauth/jwkscache.h"
 #include "oauth/secrets.h"
 #include "oauth/serverkeys.h"
 #include "oauth/tokenservice.h"
@@ -194,6 +196,41 @@ HttpResponse PortalServer::smartStyle(const HttpRequest &)
                                           {u"dim_spacing_size"_s, u"16px"_s},
                                           {u"font_family_body"_s, u"system-ui, sans-serif"_s},
                                           {u"font_family_heading"_s, u"system-ui, sans-serif"_s}});
+}
+
+// A client authenticating with private_key_jwt may have registered its keys by URL: fetch them
+// (without blocking) before the token handler checks the assertion. Anything unexpected is left
+// for the handler to explain.
+void PortalServer::fetchClientKeys(const HttpRequest &request, std::function<void()> ready)
+{
+    const Form form = readForm(request.body);
+    const QString assertion = form.value(u"client_assertion"_s);
+    Result<Jose::Decoded> decoded = assertion.isEmpty() ? Result<Jose::Decoded>(Error{}) : Jose::decode(assertion);
+    if (!decoded) {
+        ready();
+        return;
+    }
+    Result<std::optional<Client>> client = m_sandbox.clients().find(decoded.value().payload.value(u"iss"_s).toString());
+    const QString uri = client && client.value() && !client.value()->metadata.contains(u"jwks"_s)
+        ? client.value()->metadata.value(u"jwks_uri"_s).toString()
+        : QString();
+    if (uri.isEmpty()) {
+        ready();
+        return;
+    }
+    const QString kid = decoded.value().header.value(u"kid"_s).toString();
+    const std::optional<QJsonObject> cached = m_sandbox.clientKeySets().keys(uri);
+    if (cached) {
+        const QJsonArray keys = cached->value(u"keys"_s).toArray();
+        const bool known = kid.isEmpty() || std::any_of(keys.begin(), keys.end(), [&](const QJsonValue &key) {
+                               return key[u"kid"_s].toString() == kid;
+                           });
+        if (known) {
+            ready();
+            return;
+        }
+    }
+    m_sandbox.clientKeySets().fetch(uri, std::move(ready));
 }
 
 HttpResponse PortalServer::token(const HttpRequest &request)

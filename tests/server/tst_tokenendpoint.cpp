@@ -8,7 +8,10 @@
 #include "oauth/tokenservice.h"
 #include "oauthflow.h"
 
+#include <QHttpServer>
+#include <QHttpServerResponse>
 #include <QJsonArray>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -105,6 +108,7 @@ private Q_SLOTS:
     void refreshStopsWhenTheApprovalExpires();
     void backendServices_data();
     void backendServices();
+    void backendServicesWithJwksUri();
     void introspection();
     void revocation();
     void clientManagement();
@@ -566,6 +570,59 @@ void tst_TokenEndpoint::backendServices()
     } else {
         QCOMPARE(reply.json()[u"error"_s].toString(), error);
     }
+}
+
+// Keys registered by URL are fetched without blocking the server, cached, and fetched again when
+// an assertion names a key the cached set lacks (rotation).
+void tst_TokenEndpoint::backendServicesWithJwksUri()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const QJsonObject first = Jose::generateKey(u"ES384"_s).value();
+    const QJsonObject second = Jose::generateKey(u"RS384"_s).value();
+    QJsonObject published{{u"keys"_s, QJsonArray{Jose::publicKey(first)}}};
+    int fetches = 0;
+    QHttpServer keyHost;
+    keyHost.route(u"/jwks.json"_s, QHttpServerRequest::Method::Get, [&] {
+        ++fetches;
+        return QHttpServerResponse(published);
+    });
+    const quint16 keyPort = keyHost.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(keyPort != 0);
+    const Reply registered
+        = running.http().postJson(u"/oauth/register"_s,
+                                  QJsonObject{{u"client_name"_s, u"Backend by URL"_s},
+                                              {u"grant_types"_s, QJsonArray{u"client_credentials"_s}},
+                                              {u"token_endpoint_auth_method"_s, u"private_key_jwt"_s},
+                                              {u"jwks_uri"_s, u"http://127.0.0.1:%1/jwks.json"_s.arg(keyPort)},
+                                              {u"scope"_s, u"system/Patient.rs"_s}});
+    QCOMPARE(registered.status, 201);
+    const QString clientId = registered.json()[u"client_id"_s].toString();
+    const auto ask = [&](const QJsonObject &key) {
+        const QJsonObject claims{{u"iss"_s, clientId},
+                                 {u"sub"_s, clientId},
+                                 {u"aud"_s, QString(running.http().base() + u"/oauth/token"_s)},
+                                 {u"exp"_s, s_epochMs / 1000 + 120},
+                                 {u"jti"_s, Secrets::randomToken(12)}};
+        return running.http().postForm(
+            u"/oauth/token"_s,
+            {{u"grant_type"_s, u"client_credentials"_s},
+             {u"scope"_s, u"system/Patient.rs"_s},
+             {u"client_assertion_type"_s, u"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"_s},
+             {u"client_assertion"_s, Jose::sign(claims, key).value()}});
+    };
+    QCOMPARE(ask(first).status, 200);
+    QCOMPARE(ask(first).status, 200);
+    QCOMPARE(fetches, 1); // cached
+    // The client rotates to a new key: an unknown kid makes the sandbox fetch again.
+    published = QJsonObject{{u"keys"_s, QJsonArray{Jose::publicKey(second)}}};
+    QCOMPARE(ask(second).status, 200);
+    QCOMPARE(fetches, 2);
+    // The key host goes away: the answer says why, and nothing hangs.
+    keyHost.servers().first()->close();
+    const Reply unreachable = ask(Jose::generateKey(u"ES384"_s).value());
+    QCOMPARE(unreachable.status, 400);
+    QCOMPARE(unreachable.json()[u"error"_s].toString(), u"invalid_client"_s);
 }
 
 void tst_TokenEndpoint::introspection()
