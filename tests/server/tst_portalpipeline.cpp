@@ -3,6 +3,7 @@
 // the body limit, the admin guard, URLs from --base-url or Host, and the request log.
 
 #include "oauth/clientregistry.h"
+#include "oauth/jose.h"
 #include "oauth/tokenservice.h"
 #include "server/portalserver.h"
 #include "server/requestlog.h"
@@ -11,6 +12,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void methodsAndPaths_data();
     void methodsAndPaths();
     void headLeavesTheConnectionUsable();
+    void answersKeepRequestOrder();
     void corsOnAnswers();
     void corsPreflight();
     void noCorsWithoutOrigin();
@@ -120,6 +123,71 @@ void tst_PortalPipeline::headLeavesTheConnectionUsable()
     // Between the HEAD answer's headers and the next status line there is nothing but the blank line.
     QVERIFY2(received.left(second).endsWith("\r\n\r\n"), received.constData());
     QVERIFY(received.mid(second).contains("\"error\":\"not_found\""));
+}
+
+// HTTP/1.1: answers go out in request order on a connection, even when the first one waits on
+// the network (here a token request whose client keys are fetched from a slow jwks_uri) and the
+// second could be answered at once.
+void tst_PortalPipeline::answersKeepRequestOrder()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const QJsonObject key = Jose::generateKey(u"ES384"_s).value();
+    // A key host that answers 200 ms late: a plain socket server, so the delay is exact.
+    QTcpServer keyHost;
+    QVERIFY(keyHost.listen(QHostAddress::LocalHost, 0));
+    const QByteArray keys = QJsonDocument(QJsonObject{{u"keys"_s, QJsonArray{Jose::publicKey(key)}}}).toJson();
+    QObject::connect(&keyHost, &QTcpServer::newConnection, &keyHost, [&] {
+        QTcpSocket *peer = keyHost.nextPendingConnection();
+        QTimer::singleShot(200, peer, [peer, keys] {
+            peer->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                        + QByteArray::number(keys.size()) + "\r\n\r\n" + keys);
+            peer->disconnectFromHost();
+        });
+    });
+    const quint16 keyPort = keyHost.serverPort();
+
+    const QString clientId = running.http()
+                                 .postJson(u"/oauth/register"_s,
+                                           QJsonObject{{u"grant_types"_s, QJsonArray{u"client_credentials"_s}},
+                                                       {u"token_endpoint_auth_method"_s, u"private_key_jwt"_s},
+                                                       {u"jwks_uri"_s, u"http://127.0.0.1:%1/jwks.json"_s.arg(keyPort)},
+                                                       {u"scope"_s, u"system/Patient.rs"_s}})
+                                 .json()[u"client_id"_s]
+                                 .toString();
+    QVERIFY(!clientId.isEmpty());
+    const QString assertion = Jose::sign(QJsonObject{{u"iss"_s, clientId},
+                                                     {u"sub"_s, clientId},
+                                                     {u"aud"_s, running.http().base()},
+                                                     {u"exp"_s, s_epochMs / 1000 + 60},
+                                                     {u"jti"_s, u"order-1"_s}},
+                                         key)
+                                  .value();
+    const QByteArray form = "grant_type=client_credentials&scope=system%2FPatient.rs&client_assertion_type="
+                            "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion="
+        + assertion.toLatin1();
+
+    QTcpSocket socket;
+    QByteArray received;
+    QEventLoop loop;
+    QObject::connect(&socket, &QTcpSocket::connected, &loop, [&] {
+        socket.write("POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(running.port())
+                     + "\r\n"
+                       "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                     + QByteArray::number(form.size()) + "\r\n\r\n" + form
+                     + "GET /missing HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    });
+    QObject::connect(&socket, &QTcpSocket::readyRead, &loop, [&] {
+        received += socket.readAll();
+        if (received.contains("HTTP/1.1 404") && received.endsWith("}"))
+            loop.quit();
+    });
+    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10'000, &loop, &QEventLoop::quit); // a guard against a hang, not a wait
+    socket.connectToHost(QHostAddress::LocalHost, running.port());
+    loop.exec();
+    QVERIFY2(received.startsWith("HTTP/1.1 200"), received.constData());
+    QVERIFY2(received.indexOf("access_token") < received.indexOf("HTTP/1.1 404"), received.constData());
 }
 
 void tst_PortalPipeline::corsOnAnswers()
