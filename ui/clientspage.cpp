@@ -7,6 +7,7 @@
 #include "sandbox.h"
 
 #include <QAction>
+#include <QDateTime>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
@@ -14,6 +15,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -85,6 +87,11 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setSectionResizeMode(ClientModel::ScopeColumn, QHeaderView::Stretch);
     m_view->horizontalHeader()->setHighlightSections(false);
+    // Wide enough for a date and time in the user's short format.
+    m_view->setColumnWidth(ClientModel::RegisteredColumn,
+                           m_view->fontMetrics().horizontalAdvance(
+                               QLocale().toString(QDateTime(QDate(2026, 12, 28), QTime(23, 59)), QLocale::ShortFormat))
+                               + 24);
     m_view->setColumnWidth(ClientModel::NameColumn, 200);
     m_view->setColumnWidth(ClientModel::ClientIdColumn, 220);
     m_view->setColumnWidth(ClientModel::RedirectUrisColumn, 260);

@@ -222,6 +222,8 @@ void MainWindow::updateServerState()
     m_fhirBaseEdit->setText(fhirBaseUrl());
     m_smartConfigurationEdit->setText(smartConfigurationUrl());
     m_registerEdit->setText(registerUrl());
+    for (QLineEdit *edit : {m_fhirBaseEdit, m_smartConfigurationEdit, m_registerEdit})
+        edit->setCursorPosition(0);
     m_trafficPage->setFhirBase(fhirBaseUrl());
     m_tokensPage->setBaseUrl(m_baseUrl);
     m_clientsPage->setBaseUrl(m_baseUrl);

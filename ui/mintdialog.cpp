@@ -92,7 +92,9 @@ MintDialog::MintDialog(Sandbox &sandbox, QWidget *parent)
     form->addRow(tr("&Patient:"), m_patientCombo);
     form->addRow(tr("&Scope:"), m_scopeEdit);
     form->addRow(QString(), m_scopeErrorLabel);
-    form->addRow(tr("&Access lifetime:"), lifetimeRow);
+    auto *lifetimeLabel = new QLabel(tr("&Access lifetime:"), this);
+    lifetimeLabel->setBuddy(m_lifetimeCombo);
+    form->addRow(lifetimeLabel, lifetimeRow);
 
     auto *resultForm = new QFormLayout(m_result);
     resultForm->setContentsMargins(0, 0, 0, 0);
@@ -283,6 +285,8 @@ bool MintDialog::mint()
     m_accessTokenEdit->setText(m_minted->token.accessToken);
     m_refreshTokenEdit->setText(m_minted->token.refreshToken);
     m_curlEdit->setText(curlCommand());
+    for (QLineEdit *edit : {m_accessTokenEdit, m_refreshTokenEdit, m_curlEdit})
+        edit->setCursorPosition(0);
     m_result->setEnabled(true);
     Q_EMIT tokenMinted(*m_minted);
     return true;

@@ -7,10 +7,12 @@
 #include "tokenmodel.h"
 
 #include <QAction>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QTableView>
@@ -82,6 +84,11 @@ TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setSectionResizeMode(TokenModel::ScopeColumn, QHeaderView::Stretch);
     m_view->horizontalHeader()->setHighlightSections(false);
+    // Wide enough for a date and time in the user's short format.
+    m_view->setColumnWidth(TokenModel::IssuedColumn,
+                           m_view->fontMetrics().horizontalAdvance(
+                               QLocale().toString(QDateTime(QDate(2026, 12, 28), QTime(23, 59)), QLocale::ShortFormat))
+                               + 24);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TokensPage::updateActions);
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &TokensPage::updateActions);
 
