@@ -2,14 +2,19 @@
 // smart-sandbox: parses the command line, opens the sandbox and runs it, with windows or without.
 
 #include "commandline.h"
+#include "mainwindow.h"
 #include "sandbox.h"
 #include "server/portalserver.h"
 #include "signalwatcher.h"
 #include "storage/database.h"
+#include "uihelpers.h"
 
+#include <QApplication>
 #include <QCoreApplication>
+#include <QMessageBox>
 
 #include <cstdio>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -21,21 +26,42 @@ void printLine(FILE *stream, const QString &text)
     std::fflush(stream);
 }
 
-int fail(const QString &message, int code)
+// Whether a window can be shown: on X11 and Wayland desktops only when a display is named (or
+// the platform is chosen explicitly, as with QT_QPA_PLATFORM=offscreen); elsewhere always.
+bool displayAvailable()
 {
-    printLine(stderr, u"smart-sandbox: error: "_s + message);
-    return code;
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+#else
+    return true;
+#endif
+}
+
+QStringList argumentsOf(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    return arguments;
 }
 
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // The command line decides whether this is a GUI application, so it is read before one exists.
+    const CommandLine commandLine = CommandLine::parse(argumentsOf(argc, argv));
+    const bool gui = commandLine.outcome == CommandLine::Outcome::Run && !commandLine.headless && displayAvailable();
+    std::unique_ptr<QCoreApplication> app
+        = gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(u"smart-sandbox"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(SANDBOX_VERSION));
+    if (gui) {
+        UiHelpers::installTranslator();
+        QGuiApplication::setApplicationDisplayName(QCoreApplication::translate("main", "SMART Sandbox"));
+    }
 
-    const CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments());
     switch (commandLine.outcome) {
     case CommandLine::Outcome::ShowHelp:
     case CommandLine::Outcome::ShowVersion: printLine(stdout, commandLine.text.trimmed()); return ExitOk;
@@ -45,8 +71,18 @@ int main(int argc, char *argv[])
         return ExitUsage;
     case CommandLine::Outcome::Run: break;
     }
-    if (!commandLine.headless)
-        printLine(stdout, u"The SMART Sandbox window is not built yet; running headless (as with --headless)."_s);
+    if (!commandLine.headless && !gui)
+        printLine(
+            stdout,
+            u"No display found ($DISPLAY and $WAYLAND_DISPLAY are unset); running headless (as with --headless)."_s);
+
+    // In GUI mode a startup error is also shown in a box; the stderr line and exit code stay the same.
+    const auto fail = [gui](const QString &message, int code) {
+        printLine(stderr, u"smart-sandbox: error: "_s + message);
+        if (gui)
+            QMessageBox::critical(nullptr, QCoreApplication::translate("main", "SMART Sandbox cannot start"), message);
+        return code;
+    };
 
     Sandbox sandbox(commandLine.options);
     if (Status opened = sandbox.open(); !opened)
@@ -61,11 +97,17 @@ int main(int argc, char *argv[])
     printLine(stdout, u"  register  POST %1/oauth/register"_s.arg(base));
     printLine(stdout, u"  token     POST %1/oauth/debug/token"_s.arg(base));
     printLine(stdout, u"  status    GET  %1/admin/status"_s.arg(base));
-    printLine(stdout, u"Press Ctrl+C to stop."_s);
+    printLine(stdout, gui ? u"Close the window or press Ctrl+C to stop."_s : u"Press Ctrl+C to stop."_s);
 
     SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::stopRequested, &app, [] { QCoreApplication::quit(); });
+    QObject::connect(&watcher, &SignalWatcher::stopRequested, app.get(), [] { QCoreApplication::quit(); });
+    std::unique_ptr<MainWindow> window;
+    if (gui) {
+        window = std::make_unique<MainWindow>(sandbox);
+        window->show();
+    }
     const int code = QCoreApplication::exec();
+    window.reset();
     sandbox.stop();
     return code;
 }

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "clientspage.h"
+
+#include "clientmodel.h"
+#include "columnfilterproxy.h"
+#include "oauth/clientregistry.h"
+#include "sandbox.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QToolButton *actionButton(const QString &objectName, const QString &text, const QString &toolTip, QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setObjectName(objectName);
+    button->setText(text);
+    button->setToolTip(toolTip);
+    return button;
+}
+
+} // namespace
+
+ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
+    : QWidget(parent),
+      m_sandbox(sandbox),
+      m_model(new ClientModel(sandbox, this)),
+      m_proxy(new ColumnFilterProxy({ClientModel::NameColumn, ClientModel::ClientIdColumn, ClientModel::TypeColumn,
+                                     ClientModel::RedirectUrisColumn, ClientModel::ScopeColumn},
+                                    this)),
+      m_stack(new QStackedWidget(this)),
+      m_emptyLabel(UiHelpers::makeEmptyStateLabel(u"clientsEmptyLabel"_s, this)),
+      m_view(new QTableView(this)),
+      m_filterEdit(new QLineEdit(this)),
+      m_copyIdButton(actionButton(u"copyIdButton"_s, tr("Copy ID"), tr("Copy the client_id (Ctrl+C)"), this)),
+      m_copySecretButton(actionButton(u"copySecretButton"_s, tr("Copy secret"), tr("Copy the client_secret"), this)),
+      m_jsonButton(actionButton(u"registrationButton"_s, tr("Registration JSON"),
+                                tr("Show the client information response (RFC 7591)"), this)),
+      m_deleteButton(actionButton(u"deleteButton"_s, tr("Delete…"), tr("Delete the client (Delete)"), this))
+{
+    setObjectName(u"clientsPage"_s);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(ClientModel::SortRole);
+
+    m_filterEdit->setObjectName(u"filterEdit"_s);
+    m_filterEdit->setPlaceholderText(tr("Filter by name, client ID, type, redirect URI or scope (Ctrl+F)"));
+    m_filterEdit->setClearButtonEnabled(true);
+    connect(m_filterEdit, &QLineEdit::textChanged, m_proxy, &ColumnFilterProxy::setFilterText);
+
+    connect(m_copyIdButton, &QToolButton::clicked, this, &ClientsPage::copySelectedId);
+    connect(m_copySecretButton, &QToolButton::clicked, this, &ClientsPage::copySelectedSecret);
+    connect(m_jsonButton, &QToolButton::clicked, this, &ClientsPage::showSelectedRegistration);
+    connect(m_deleteButton, &QToolButton::clicked, this, &ClientsPage::deleteSelected);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_filterEdit, 1);
+    for (QToolButton *button : {m_copyIdButton, m_copySecretButton, m_jsonButton, m_deleteButton})
+        bar->addWidget(button);
+
+    m_view->setObjectName(u"clientsView"_s);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(ClientModel::RegisteredColumn, Qt::AscendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->horizontalHeader()->setSectionResizeMode(ClientModel::ScopeColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setHighlightSections(false);
+    // Wide enough for a date and time in the user's short format.
+    m_view->setColumnWidth(ClientModel::RegisteredColumn,
+                           m_view->fontMetrics().horizontalAdvance(
+                               QLocale().toString(QDateTime(QDate(2026, 12, 28), QTime(23, 59)), QLocale::ShortFormat))
+                               + 24);
+    m_view->setColumnWidth(ClientModel::NameColumn, 200);
+    m_view->setColumnWidth(ClientModel::ClientIdColumn, 220);
+    m_view->setColumnWidth(ClientModel::RedirectUrisColumn, 260);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ClientsPage::updateActions);
+    connect(m_view, &QTableView::doubleClicked, this, &ClientsPage::showSelectedRegistration);
+
+    auto *copyAction = new QAction(tr("Copy ID"), m_view);
+    copyAction->setShortcut(QKeySequence::Copy);
+    copyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copyAction, &QAction::triggered, this, &ClientsPage::copySelectedId);
+    auto *deleteAction = new QAction(tr("Delete…"), m_view);
+    deleteAction->setShortcut(QKeySequence::Delete);
+    deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(deleteAction, &QAction::triggered, this, &ClientsPage::deleteSelected);
+    m_view->addActions({copyAction, deleteAction});
+
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_model, signal, this, &ClientsPage::updateEmptyState);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ClientsPage::updateEmptyState);
+    connect(m_model, &ClientModel::loadFailed, this,
+            [this](const QString &message) { QMessageBox::warning(this, tr("Clients"), message); });
+
+    m_stack->addWidget(m_emptyLabel);
+    m_stack->addWidget(m_view);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_stack, 1);
+    setBaseUrl({});
+    updateEmptyState();
+    updateActions();
+}
+
+ClientsPage::~ClientsPage() = default;
+
+void ClientsPage::setBaseUrl(const QString &baseUrl)
+{
+    m_emptyLabel->setText(tr("No clients. Apps register themselves with POST %1.").arg(baseUrl + u"/oauth/register"_s));
+}
+
+std::optional<Client> ClientsPage::selectedClient() const
+{
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    if (!current.isValid())
+        return std::nullopt;
+    return m_model->client(m_proxy->mapToSource(current).row());
+}
+
+void ClientsPage::selectClient(const QString &clientId)
+{
+    const int row = m_model->rowOf(clientId);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+}
+
+void ClientsPage::copySelectedId()
+{
+    if (const std::optional<Client> client = selectedClient())
+        UiHelpers::copyToClipboard(client->id);
+}
+
+void ClientsPage::copySelectedSecret()
+{
+    if (const std::optional<Client> client = selectedClient(); client && !client->secret.isEmpty())
+        UiHelpers::copyToClipboard(client->secret);
+}
+
+void ClientsPage::deleteSelected()
+{
+    const std::optional<Client> client = selectedClient();
+    if (!client)
+        return;
+    const QString name = client->name.isEmpty() ? client->id : client->name;
+    if (!m_confirm(
+            this, tr("Delete client"),
+            tr("Delete the client \"%1\" (%2)? Apps using its client_id can no longer sign in.").arg(name, client->id),
+            tr("Delete")))
+        return;
+    if (Result<bool> removed = m_sandbox.clients().remove(client->id); !removed)
+        QMessageBox::warning(this, tr("Clients"), removed.error().description);
+}
+
+void ClientsPage::showSelectedRegistration()
+{
+    const std::optional<Client> client = selectedClient();
+    if (!client)
+        return;
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(u"registrationDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Registration of %1").arg(client->name.isEmpty() ? client->id : client->name));
+    auto *text = new QPlainTextEdit(dialog);
+    text->setObjectName(u"registrationEdit"_s);
+    text->setReadOnly(true);
+    text->setFont(UiHelpers::monospaceFont());
+    text->setPlainText(QString::fromUtf8(QJsonDocument(client->registrationJson()).toJson(QJsonDocument::Indented)));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    QPushButton *copy = buttons->addButton(tr("Copy"), QDialogButtonBox::ActionRole);
+    connect(copy, &QPushButton::clicked, text, [text] { UiHelpers::copyToClipboard(text->toPlainText()); });
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(text);
+    layout->addWidget(buttons);
+    dialog->resize(640, 520);
+    dialog->show();
+}
+
+void ClientsPage::updateActions()
+{
+    const std::optional<Client> client = selectedClient();
+    m_copyIdButton->setEnabled(client.has_value());
+    m_copySecretButton->setEnabled(client && !client->secret.isEmpty());
+    m_jsonButton->setEnabled(client.has_value());
+    m_deleteButton->setEnabled(client.has_value());
+}
+
+void ClientsPage::updateEmptyState()
+{
+    m_stack->setCurrentWidget(m_model->rowCount() == 0 ? static_cast<QWidget *>(m_emptyLabel) : m_view);
+}

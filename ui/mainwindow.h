@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The main window: a server bar that is always visible (state, the URLs an app needs, start and
+// stop), tabs for Traffic, Tokens and Clients, and the sandbox-wide actions (mint, reset, about).
+
+#include "uihelpers.h"
+
+#include <QMainWindow>
+
+class ClientsPage;
+class QAction;
+class QLabel;
+class QLineEdit;
+class QTabWidget;
+class QToolButton;
+class Sandbox;
+class TokensPage;
+class TrafficPage;
+
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    explicit MainWindow(Sandbox &sandbox, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Replaces the question asked before destructive actions (tests answer it themselves).
+    void setConfirmer(UiHelpers::Confirmer confirmer);
+
+    QString baseUrl() const { return m_baseUrl; }
+    QString fhirBaseUrl() const;
+    QString smartConfigurationUrl() const;
+    QString registerUrl() const;
+
+    TrafficPage *trafficPage() const { return m_trafficPage; }
+    TokensPage *tokensPage() const { return m_tokensPage; }
+    ClientsPage *clientsPage() const { return m_clientsPage; }
+    QTabWidget *tabWidget() const { return m_tabs; }
+
+    // Asks, then returns the sandbox to its fixtures; false when declined or failed.
+    bool resetSandbox();
+    void toggleListening();
+    void openMintDialog();
+    void focusFilter();
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    QWidget *createServerBar();
+    void createActions();
+    void updateServerState();
+    QString resetQuestion() const;
+
+    Sandbox &m_sandbox;
+    UiHelpers::Confirmer m_confirm = UiHelpers::messageBoxConfirmer();
+    QString m_baseUrl;
+    QTabWidget *m_tabs = nullptr;
+    TrafficPage *m_trafficPage = nullptr;
+    TokensPage *m_tokensPage = nullptr;
+    ClientsPage *m_clientsPage = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QLineEdit *m_fhirBaseEdit = nullptr;
+    QLineEdit *m_smartConfigurationEdit = nullptr;
+    QLineEdit *m_registerEdit = nullptr;
+    QAction *m_startStopAction = nullptr;
+    QAction *m_mintAction = nullptr;
+    QAction *m_resetAction = nullptr;
+};

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tokenspage.h"
+
+#include "columnfilterproxy.h"
+#include "oauth/tokenservice.h"
+#include "sandbox.h"
+#include "tokenmodel.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QToolButton *actionButton(const QString &objectName, const QString &text, const QString &toolTip, QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setObjectName(objectName);
+    button->setText(text);
+    button->setToolTip(toolTip);
+    return button;
+}
+
+} // namespace
+
+TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
+    : QWidget(parent),
+      m_sandbox(sandbox),
+      m_model(new TokenModel(sandbox, this)),
+      m_proxy(new ColumnFilterProxy({TokenModel::ClientColumn, TokenModel::UserColumn, TokenModel::PatientColumn,
+                                     TokenModel::ScopeColumn, TokenModel::StateColumn},
+                                    this)),
+      m_stack(new QStackedWidget(this)),
+      m_emptyLabel(UiHelpers::makeEmptyStateLabel(u"tokensEmptyLabel"_s, this)),
+      m_view(new QTableView(this)),
+      m_filterEdit(new QLineEdit(this)),
+      m_copyButton(actionButton(u"copyTokenButton"_s, tr("Copy token"), tr("Copy the access token (Ctrl+C)"), this)),
+      m_curlButton(actionButton(u"copyCurlButton"_s, tr("Copy curl"),
+                                tr("Copy a curl command that reads the token's patient"), this)),
+      m_revokeButton(
+          actionButton(u"revokeButton"_s, tr("Revoke…"), tr("Revoke the access and refresh token (Delete)"), this)),
+      m_expireButton(actionButton(u"expireButton"_s, tr("Expire now"),
+                                  tr("End the access token now; its refresh token stays usable"), this))
+{
+    setObjectName(u"tokensPage"_s);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(TokenModel::SortRole);
+
+    m_filterEdit->setObjectName(u"filterEdit"_s);
+    m_filterEdit->setPlaceholderText(tr("Filter by client, user, patient, scope or state (Ctrl+F)"));
+    m_filterEdit->setClearButtonEnabled(true);
+    connect(m_filterEdit, &QLineEdit::textChanged, m_proxy, &ColumnFilterProxy::setFilterText);
+
+    connect(m_copyButton, &QToolButton::clicked, this, &TokensPage::copySelectedToken);
+    connect(m_curlButton, &QToolButton::clicked, this, &TokensPage::copySelectedCurl);
+    connect(m_revokeButton, &QToolButton::clicked, this, &TokensPage::revokeSelected);
+    connect(m_expireButton, &QToolButton::clicked, this, &TokensPage::expireSelected);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_filterEdit, 1);
+    for (QToolButton *button : {m_copyButton, m_curlButton, m_expireButton, m_revokeButton})
+        bar->addWidget(button);
+
+    m_view->setObjectName(u"tokensView"_s);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(TokenModel::IssuedColumn, Qt::DescendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->horizontalHeader()->setSectionResizeMode(TokenModel::ScopeColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setHighlightSections(false);
+    // Wide enough for a date and time in the user's short format.
+    m_view->setColumnWidth(TokenModel::IssuedColumn,
+                           m_view->fontMetrics().horizontalAdvance(
+                               QLocale().toString(QDateTime(QDate(2026, 12, 28), QTime(23, 59)), QLocale::ShortFormat))
+                               + 24);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TokensPage::updateActions);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &TokensPage::updateActions);
+
+    auto *copyAction = new QAction(tr("Copy token"), m_view);
+    copyAction->setShortcut(QKeySequence::Copy);
+    copyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copyAction, &QAction::triggered, this, &TokensPage::copySelectedToken);
+    auto *revokeAction = new QAction(tr("Revoke…"), m_view);
+    revokeAction->setShortcut(QKeySequence::Delete);
+    revokeAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(revokeAction, &QAction::triggered, this, &TokensPage::revokeSelected);
+    m_view->addActions({copyAction, revokeAction});
+
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_model, signal, this, &TokensPage::updateEmptyState);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &TokensPage::updateEmptyState);
+    connect(m_model, &TokenModel::loadFailed, this, &TokensPage::report);
+
+    m_stack->addWidget(m_emptyLabel);
+    m_stack->addWidget(m_view);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_stack, 1);
+    setBaseUrl({});
+    updateEmptyState();
+    updateActions();
+}
+
+TokensPage::~TokensPage() = default;
+
+void TokensPage::setBaseUrl(const QString &baseUrl)
+{
+    m_baseUrl = baseUrl;
+    m_emptyLabel->setText(tr("No tokens yet. Mint one with Mint token (Ctrl+T), or let an app sign in through %1.")
+                              .arg(baseUrl + u"/api/fhir"_s));
+}
+
+std::optional<TokenView> TokensPage::selectedToken() const
+{
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    if (!current.isValid())
+        return std::nullopt;
+    return m_model->token(m_proxy->mapToSource(current).row());
+}
+
+void TokensPage::selectToken(const QString &tokenId)
+{
+    m_model->flushPending();
+    const int row = m_model->rowOf(tokenId);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+}
+
+void TokensPage::copySelectedToken()
+{
+    if (const std::optional<TokenView> token = selectedToken())
+        UiHelpers::copyToClipboard(token->token.accessToken);
+}
+
+void TokensPage::copySelectedCurl()
+{
+    if (const std::optional<TokenView> token = selectedToken())
+        UiHelpers::copyToClipboard(u"curl -H 'Authorization: Bearer %1' %2/api/fhir/Patient/%3"_s.arg(
+            token->token.accessToken, m_baseUrl, token->approval.patientId));
+}
+
+void TokensPage::revokeSelected()
+{
+    const std::optional<TokenView> token = selectedToken();
+    if (!token || m_model->state(*token) == TokenModel::State::Revoked)
+        return;
+    const QString who = token->approval.username.isEmpty()
+        ? token->token.clientId
+        : tr("%1 for %2").arg(token->token.clientId, token->approval.username);
+    if (!m_confirm(this, tr("Revoke token"),
+                   tr("Revoke the token of %1? Its access token and refresh token stop working at once.").arg(who),
+                   tr("Revoke")))
+        return;
+    if (Result<TokenView> revoked = m_sandbox.tokens().revoke(token->token.id); !revoked)
+        report(revoked.error().description);
+}
+
+void TokensPage::expireSelected()
+{
+    const std::optional<TokenView> token = selectedToken();
+    if (!token)
+        return;
+    if (Result<TokenView> expired = m_sandbox.tokens().expireNow(token->token.id); !expired)
+        report(expired.error().description);
+}
+
+void TokensPage::report(const QString &message)
+{
+    QMessageBox::warning(this, tr("Tokens"), message);
+}
+
+void TokensPage::updateActions()
+{
+    const std::optional<TokenView> token = selectedToken();
+    const bool revoked = token && m_model->state(*token) == TokenModel::State::Revoked;
+    m_copyButton->setEnabled(token.has_value());
+    m_curlButton->setEnabled(token && !token->approval.patientId.isEmpty());
+    m_revokeButton->setEnabled(token && !revoked);
+    m_expireButton->setEnabled(token && !revoked);
+}
+
+void TokensPage::updateEmptyState()
+{
+    m_stack->setCurrentWidget(m_model->rowCount() == 0 ? static_cast<QWidget *>(m_emptyLabel) : m_view);
+}

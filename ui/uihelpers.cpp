@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "uihelpers.h"
+
+#include <QClipboard>
+#include <QCoreApplication>
+#include <QFontDatabase>
+#include <QGuiApplication>
+#include <QIcon>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QToolButton>
+#include <QTranslator>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace UiHelpers {
+
+Confirmer messageBoxConfirmer()
+{
+    return [](QWidget *parent, const QString &title, const QString &text, const QString &action) {
+        QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Cancel, parent);
+        QPushButton *accept = box.addButton(action, QMessageBox::DestructiveRole);
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        return box.clickedButton() == accept;
+    };
+}
+
+void copyToClipboard(const QString &text)
+{
+    QGuiApplication::clipboard()->setText(text);
+}
+
+QToolButton *makeCopyButton(const QString &objectName, const QString &toolTip, std::function<QString()> text,
+                            QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setObjectName(objectName);
+    button->setText(QCoreApplication::translate("UiHelpers", "Copy"));
+    button->setIcon(QIcon::fromTheme(u"edit-copy"_s));
+    button->setToolButtonStyle(button->icon().isNull() ? Qt::ToolButtonTextOnly : Qt::ToolButtonIconOnly);
+    button->setToolTip(toolTip);
+    button->setAutoRaise(true);
+    QObject::connect(button, &QToolButton::clicked, button, [text = std::move(text)] { copyToClipboard(text()); });
+    return button;
+}
+
+QLabel *makeEmptyStateLabel(const QString &objectName, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setForegroundRole(QPalette::PlaceholderText);
+    label->setMargin(24);
+    QFont font = label->font();
+    font.setPointSizeF(font.pointSizeF() * 1.15);
+    label->setFont(font);
+    return label;
+}
+
+QFont monospaceFont()
+{
+    return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+}
+
+void installTranslator(const QString &language)
+{
+    auto translator = std::make_unique<QTranslator>();
+    const QLocale locale = language.isEmpty() ? QLocale() : QLocale(language);
+    if (!translator->load(locale, u"smart-sandbox"_s, u"_"_s, u":/i18n"_s)
+        && !translator->load(u"smart-sandbox_en"_s, u":/i18n"_s))
+        return;
+    translator->setParent(QCoreApplication::instance());
+    QCoreApplication::installTranslator(translator.release());
+}
+
+} // namespace UiHelpers
