@@ -3,10 +3,12 @@
 # Measures the throughput and latency of the portal endpoints on loopback with wrk.
 #
 #   bench/run.sh [--engine sqlite|postgres] [--duration S] [--connections N] [--threads T]
-#                [--warmup S] [--wait-quiet S] [--nice N] [--no-build] [--no-pin] [--no-trivial]
-#                [--pg-port P] [--out DIR]
+#                [--warmup S] [--wait-quiet S] [--nice N] [--from-head] [--no-build] [--no-pin]
+#                [--no-trivial] [--pg-port P] [--out DIR]
 #
-# Builds a release binary into build/bench (unless --no-build), starts it on a free loopback
+# Builds a release binary into build/bench (unless --no-build; with --from-head it builds a
+# snapshot of the committed HEAD into build/bench-head instead of the working tree, which others
+# may be editing), starts it on a free loopback
 # port with a fresh database, registers one client and mints one token with curl, then runs
 # wrk (bench/wrk/*.lua) against: GET / (baseline), POST /oauth/register, POST
 # /oauth/debug/token and GET /oauth/debug/introspect. Unless --no-trivial, it also
@@ -30,6 +32,7 @@ threads=2
 warmup=3
 wait_quiet=0
 niceness=0
+from_head=0
 build=1
 pin=1
 trivial=1
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
     --pg-port) pg_port=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
     --no-build) build=0; shift ;;
+    --from-head) from_head=1; shift ;;
     --no-pin) pin=0; shift ;;
     --no-trivial) trivial=0; shift ;;
     -h | --help) usage ;;
@@ -69,14 +73,29 @@ for tool in wrk curl cmake ninja; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (apt-get install -y $tool)" >&2; exit 1; }
 done
 
+source_dir=$root
 build_dir=$root/build/bench
+source_note="working tree"
+if [ "$from_head" = 1 ]; then
+    source_dir=$root/build/bench-head-src
+    build_dir=$root/build/bench-head
+    source_note="snapshot of HEAD $(git -C "$root" rev-parse --short HEAD)"
+    [ "$build" = 1 ] || source_note=$(cat "$build_dir/bench-source.txt" 2>/dev/null || echo "snapshot of HEAD")
+fi
 trivial_dir=$root/build/bench-trivial
 bin=$build_dir/app/smart-sandbox
 trivial_bin=$trivial_dir/trivial-httpserver
 
 if [ "$build" = 1 ]; then
-    echo "== building (Release) into $build_dir"
-    cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSANDBOX_BUILD_TESTS=OFF >/dev/null
+    if [ "$from_head" = 1 ]; then
+        rm -rf "$source_dir"
+        mkdir -p "$source_dir"
+        git -C "$root" archive HEAD | tar -x -C "$source_dir"
+    fi
+    echo "== building (Release) $source_note into $build_dir"
+    mkdir -p "$build_dir"
+    echo "$source_note" >"$build_dir/bench-source.txt"
+    cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSANDBOX_BUILD_TESTS=OFF >/dev/null
     ninja -C "$build_dir" smart-sandbox >/dev/null
     if [ "$trivial" = 1 ]; then
         cmake -S "$root/bench/trivial" -B "$trivial_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -305,7 +324,7 @@ target_rps() { case "$1" in introspect) echo 15000 ;; register | debug-token) ec
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "- machine: $cpus CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r)"
-    echo "- Qt $(pkg-config --modversion Qt6Core 2>/dev/null || echo '?'), build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($(git -C "$root" status --porcelain -- core app CMakeLists.txt 2>/dev/null | wc -l) uncommitted changes in core/, app/), binary built $(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC')"
+    echo "- Qt $(pkg-config --modversion Qt6Core 2>/dev/null || echo '?'), build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"), $( [ "$from_head" = 1 ] && echo "$source_note" || echo "working tree at commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($(git -C "$root" status --porcelain -- core app CMakeLists.txt 2>/dev/null | wc -l) uncommitted changes in core/, app/)"), binary built $(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC')"
     echo "- command: \`$command_line\` ($connections connections, $threads wrk threads, ${warmup} s warm-up + ${duration} s per endpoint)"
     echo "- pinning: $pinning"
     echo "- database: $engine ($( [ "$engine" = postgres ] && echo "scripts/postgres.sh cluster, fsync=off" || echo "fresh SQLite file, WAL"))"
