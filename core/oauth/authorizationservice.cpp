@@ -303,8 +303,17 @@ Result<AuthorizationRequest> AuthorizationService::choose(const QString &request
     if (!request.launchId.isEmpty() && request.username != username)
         return Error{ErrorKind::Forbidden, u"access_denied"_s,
                      u"This EHR launch is for user \"%1\"; sign in as that user"_s.arg(request.username)};
-    QString patient = request.launchId.isEmpty() ? patientId : request.patientId;
-    if (request.launchId.isEmpty()) {
+    // An EHR launch that names a patient binds it; otherwise the person picks one of theirs.
+    QString launchPatient;
+    if (!request.launchId.isEmpty()) {
+        Result<std::optional<Launch>> launch = m_auth->findLaunch(request.launchId);
+        if (!launch)
+            return launch.error();
+        if (launch.value())
+            launchPatient = launch.value()->patientId;
+    }
+    QString patient = launchPatient.isEmpty() ? patientId : launchPatient;
+    if (launchPatient.isEmpty()) {
         Result<QList<UserPatient>> patients = m_people->patientsOf(username);
         if (!patients)
             return patients.error();

@@ -131,7 +131,7 @@ Result<AuthenticatedClient> ClientAuthenticator::byAssertion(const ClientCredent
         const std::optional<QJsonObject> fetched = m_keySets.keys(jwksUri);
         if (!fetched)
             return invalidClient(u"The keys of client \"%1\" could not be fetched from its jwks_uri: %2"_s.arg(
-                issuer, m_keySets.lastError(jwksUri)));
+                issuer, m_keySets.lastError(jwksUri).isEmpty() ? u"not fetched yet"_s : m_keySets.lastError(jwksUri)));
         keySet = *fetched;
     }
     if (keySet.isEmpty())

@@ -101,11 +101,15 @@ Result<GrantAnswer> GrantService::fromCode(const AuthenticatedClient &client, co
     if (code.clientId != client.client.id)
         return invalidGrant(u"The authorization code was issued to another client"_s);
     if (code.usedAtMs != 0) {
-        Result<int> revoked = m_tokens->revokeIssuedFromCode(code.code, now);
-        if (!revoked)
+        // Everything that came from the code goes: its tokens and those refreshed from them, i.e.
+        // the approval that the code carried.
+        if (Status revoked = m_tokens->revokeApproval(code.approvalId, now); !revoked)
             return revoked.error();
-        findings->append(u"The authorization code was used twice. Codes are single-use; the tokens issued from it "
-                         "have been revoked (RFC 6749 section 4.1.2)."_s);
+        Result<int> revokedDirect = m_tokens->revokeIssuedFromCode(code.code, now);
+        if (!revokedDirect)
+            return revokedDirect.error();
+        findings->append(u"The authorization code was used twice. Codes are single-use; every token issued from it "
+                         "(and refreshed since) has been revoked (RFC 6749 section 4.1.2)."_s);
         return invalidGrant(u"The authorization code was already used; its tokens are now revoked"_s);
     }
     if (code.expiresAtMs <= now)

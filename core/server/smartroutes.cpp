@@ -254,6 +254,8 @@ HttpResponse PortalServer::token(const HttpRequest &request)
         Result<FoundToken> owner = m_sandbox.tokens().find(form.value(u"refresh_token"_s));
         if (owner && owner.value().match == TokenMatch::Refresh)
             credentials.clientId = owner.value().view.token.clientId;
+        else if (!owner && owner.error().code == u"no_token"_s)
+            return HttpResponse::error(400, u"invalid_grant"_s, u"The refresh token is unknown"_s);
     }
     QStringList findings;
     Result<AuthenticatedClient> client
@@ -293,7 +295,10 @@ HttpResponse PortalServer::introspect(const HttpRequest &request)
     // RFC 7662 section 2.1: the caller is a client, or presents a bearer token of its own.
     const QByteArray authorization = request.header("authorization").trimmed();
     QString callerClient;
-    bool callerIsPublic = false;
+    // Who may see any token: clients that proved who they are (a secret or a signed assertion).
+    // A public client naming itself, or anyone presenting a bearer token, sees only the tokens
+    // of that client, so that nobody can scan for other apps' tokens (RFC 7662 section 4).
+    bool ownTokensOnly = true;
     if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
         Result<FoundToken> caller = m_sandbox.tokens().find(QString::fromLatin1(authorization.sliced(7).trimmed()));
         if (!caller || caller.value().match != TokenMatch::Access
@@ -321,14 +326,14 @@ HttpResponse PortalServer::introspect(const HttpRequest &request)
             return response;
         }
         callerClient = client.value().client.id;
-        callerIsPublic = client.value().method == u"none"_s;
+        ownTokensOnly = client.value().method == u"none"_s;
     }
     Result<QJsonObject> body = m_sandbox.grants().introspect(form.value(u"token"_s), urls(request));
     if (!body)
         return Http::errorResponse(body.error());
     // A public client proves nothing by naming itself: it may introspect its own tokens only,
     // so that it cannot scan for other apps' tokens (RFC 7662 section 4).
-    if (callerIsPublic && body.value().value(u"client_id"_s).toString() != callerClient) {
+    if (ownTokensOnly && body.value().value(u"client_id"_s).toString() != callerClient) {
         HttpResponse response = HttpResponse::json(QJsonObject{{u"active"_s, false}});
         response.clientId = callerClient;
         if (body.value().value(u"active"_s).toBool())

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void formsNeedTheirCsrfToken();
     void authorizeByPost();
     void ehrLaunchBindsContext();
+    void ehrLaunchWithoutPatientShowsPicker();
     void confidentialClientWithoutPkceGetsAFinding();
     void appsPageListsAndRevokes();
     void pagesCannotBeFramed();
@@ -356,6 +357,34 @@ void tst_Authorize::ehrLaunchBindsContext()
                  .postJson(u"/admin/launch"_s, QJsonObject{{u"client_id"_s, clientId}, {u"username"_s, u"nobody"_s}})
                  .status,
              400);
+}
+
+void tst_Authorize::ehrLaunchWithoutPatientShowsPicker()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const QString clientId = registerPublicClient(running, u"launch launch/patient patient/*.rs"_s);
+    const Reply launch = running.http().postJson(
+        u"/admin/launch"_s, QJsonObject{{u"client_id"_s, clientId}, {u"username"_s, u"daniel-adams"_s}});
+    QCOMPARE(launch.status, 201);
+    PortalBrowser browser(running.http());
+    const Pkce pkce = Pkce::make();
+    AppRedirect step = browser.open(authorizeQuery(running.http().base(), clientId, s_redirect,
+                                                   u"launch launch/patient patient/*.rs"_s, u"e"_s, pkce,
+                                                   {{u"launch"_s, launch.json()[u"launch"_s].toString()}}));
+    step = browser.signIn(step.page, u"daniel-adams"_s);
+    QVERIFY(step.page.body.contains("data-patient-id=\"smart-1032702\""));
+    step = browser.pickPatient(step.page, u"smart-1032702"_s);
+    QVERIFY2(step.page.body.contains("id=\"authorize\""), step.page.body.constData());
+    step = browser.consent(step.page, true);
+    const Reply token = running.http().postForm(u"/oauth/token"_s,
+                                                {{u"grant_type"_s, u"authorization_code"_s},
+                                                 {u"code"_s, step.code()},
+                                                 {u"redirect_uri"_s, s_redirect},
+                                                 {u"client_id"_s, clientId},
+                                                 {u"code_verifier"_s, pkce.verifier}});
+    QCOMPARE(token.status, 200);
+    QCOMPARE(token.json()[u"patient"_s].toString(), u"smart-1032702"_s);
 }
 
 void tst_Authorize::confidentialClientWithoutPkceGetsAFinding()

@@ -271,11 +271,15 @@ void tst_TokenEndpoint::codeIsSingleUse()
     QCOMPARE(first.status, 200);
     const QString accessToken = first.json()[u"access_token"_s].toString();
     QVERIFY(isActive(running, accessToken));
+    const QJsonObject refreshed = refresh(running, client.id, first.json()[u"refresh_token"_s].toString()).json();
+    QVERIFY(isActive(running, refreshed[u"access_token"_s].toString()));
     const Reply replay = exchange(running, client.id, code, pkce.verifier);
     QCOMPARE(replay.status, 400);
     QCOMPARE(replay.json()[u"error"_s].toString(), u"invalid_grant"_s);
-    QVERIFY(!isActive(running, accessToken)); // a replayed code revokes what it issued
-    QVERIFY(!isActive(running, first.json()[u"refresh_token"_s].toString()));
+    // A replayed code revokes everything it led to, refreshed tokens included.
+    QVERIFY(!isActive(running, accessToken));
+    QVERIFY(!isActive(running, refreshed[u"access_token"_s].toString()));
+    QVERIFY(!isActive(running, refreshed[u"refresh_token"_s].toString()));
 }
 
 void tst_TokenEndpoint::codeExpiresAfterSixtySeconds()
@@ -418,6 +422,11 @@ void tst_TokenEndpoint::refreshRotates()
     QVERIFY(!isActive(running, first[u"refresh_token"_s].toString())); // spent
     QVERIFY(isActive(running, rotated[u"refresh_token"_s].toString()));
     QCOMPARE(refresh(running, u"api-test"_s, rotated[u"refresh_token"_s].toString()).status, 400); // needs its secret
+    // An unknown refresh token is invalid_grant, even when nothing names the client.
+    const Reply unknown = running.http().postForm(
+        u"/oauth/token"_s, {{u"grant_type"_s, u"refresh_token"_s}, {u"refresh_token"_s, u"forged"_s}});
+    QCOMPARE(unknown.status, 400);
+    QCOMPARE(unknown.json()[u"error"_s].toString(), u"invalid_grant"_s);
     // SMART App Launch: a public app may refresh with the refresh token alone.
     const Reply bare = running.http().postForm(
         u"/oauth/token"_s,
@@ -653,8 +662,19 @@ void tst_TokenEndpoint::introspection()
                                                    {{"Authorization", "Bearer " + accessToken.toLatin1()}});
     QCOMPARE(byBearer.json()[u"active"_s].toBool(), true);
 
-    // Another public client cannot scan for this client's tokens.
+    // Another public client cannot scan for this client's tokens, neither by naming itself nor
+    // with a bearer token of its own.
     const Client stranger = registerClient(running);
+    const Pkce strangerPkce = Pkce::make();
+    const QString strangerToken
+        = exchange(running, stranger.id, codeFor(running, stranger.id, strangerPkce), strangerPkce.verifier)
+              .json()[u"access_token"_s]
+              .toString();
+    QCOMPARE(running.http()
+                 .postForm(u"/oauth/introspect"_s, {{u"token"_s, accessToken}},
+                           {{"Authorization", "Bearer " + strangerToken.toLatin1()}})
+                 .json(),
+             QJsonObject({{u"active"_s, false}}));
     QCOMPARE(running.http()
                  .postForm(u"/oauth/introspect"_s, {{u"token"_s, accessToken}, {u"client_id"_s, stranger.id}})
                  .json(),
