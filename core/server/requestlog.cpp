@@ -15,7 +15,7 @@ RequestLog::RequestLog(const Database &database, QObject *parent)
 {
     qRegisterMetaType<RequestLogEntry>();
     m_timer.setSingleShot(true);
-    m_timer.setInterval(200);
+    m_timer.setInterval(s_flushIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, [this] { (void)flush(); });
 }
 
@@ -57,7 +57,7 @@ void RequestLog::record(RequestLogEntry entry)
     entry.responseBody = capBody(entry.responseBody);
     Q_EMIT requestLogged(entry);
     m_pending.append(std::move(entry));
-    if (m_pending.size() >= 1000)
+    if (m_pending.size() >= s_batchSize)
         (void)flush();
     else if (!m_timer.isActive())
         m_timer.start();

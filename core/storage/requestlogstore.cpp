@@ -12,12 +12,44 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// Appends a Latin-1 header name or value as a JSON string.
+void appendJsonString(QString &out, const QByteArray &latin1)
+{
+    out += u'"';
+    for (const char byte : latin1) {
+        const auto c = static_cast<unsigned char>(byte);
+        if (c == '"' || c == '\\') {
+            out += u'\\';
+            out += QLatin1Char(char(c));
+        } else if (c < 0x20) {
+            out += u"\\u00"_s;
+            out += QChar(u"0123456789abcdef"[c >> 4]);
+            out += QChar(u"0123456789abcdef"[c & 0xf]);
+        } else {
+            out += QLatin1Char(char(c)); // Latin-1 maps to the same code point
+        }
+    }
+    out += u'"';
+}
+
+// [["name","value"],...] written directly: this runs for every exchange, and building a
+// QJsonArray per header cost more than the rest of the row (bench/RESULTS.md).
 QString headersText(const HeaderList &headers)
 {
-    QJsonArray array;
-    for (const auto &[name, value] : headers)
-        array.append(QJsonArray{QString::fromLatin1(name), QString::fromLatin1(value)});
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+    QString text;
+    text.reserve(32 * (headers.size() + 1));
+    text += u'[';
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        if (i > 0)
+            text += u',';
+        text += u'[';
+        appendJsonString(text, headers.at(i).first);
+        text += u',';
+        appendJsonString(text, headers.at(i).second);
+        text += u']';
+    }
+    text += u']';
+    return text;
 }
 
 HeaderList headersFrom(const QString &text)

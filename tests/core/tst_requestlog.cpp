@@ -32,7 +32,10 @@ RequestLogEntry entry(int number)
     entry.status = 200 + number % 3;
     entry.clientId = u"test-suite"_s;
     entry.tokenId = u"token-%1"_s.arg(number);
-    entry.requestHeaders = {{"Content-Type", "application/json"}, {"X-Number", QByteArray::number(number)}};
+    // Header values as clients send them, including the characters JSON must escape.
+    entry.requestHeaders = {{"Content-Type", "application/json"},
+                            {"X-Number", QByteArray::number(number)},
+                            {"X-Odd", QByteArray("quote \" backslash \\ tab \t latin-1 \xe9 end")}};
     entry.requestBody = "{\"n\":" + QByteArray::number(number) + "}";
     entry.requestBodySize = entry.requestBody.size();
     entry.responseHeaders = {{"Content-Type", "application/json"}};
@@ -214,13 +217,13 @@ void TestRequestLog::largeBacklogWritesAtOnce()
 {
     OPEN_LOG();
     QSignalSpy stored(&log, &RequestLog::requestsStored);
-    for (int i = 1; i < 1000; ++i)
+    for (int i = 1; i < RequestLog::s_batchSize; ++i)
         log.record(entry(i));
     QCOMPARE(log.storedCount().value(), qint64(0));
-    log.record(entry(1000)); // a full batch is written without waiting for the timer
+    log.record(entry(int(RequestLog::s_batchSize))); // a full batch is written without waiting for the timer
     QCOMPARE(stored.count(), 1);
     QCOMPARE(log.pendingCount(), 0);
-    QCOMPARE(log.storedCount().value(), qint64(1000));
+    QCOMPARE(log.storedCount().value(), qint64(RequestLog::s_batchSize));
 }
 
 void TestRequestLog::capBody_data()

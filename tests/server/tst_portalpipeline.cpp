@@ -351,6 +351,8 @@ void tst_PortalPipeline::requestLogRecordsEveryExchange()
 {
     RunningSandbox running;
     QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    // Held back until flush() below, however long the two requests take.
+    running.sandbox().requestLog().setFlushInterval(60'000);
     QList<RequestLogEntry> seen;
     QObject::connect(&running.sandbox().requestLog(), &RequestLog::requestLogged,
                      [&](const RequestLogEntry &entry) { seen.append(entry); });
