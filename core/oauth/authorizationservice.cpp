@@ -25,14 +25,6 @@ QString trimSlash(QString url)
     return url;
 }
 
-bool needsPatient(const QString &scope)
-{
-    const QStringList tokens = scope.split(u' ', Qt::SkipEmptyParts);
-    return std::any_of(tokens.cbegin(), tokens.cend(), [](const QString &token) {
-        return token == u"launch/patient"_s || token.startsWith(u"patient/"_s);
-    });
-}
-
 } // namespace
 
 AuthorizationService::AuthorizationService(const Database &database, const Clock &clock, QObject *parent)
@@ -343,7 +335,7 @@ Result<QString> AuthorizationService::approve(const QString &requestId, const QS
     const AuthorizationRequest &request = found.value();
     if (request.username.isEmpty())
         return badRequest(u"invalid_request"_s, u"Sign in before approving"_s);
-    if (needsPatient(request.scope) && request.patientId.isEmpty())
+    if (Scopes::needsPatient(request.scope) && request.patientId.isEmpty())
         return badRequest(u"invalid_request"_s, u"Choose a patient before approving"_s);
     const QStringList offered = request.scope.split(u' ', Qt::SkipEmptyParts);
     QStringList granted;
@@ -366,7 +358,7 @@ Result<QString> AuthorizationService::approve(const QString &requestId, const QS
     approval.clientId = request.clientId;
     approval.username = request.username;
     approval.patientId
-        = needsPatient(granted.join(u' ')) || !request.launchId.isEmpty() ? request.patientId : QString();
+        = Scopes::needsPatient(granted.join(u' ')) || !request.launchId.isEmpty() ? request.patientId : QString();
     approval.encounterId = request.encounterId;
     approval.scope = granted.join(u' ');
     approval.securityLabels = client.value()->securityLabels;

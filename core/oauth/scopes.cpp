@@ -151,6 +151,14 @@ QStringList uncovered(const QList<Scope> &requested, const QList<Scope> &granted
     return missing;
 }
 
+bool needsPatient(const QString &scopeString)
+{
+    const QStringList tokens = scopeString.split(u' ', Qt::SkipEmptyParts);
+    return std::any_of(tokens.cbegin(), tokens.cend(), [](const QString &token) {
+        return token == u"launch/patient"_s || token.startsWith(u"patient/"_s);
+    });
+}
+
 QString join(const QList<Scope> &scopes)
 {
     QStringList texts;

@@ -47,6 +47,8 @@ Result<Scope> parseOne(const QString &text);
 Result<QList<Scope>> parse(const QString &scopeString);
 // The requested scopes that no granted scope covers.
 QStringList uncovered(const QList<Scope> &requested, const QList<Scope> &granted);
+// Whether a scope string needs a patient chosen: launch/patient or any patient/ scope.
+bool needsPatient(const QString &scopeString);
 // Scope tokens joined with single spaces.
 QString join(const QList<Scope> &scopes);
 

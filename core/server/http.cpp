@@ -71,6 +71,14 @@ QString HttpRequest::queryValue(const QString &name) const
     return {};
 }
 
+QByteArray HttpRequest::bearerToken() const
+{
+    const QByteArray authorization = header("authorization").trimmed();
+    if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        return authorization.sliced(7).trimmed();
+    return {};
+}
+
 QString HttpRequest::cookie(const QString &name) const
 {
     for (const auto &[key, value] : headers) {

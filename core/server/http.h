@@ -37,6 +37,8 @@ struct HttpRequest
     QueryItems queryItems() const;
     // The first value of a query parameter, or a null QString.
     QString queryValue(const QString &name) const;
+    // The token of an "Authorization: Bearer ..." header, or an empty QByteArray.
+    QByteArray bearerToken() const;
     // The value of a cookie, or a null QString.
     QString cookie(const QString &name) const;
 };

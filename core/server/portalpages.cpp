@@ -36,14 +36,6 @@ QString first(const QHash<QString, QStringList> &values, const QString &name)
     return list.isEmpty() ? QString() : list.first();
 }
 
-bool needsPatient(const QString &scope)
-{
-    const QStringList tokens = scope.split(u' ', Qt::SkipEmptyParts);
-    return std::any_of(tokens.cbegin(), tokens.cend(), [](const QString &token) {
-        return token == u"launch/patient"_s || token.startsWith(u"patient/"_s);
-    });
-}
-
 // A CSRF token tied to a session, for forms outside an authorization request (/apps).
 QString sessionCsrf(const QString &sessionId)
 {
@@ -134,7 +126,7 @@ HttpResponse PortalServer::continueFlow(AuthorizationRequest authorization, cons
             return messagePage(403, tr("This sign-in cannot continue"), chosen.error().description);
         authorization = chosen.value();
     }
-    if (needsPatient(authorization.scope) && authorization.patientId.isEmpty())
+    if (Scopes::needsPatient(authorization.scope) && authorization.patientId.isEmpty())
         return HttpResponse::redirect(u"/oauth/picker"_s + query);
     return HttpResponse::redirect(u"/oauth/consent"_s + query);
 }
@@ -282,7 +274,7 @@ HttpResponse PortalServer::consentPage(const HttpRequest &request)
     const AuthorizationRequest &pending = authorization.value();
     if (!session || pending.username != session->username)
         return HttpResponse::redirect(u"/oauth/login?request="_s + pending.id);
-    if (needsPatient(pending.scope) && pending.patientId.isEmpty())
+    if (Scopes::needsPatient(pending.scope) && pending.patientId.isEmpty())
         return HttpResponse::redirect(u"/oauth/picker?request="_s + pending.id);
 
     QString scopes;

@@ -42,10 +42,7 @@ QByteArray bearerOrKey(const HttpRequest &request)
     const QByteArray key = request.header("x-admin-key");
     if (!key.isNull())
         return key.trimmed();
-    const QByteArray authorization = request.header("authorization").trimmed();
-    if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
-        return authorization.sliced(7).trimmed();
-    return {};
+    return request.bearerToken();
 }
 
 } // namespace

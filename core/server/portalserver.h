@@ -97,6 +97,7 @@ private:
     ServerUrls urls(const HttpRequest &request) const;
     QStringList assertionAudiences(const HttpRequest &request) const;
     QJsonObject clientInformation(const Client &client, const HttpRequest &request) const;
+    QJsonObject authorizationServerMetadata(const HttpRequest &request) const;
     HttpResponse smartConfiguration(const HttpRequest &request);
     HttpResponse openidConfiguration(const HttpRequest &request);
     HttpResponse jwks(const HttpRequest &request);

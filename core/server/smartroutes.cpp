@@ -130,16 +130,16 @@ ServerUrls PortalServer::urls(const HttpRequest &request) const
     return ServerUrls{baseUrl(request), fhirBase(request)};
 }
 
-HttpResponse PortalServer::smartConfiguration(const HttpRequest &request)
+// What both discovery documents say: the issuer, the endpoints and what they support.
+QJsonObject PortalServer::authorizationServerMetadata(const HttpRequest &request) const
 {
     const QString base = baseUrl(request);
-    return HttpResponse::json(QJsonObject{
+    return QJsonObject{
         {u"issuer"_s, base},
         {u"jwks_uri"_s, QString(base + u"/oauth/jwks"_s)},
         {u"authorization_endpoint"_s, QString(base + u"/oauth/authorize"_s)},
         {u"token_endpoint"_s, QString(base + u"/oauth/token"_s)},
         {u"registration_endpoint"_s, QString(base + u"/oauth/register"_s)},
-        {u"management_endpoint"_s, QString(base + u"/apps"_s)},
         {u"introspection_endpoint"_s, QString(base + u"/oauth/introspect"_s)},
         {u"revocation_endpoint"_s, QString(base + u"/oauth/revoke"_s)},
         {u"grant_types_supported"_s, QJsonArray{u"authorization_code"_s, u"refresh_token"_s, u"client_credentials"_s}},
@@ -149,33 +149,26 @@ HttpResponse PortalServer::smartConfiguration(const HttpRequest &request)
         {u"scopes_supported"_s, QJsonArray::fromStringList(s_scopesSupported)},
         {u"response_types_supported"_s, QJsonArray{u"code"_s}},
         {u"code_challenge_methods_supported"_s, QJsonArray{u"S256"_s}},
-        {u"capabilities"_s, QJsonArray::fromStringList(s_capabilities)},
-    });
+    };
+}
+
+HttpResponse PortalServer::smartConfiguration(const HttpRequest &request)
+{
+    QJsonObject metadata = authorizationServerMetadata(request);
+    metadata.insert(u"management_endpoint"_s, QString(baseUrl(request) + u"/apps"_s));
+    metadata.insert(u"capabilities"_s, QJsonArray::fromStringList(s_capabilities));
+    return HttpResponse::json(metadata);
 }
 
 HttpResponse PortalServer::openidConfiguration(const HttpRequest &request)
 {
-    const QString base = baseUrl(request);
-    return HttpResponse::json(QJsonObject{
-        {u"issuer"_s, base},
-        {u"authorization_endpoint"_s, QString(base + u"/oauth/authorize"_s)},
-        {u"token_endpoint"_s, QString(base + u"/oauth/token"_s)},
-        {u"jwks_uri"_s, QString(base + u"/oauth/jwks"_s)},
-        {u"registration_endpoint"_s, QString(base + u"/oauth/register"_s)},
-        {u"introspection_endpoint"_s, QString(base + u"/oauth/introspect"_s)},
-        {u"revocation_endpoint"_s, QString(base + u"/oauth/revoke"_s)},
-        {u"response_types_supported"_s, QJsonArray{u"code"_s}},
-        {u"subject_types_supported"_s, QJsonArray{u"public"_s}},
-        {u"id_token_signing_alg_values_supported"_s, QJsonArray{u"RS256"_s}},
-        {u"scopes_supported"_s, QJsonArray::fromStringList(s_scopesSupported)},
-        {u"claims_supported"_s,
-         QJsonArray{u"iss"_s, u"sub"_s, u"aud"_s, u"exp"_s, u"iat"_s, u"nonce"_s, u"fhirUser"_s, u"profile"_s}},
-        {u"grant_types_supported"_s, QJsonArray{u"authorization_code"_s, u"refresh_token"_s, u"client_credentials"_s}},
-        {u"token_endpoint_auth_methods_supported"_s,
-         QJsonArray{u"client_secret_basic"_s, u"client_secret_post"_s, u"private_key_jwt"_s}},
-        {u"token_endpoint_auth_signing_alg_values_supported"_s, QJsonArray{u"RS384"_s, u"ES384"_s}},
-        {u"code_challenge_methods_supported"_s, QJsonArray{u"S256"_s}},
-    });
+    QJsonObject metadata = authorizationServerMetadata(request);
+    metadata.insert(u"subject_types_supported"_s, QJsonArray{u"public"_s});
+    metadata.insert(u"id_token_signing_alg_values_supported"_s, QJsonArray{u"RS256"_s});
+    metadata.insert(
+        u"claims_supported"_s,
+        QJsonArray{u"iss"_s, u"sub"_s, u"aud"_s, u"exp"_s, u"iat"_s, u"nonce"_s, u"fhirUser"_s, u"profile"_s});
+    return HttpResponse::json(metadata);
 }
 
 HttpResponse PortalServer::jwks(const HttpRequest &)
@@ -293,14 +286,14 @@ HttpResponse PortalServer::introspect(const HttpRequest &request)
     if (!form.has(u"token"_s))
         return HttpResponse::error(400, u"invalid_request"_s, u"token is required"_s);
     // RFC 7662 section 2.1: the caller is a client, or presents a bearer token of its own.
-    const QByteArray authorization = request.header("authorization").trimmed();
+    const QByteArray bearer = request.bearerToken();
     QString callerClient;
     // Who may see any token: clients that proved who they are (a secret or a signed assertion).
     // A public client naming itself, or anyone presenting a bearer token, sees only the tokens
     // of that client, so that nobody can scan for other apps' tokens (RFC 7662 section 4).
     bool ownTokensOnly = true;
-    if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
-        Result<FoundToken> caller = m_sandbox.tokens().find(QString::fromLatin1(authorization.sliced(7).trimmed()));
+    if (!bearer.isEmpty()) {
+        Result<FoundToken> caller = m_sandbox.tokens().find(QString::fromLatin1(bearer));
         if (!caller || caller.value().match != TokenMatch::Access
             || !caller.value().active(m_sandbox.clock().nowMs())) {
             HttpResponse response = HttpResponse::error(
@@ -388,11 +381,7 @@ HttpResponse PortalServer::manageClient(const HttpRequest &request)
     Result<std::optional<Client>> found = m_sandbox.clients().find(clientId);
     if (!found)
         return Http::errorResponse(found.error());
-    const QByteArray authorization = request.header("authorization").trimmed();
-    const QByteArray presented
-        = authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0
-        ? authorization.sliced(7).trimmed()
-        : QByteArray();
+    const QByteArray presented = request.bearerToken();
     // RFC 7592 section 2: an unknown client and a wrong token look the same (401).
     if (!found.value() || found.value()->registrationAccessToken.isEmpty() || presented.isEmpty()
         || !Secrets::constantTimeEquals(QByteArrayView(presented),

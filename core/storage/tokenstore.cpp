@@ -8,16 +8,37 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+const auto s_approvalColumns = u"approval_id, client_id, username, patient_id, scope, security_labels, created_at, "
+                               "expires_at, revoked_at, encounter_id"_s;
+
+// The token's columns, then (from column 12) the approval's in s_approvalColumns order.
 const auto s_select
     = u"SELECT t.token_id, t.access_token, t.refresh_token, t.approval_id, t.client_id, t.scope, t.origin, "
-      "t.issued_at, t.expires_at, t.revoked_at, "
+      "t.issued_at, t.expires_at, t.revoked_at, t.refresh_used_at, t.code, "
       "a.approval_id, a.client_id, a.username, a.patient_id, a.scope, a.security_labels, a.created_at, "
-      "a.expires_at, a.revoked_at, t.refresh_used_at, t.code, a.encounter_id "
+      "a.expires_at, a.revoked_at, a.encounter_id "
       "FROM tokens t LEFT JOIN approvals a ON a.approval_id = t.approval_id "_s;
 
 QString optionalText(const QSqlRecord &record, int index)
 {
     return record.isNull(index) ? QString() : record.value(index).toString();
+}
+
+// An approval from `s_approvalColumns`, read from column `first` on.
+Approval approvalFrom(const QSqlRecord &record, int first = 0)
+{
+    Approval approval;
+    approval.id = record.value(first + 0).toString();
+    approval.clientId = record.value(first + 1).toString();
+    approval.username = optionalText(record, first + 2);
+    approval.patientId = optionalText(record, first + 3);
+    approval.scope = record.value(first + 4).toString();
+    approval.securityLabels = JsonText::toStringList(record.value(first + 5).toString());
+    approval.createdAtMs = record.value(first + 6).toLongLong();
+    approval.expiresAtMs = record.value(first + 7).toLongLong();
+    approval.revokedAtMs = record.isNull(first + 8) ? 0 : record.value(first + 8).toLongLong();
+    approval.encounterId = optionalText(record, first + 9);
+    return approval;
 }
 
 TokenView viewFrom(const QSqlRecord &record)
@@ -34,22 +55,11 @@ TokenView viewFrom(const QSqlRecord &record)
     token.issuedAtMs = record.value(7).toLongLong();
     token.expiresAtMs = record.value(8).toLongLong();
     token.revokedAtMs = record.isNull(9) ? 0 : record.value(9).toLongLong();
-    view.hasApproval = !record.isNull(10);
-    if (view.hasApproval) {
-        Approval &approval = view.approval;
-        approval.id = record.value(10).toString();
-        approval.clientId = record.value(11).toString();
-        approval.username = optionalText(record, 12);
-        approval.patientId = optionalText(record, 13);
-        approval.scope = record.value(14).toString();
-        approval.securityLabels = JsonText::toStringList(record.value(15).toString());
-        approval.createdAtMs = record.value(16).toLongLong();
-        approval.expiresAtMs = record.value(17).toLongLong();
-        approval.revokedAtMs = record.isNull(18) ? 0 : record.value(18).toLongLong();
-        approval.encounterId = optionalText(record, 21);
-    }
-    token.refreshUsedAtMs = record.isNull(19) ? 0 : record.value(19).toLongLong();
-    token.code = optionalText(record, 20);
+    token.refreshUsedAtMs = record.isNull(10) ? 0 : record.value(10).toLongLong();
+    token.code = optionalText(record, 11);
+    view.hasApproval = !record.isNull(12);
+    if (view.hasApproval)
+        view.approval = approvalFrom(record, 12);
     return view;
 }
 
@@ -168,29 +178,6 @@ Status TokenStore::revokeApproval(const QString &approvalId, qint64 nowMs) const
         return Done{};
     });
 }
-
-namespace {
-
-const auto s_approvalColumns = u"approval_id, client_id, username, patient_id, scope, security_labels, created_at, "
-                               "expires_at, revoked_at, encounter_id"_s;
-
-Approval approvalFrom(const QSqlRecord &record)
-{
-    Approval approval;
-    approval.id = record.value(0).toString();
-    approval.clientId = record.value(1).toString();
-    approval.username = optionalText(record, 2);
-    approval.patientId = optionalText(record, 3);
-    approval.scope = record.value(4).toString();
-    approval.securityLabels = JsonText::toStringList(record.value(5).toString());
-    approval.createdAtMs = record.value(6).toLongLong();
-    approval.expiresAtMs = record.value(7).toLongLong();
-    approval.revokedAtMs = record.isNull(8) ? 0 : record.value(8).toLongLong();
-    approval.encounterId = optionalText(record, 9);
-    return approval;
-}
-
-} // namespace
 
 Result<std::optional<Approval>> TokenStore::findApproval(const QString &approvalId) const
 {
