@@ -26,19 +26,6 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QToolButton *actionButton(const QString &objectName, const QString &text, const QString &toolTip, QWidget *parent)
-{
-    auto *button = new QToolButton(parent);
-    button->setObjectName(objectName);
-    button->setText(text);
-    button->setToolTip(toolTip);
-    return button;
-}
-
-} // namespace
-
 ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
     : QWidget(parent),
       m_sandbox(sandbox),
@@ -50,11 +37,14 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
       m_emptyLabel(UiHelpers::makeEmptyStateLabel(u"clientsEmptyLabel"_s, this)),
       m_view(new QTableView(this)),
       m_filterEdit(new QLineEdit(this)),
-      m_copyIdButton(actionButton(u"copyIdButton"_s, tr("Copy ID"), tr("Copy the client_id (Ctrl+C)"), this)),
-      m_copySecretButton(actionButton(u"copySecretButton"_s, tr("Copy secret"), tr("Copy the client_secret"), this)),
-      m_jsonButton(actionButton(u"registrationButton"_s, tr("Registration JSON"),
-                                tr("Show the client information response (RFC 7591)"), this)),
-      m_deleteButton(actionButton(u"deleteButton"_s, tr("Delete…"), tr("Delete the client (Delete)"), this))
+      m_copyIdButton(
+          UiHelpers::makeActionButton(u"copyIdButton"_s, tr("Copy ID"), tr("Copy the client_id (Ctrl+C)"), this)),
+      m_copySecretButton(
+          UiHelpers::makeActionButton(u"copySecretButton"_s, tr("Copy secret"), tr("Copy the client_secret"), this)),
+      m_jsonButton(UiHelpers::makeActionButton(u"registrationButton"_s, tr("Registration JSON"),
+                                               tr("Show the client information response (RFC 7591)"), this)),
+      m_deleteButton(
+          UiHelpers::makeActionButton(u"deleteButton"_s, tr("Delete…"), tr("Delete the client (Delete)"), this))
 {
     setObjectName(u"clientsPage"_s);
     m_proxy->setSourceModel(m_model);
@@ -79,14 +69,8 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ClientModel::RegisteredColumn, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    UiHelpers::configureTableView(m_view);
     m_view->horizontalHeader()->setSectionResizeMode(ClientModel::ScopeColumn, QHeaderView::Stretch);
-    m_view->horizontalHeader()->setHighlightSections(false);
     // Wide enough for a date and time in the user's short format.
     m_view->setColumnWidth(ClientModel::RegisteredColumn,
                            m_view->fontMetrics().horizontalAdvance(
@@ -98,15 +82,8 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ClientsPage::updateActions);
     connect(m_view, &QTableView::doubleClicked, this, &ClientsPage::showSelectedRegistration);
 
-    auto *copyAction = new QAction(tr("Copy ID"), m_view);
-    copyAction->setShortcut(QKeySequence::Copy);
-    copyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(copyAction, &QAction::triggered, this, &ClientsPage::copySelectedId);
-    auto *deleteAction = new QAction(tr("Delete…"), m_view);
-    deleteAction->setShortcut(QKeySequence::Delete);
-    deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(deleteAction, &QAction::triggered, this, &ClientsPage::deleteSelected);
-    m_view->addActions({copyAction, deleteAction});
+    UiHelpers::addViewAction(m_view, tr("Copy ID"), QKeySequence::Copy, [this] { copySelectedId(); });
+    UiHelpers::addViewAction(m_view, tr("Delete…"), QKeySequence::Delete, [this] { deleteSelected(); });
 
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_model, signal, this, &ClientsPage::updateEmptyState);

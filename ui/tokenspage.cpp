@@ -21,19 +21,6 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QToolButton *actionButton(const QString &objectName, const QString &text, const QString &toolTip, QWidget *parent)
-{
-    auto *button = new QToolButton(parent);
-    button->setObjectName(objectName);
-    button->setText(text);
-    button->setToolTip(toolTip);
-    return button;
-}
-
-} // namespace
-
 TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
     : QWidget(parent),
       m_sandbox(sandbox),
@@ -45,13 +32,14 @@ TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
       m_emptyLabel(UiHelpers::makeEmptyStateLabel(u"tokensEmptyLabel"_s, this)),
       m_view(new QTableView(this)),
       m_filterEdit(new QLineEdit(this)),
-      m_copyButton(actionButton(u"copyTokenButton"_s, tr("Copy token"), tr("Copy the access token (Ctrl+C)"), this)),
-      m_curlButton(actionButton(u"copyCurlButton"_s, tr("Copy curl"),
-                                tr("Copy a curl command that reads the token's patient"), this)),
-      m_revokeButton(
-          actionButton(u"revokeButton"_s, tr("Revoke…"), tr("Revoke the access and refresh token (Delete)"), this)),
-      m_expireButton(actionButton(u"expireButton"_s, tr("Expire now"),
-                                  tr("End the access token now; its refresh token stays usable"), this))
+      m_copyButton(UiHelpers::makeActionButton(u"copyTokenButton"_s, tr("Copy token"),
+                                               tr("Copy the access token (Ctrl+C)"), this)),
+      m_curlButton(UiHelpers::makeActionButton(u"copyCurlButton"_s, tr("Copy curl"),
+                                               tr("Copy a curl command that reads the token's patient"), this)),
+      m_revokeButton(UiHelpers::makeActionButton(u"revokeButton"_s, tr("Revoke…"),
+                                                 tr("Revoke the access and refresh token (Delete)"), this)),
+      m_expireButton(UiHelpers::makeActionButton(u"expireButton"_s, tr("Expire now"),
+                                                 tr("End the access token now; its refresh token stays usable"), this))
 {
     setObjectName(u"tokensPage"_s);
     m_proxy->setSourceModel(m_model);
@@ -76,14 +64,8 @@ TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(TokenModel::IssuedColumn, Qt::DescendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    UiHelpers::configureTableView(m_view);
     m_view->horizontalHeader()->setSectionResizeMode(TokenModel::ScopeColumn, QHeaderView::Stretch);
-    m_view->horizontalHeader()->setHighlightSections(false);
     // Wide enough for a date and time in the user's short format.
     m_view->setColumnWidth(TokenModel::IssuedColumn,
                            m_view->fontMetrics().horizontalAdvance(
@@ -92,15 +74,8 @@ TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TokensPage::updateActions);
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &TokensPage::updateActions);
 
-    auto *copyAction = new QAction(tr("Copy token"), m_view);
-    copyAction->setShortcut(QKeySequence::Copy);
-    copyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(copyAction, &QAction::triggered, this, &TokensPage::copySelectedToken);
-    auto *revokeAction = new QAction(tr("Revoke…"), m_view);
-    revokeAction->setShortcut(QKeySequence::Delete);
-    revokeAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(revokeAction, &QAction::triggered, this, &TokensPage::revokeSelected);
-    m_view->addActions({copyAction, revokeAction});
+    UiHelpers::addViewAction(m_view, tr("Copy token"), QKeySequence::Copy, [this] { copySelectedToken(); });
+    UiHelpers::addViewAction(m_view, tr("Revoke…"), QKeySequence::Delete, [this] { revokeSelected(); });
 
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_model, signal, this, &TokensPage::updateEmptyState);

@@ -125,14 +125,8 @@ TrafficPage::TrafficPage(Sandbox &sandbox, QWidget *parent)
 
     m_view->setObjectName(u"trafficView"_s);
     m_view->setModel(m_proxy);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    UiHelpers::configureTableView(m_view);
     m_view->horizontalHeader()->setSectionResizeMode(RequestLogModel::PathColumn, QHeaderView::Stretch);
-    m_view->horizontalHeader()->setHighlightSections(false);
     m_view->setColumnWidth(RequestLogModel::TimeColumn, m_view->fontMetrics().horizontalAdvance(u"00:00:00.000000"_s));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficPage::showSelected);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {

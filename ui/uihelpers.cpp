@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "uihelpers.h"
 
+#include <QAction>
 #include <QClipboard>
 #include <QCoreApplication>
 #include <QFontDatabase>
 #include <QGuiApplication>
+#include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTableView>
 #include <QToolButton>
 #include <QTranslator>
 
@@ -46,6 +49,37 @@ QToolButton *makeCopyButton(const QString &objectName, const QString &toolTip, s
     button->setAutoRaise(true);
     QObject::connect(button, &QToolButton::clicked, button, [text = std::move(text)] { copyToClipboard(text()); });
     return button;
+}
+
+QToolButton *makeActionButton(const QString &objectName, const QString &text, const QString &toolTip, QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setObjectName(objectName);
+    button->setText(text);
+    button->setToolTip(toolTip);
+    return button;
+}
+
+void configureTableView(QTableView *view)
+{
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setHighlightSections(false);
+}
+
+QAction *addViewAction(QTableView *view, const QString &text, const QKeySequence &shortcut,
+                       std::function<void()> triggered)
+{
+    auto *action = new QAction(text, view);
+    action->setShortcut(shortcut);
+    action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    QObject::connect(action, &QAction::triggered, view, std::move(triggered));
+    view->addAction(action);
+    return action;
 }
 
 QLabel *makeEmptyStateLabel(const QString &objectName, QWidget *parent)
