@@ -2,6 +2,7 @@
 #include "sandbox.h"
 
 #include "clock.h"
+#include "fhir/fhirservice.h"
 #include "oauth/authorizationservice.h"
 #include "oauth/clientauthenticator.h"
 #include "oauth/clientregistry.h"
@@ -86,6 +87,7 @@ Status Sandbox::open()
         return database.error();
     m_database = std::move(database).value();
     m_people = std::make_unique<PeopleStore>(*m_database);
+    m_fhir = std::make_unique<FhirService>(*m_database, *m_clock, *m_people);
     m_clients = new ClientRegistry(*m_database, *m_clock, this);
     m_tokens = new TokenService(*m_database, *m_clock, this);
     m_keys = std::make_unique<ServerKeys>(*m_database);
@@ -136,7 +138,7 @@ Status Sandbox::reset()
 {
     const qint64 now = m_clock->nowMs();
     Status status = m_database->transaction([&]() -> Status {
-        if (Status loaded = Fixtures::reset(*m_database, now); !loaded)
+        if (Status loaded = Fixtures::reset(*m_database, now, m_options.samplePatients); !loaded)
             return loaded;
         return SettingsStore(*m_database).setValue(s_fixturesLoadedKey, QString::number(now));
     });

@@ -22,6 +22,7 @@ class JwksCache;
 class ServerKeys;
 class Clock;
 class Database;
+class FhirService;
 class PeopleStore;
 class PortalServer;
 class RequestLog;
@@ -38,6 +39,8 @@ struct SandboxOptions
     qint64 logCap = 100'000;
     bool reset = false; // return to the fixtures at start
     QString instanceName; // empty: host name and port
+    bool openFhirWrites = false; // /api/open-fhir accepts create, update and delete
+    int samplePatients = 25; // generated sample patients beyond the three fixture patients
 };
 
 class Sandbox final : public QObject
@@ -80,6 +83,7 @@ public:
     const ServerKeys &keys() const { return *m_keys; }
     JwksCache &clientKeySets() const { return *m_keySets; }
     PortalServer &server() const { return *m_server; }
+    FhirService &fhir() const { return *m_fhir; }
 
 Q_SIGNALS:
     void resetDone();
@@ -90,6 +94,7 @@ private:
     QDateTime m_startedAt;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<PeopleStore> m_people;
+    std::unique_ptr<FhirService> m_fhir;
     ClientRegistry *m_clients = nullptr;
     TokenService *m_tokens = nullptr;
     RequestLog *m_requestLog = nullptr;

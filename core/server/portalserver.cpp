@@ -100,6 +100,18 @@ const QList<PortalServer::Route> &PortalServer::routes()
         {{"GET"}, u"/admin/status"_s, Access::Admin, true, &PortalServer::adminStatus},
         {{"GET"}, u"/admin/requests"_s, Access::Admin, true, &PortalServer::adminRequests},
         {{"POST"}, u"/admin/launch"_s, Access::Admin, true, &PortalServer::adminLaunch},
+        {.methods = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"},
+         .path = u"/api/fhir/{*path}"_s,
+         .access = Access::Public,
+         .limitBody = true,
+         .handler = &PortalServer::fhirSecured,
+         .fhirErrors = true},
+        {.methods = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"},
+         .path = u"/api/open-fhir/{*path}"_s,
+         .access = Access::Public,
+         .limitBody = true,
+         .handler = &PortalServer::fhirOpen,
+         .fhirErrors = true},
     };
     return table;
 }
@@ -116,8 +128,24 @@ QList<const PortalServer::Route *> PortalServer::match(const QString &path, QHas
         if (!route.path.contains(u'{'))
             continue;
         const QList<QStringView> pattern = QStringView(route.path).split(u'/');
-        if (pattern.size() != segments.size())
+        // A last segment {*name} takes the rest of the path: one or more segments.
+        const bool rest = pattern.last().startsWith(u"{*");
+        if (rest ? segments.size() < pattern.size() : pattern.size() != segments.size())
             continue;
+        if (rest) {
+            bool prefix = true;
+            qsizetype prefixLength = 0;
+            for (qsizetype i = 0; i + 1 < pattern.size() && prefix; ++i) {
+                prefix = pattern.at(i) == segments.at(i);
+                prefixLength += segments.at(i).size() + 1;
+            }
+            const QString remainder = path.mid(prefixLength);
+            if (prefix && !remainder.isEmpty() && matches.isEmpty()) {
+                *parameters = {{pattern.last().mid(2, pattern.last().size() - 3).toString(), remainder}};
+                matches.append(&route);
+            }
+            continue;
+        }
         QHash<QString, QString> captured;
         bool same = true;
         for (qsizetype i = 0; i < pattern.size() && same; ++i) {
@@ -226,6 +254,13 @@ std::optional<HttpResponse> PortalServer::screen(HttpRequest &request, const Rou
         return response;
     }
     if (!(*route)->methods.contains(request.method)) {
+        if ((*route)->fhirErrors) {
+            HttpResponse response
+                = fhirError(405, u"not-supported"_s,
+                            u"%1 does not accept %2"_s.arg(request.path, QString::fromLatin1(request.method)));
+            response.setHeader("Allow", allowHeader(*methods));
+            return response;
+        }
         HttpResponse response = HttpResponse::error(
             405, u"method_not_allowed"_s,
             u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(request.method),
@@ -237,6 +272,8 @@ std::optional<HttpResponse> PortalServer::screen(HttpRequest &request, const Rou
         if (std::optional<HttpResponse> refused = refuseAdmin(request))
             return refused;
     }
+    if ((*route)->limitBody && request.body.size() > s_maxBodySize && (*route)->fhirErrors)
+        return fhirError(413, u"too-costly"_s, u"The request body is larger than %1 bytes"_s.arg(s_maxBodySize));
     if ((*route)->limitBody && request.body.size() > s_maxBodySize)
         return HttpResponse::error(413, u"invalid_request"_s,
                                    u"The request body is larger than %1 bytes"_s.arg(s_maxBodySize));
@@ -246,6 +283,15 @@ std::optional<HttpResponse> PortalServer::screen(HttpRequest &request, const Rou
 HttpResponse PortalServer::invoke(const Route &route, const HttpRequest &request)
 {
     try {
+        if (route.deferred) {
+            // Outside dispatch() (tests, replay) a deferred route must answer at once.
+            std::optional<HttpResponse> answer;
+            route.deferred(*this, request, [&answer](HttpResponse response) { answer = std::move(response); });
+            if (answer)
+                return std::move(*answer);
+            return HttpResponse::error(503, u"temporarily_unavailable"_s,
+                                       u"This route answers asynchronously; send it over HTTP"_s);
+        }
         return route.handler(*this, request);
     } catch (const std::exception &exception) {
         qCCritical(lcServer) << "handler for" << request.path << "threw:" << exception.what();
@@ -279,6 +325,23 @@ void PortalServer::dispatch(HttpRequest &&incoming, std::function<void(HttpRespo
         return;
     }
     QPointer<PortalServer> self(this);
+    if (route->deferred) {
+        auto answered = [self, request, methods, reply](HttpResponse response) {
+            if (!self)
+                return;
+            self->decorate(*request, response, methods);
+            reply(std::move(response));
+        };
+        try {
+            route->deferred(*this, *request, std::move(answered));
+        } catch (...) {
+            qCCritical(lcServer) << "deferred handler for" << request->path << "threw";
+            HttpResponse response = HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s);
+            decorate(*request, response, methods);
+            reply(std::move(response));
+        }
+        return;
+    }
     auto run = [self, request, route, methods, reply] {
         if (!self)
             return;

@@ -71,6 +71,10 @@ private:
         std::function<HttpResponse(PortalServer &, const HttpRequest &)> handler;
         // Optional: runs first and calls `ready` when the handler may run (after a fetch).
         std::function<void(PortalServer &, const HttpRequest &, std::function<void()> ready)> prepare = {};
+        // Instead of `handler`: answers through `reply`, now or later (the upstream FHIR proxy).
+        std::function<void(PortalServer &, const HttpRequest &, std::function<void(HttpResponse)> reply)> deferred = {};
+        // Errors before the handler (405, 413) are FHIR OperationOutcomes rather than OAuth JSON.
+        bool fhirErrors = false;
     };
 
     static const QList<Route> &routes();
@@ -108,6 +112,12 @@ private:
     HttpResponse revoke(const HttpRequest &request);
     HttpResponse manageClient(const HttpRequest &request);
     HttpResponse adminLaunch(const HttpRequest &request);
+
+    // FHIR endpoints (fhirroutes.cpp).
+    HttpResponse fhirSecured(const HttpRequest &request);
+    HttpResponse fhirOpen(const HttpRequest &request);
+    HttpResponse fhir(const HttpRequest &request, bool secured);
+    static HttpResponse fhirError(int status, const QString &code, const QString &diagnostics);
 
     // Portal pages (portalpages.cpp).
     HttpResponse messagePage(int status, const QString &heading, const QString &message,

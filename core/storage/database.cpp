@@ -290,6 +290,36 @@ Result<QList<QSqlRecord>> Database::all(const QString &sql, const QVariantList &
     return records;
 }
 
+Result<QList<QSqlRecord>> Database::select(const QString &sql, const QVariantList &values) const
+{
+    const QSqlDatabase database = connection();
+    if (!database.isOpen())
+        return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
+    QSqlQuery query(database);
+    query.setForwardOnly(true);
+    if (!query.prepare(sql)) {
+        const QString message = describe(query.lastError());
+        qCWarning(lcStorage).noquote() << "prepare failed:" << message << "in" << sql;
+        return storageError(message);
+    }
+    for (int i = 0; i < values.size(); ++i) {
+        const QVariant &value = values.at(i);
+        if (value.metaType() == QMetaType::fromType<QString>() && value.toString().isNull())
+            query.bindValue(i, QString(u""_s));
+        else
+            query.bindValue(i, value);
+    }
+    if (!query.exec()) {
+        const QString message = describe(query.lastError());
+        qCWarning(lcStorage).noquote() << "query failed:" << message << "in" << sql.simplified();
+        return storageError(message);
+    }
+    QList<QSqlRecord> records;
+    while (query.next())
+        records.append(query.record());
+    return records;
+}
+
 Result<int> Database::change(const QString &sql, const QVariantList &values) const
 {
     Result<QSqlQuery *> query = run(sql, values);

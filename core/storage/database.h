@@ -64,6 +64,9 @@ public:
     Result<std::optional<QSqlRecord>> one(const QString &sql, const QVariantList &values = {}) const;
     // Runs a query and returns all its rows.
     Result<QList<QSqlRecord>> all(const QString &sql, const QVariantList &values = {}) const;
+    // Runs a query built at run time (a search): prepared for this call only, never cached, so
+    // that endless variations cannot fill the statement cache.
+    Result<QList<QSqlRecord>> select(const QString &sql, const QVariantList &values = {}) const;
     // Runs a statement and returns how many rows it changed.
     Result<int> change(const QString &sql, const QVariantList &values = {}) const;
     // Runs several statements that take no values.

@@ -3,6 +3,7 @@
 
 #include "clientstore.h"
 #include "database.h"
+#include "fhir/resourcestore.h"
 #include "oauth/secrets.h"
 #include "peoplestore.h"
 
@@ -82,11 +83,21 @@ Status loadFixtures(const Database &database, const QJsonObject &fixtures, qint6
     return Done{};
 }
 
+Status loadSampleData(const Database &database, qint64 nowMs, int samplePatients)
+{
+    const ResourceStore store(database);
+    if (Status cleared = store.clear(); !cleared)
+        return cleared;
+    Q_UNUSED(nowMs);
+    Q_UNUSED(samplePatients);
+    return Done{};
+}
+
 } // namespace
 
 namespace Fixtures {
 
-Status reset(const Database &database, qint64 nowMs)
+Status reset(const Database &database, qint64 nowMs, int samplePatients)
 {
     Result<QJsonObject> fixtures = fixtureDocument();
     if (!fixtures)
@@ -101,7 +112,9 @@ Status reset(const Database &database, qint64 nowMs)
                                         u"DELETE FROM patients"_s};
         if (Status status = database.runScript(statements); !status)
             return status;
-        return loadFixtures(database, fixtures.value(), nowMs);
+        if (Status status = loadFixtures(database, fixtures.value(), nowMs); !status)
+            return status;
+        return loadSampleData(database, nowMs, samplePatients);
     });
 }
 

@@ -10,8 +10,10 @@ class Database;
 
 namespace Fixtures {
 
-// Deletes every client, user, patient, approval, code and token, then loads the fixtures. All of
-// it happens in one transaction: nothing half-reset is ever visible. The request log is kept.
-Status reset(const Database &database, qint64 nowMs);
+// Deletes every client, user, patient, approval, code, token and FHIR resource, then loads the
+// fixtures and the generated sample data (the three fixture patients' records and
+// `samplePatients` more). All of it happens in one transaction: nothing half-reset is ever
+// visible. The request log is kept.
+Status reset(const Database &database, qint64 nowMs, int samplePatients = 25);
 
 } // namespace Fixtures

@@ -149,6 +149,39 @@ const char *const s_version2[] = {
     "CREATE INDEX tokens_code ON tokens (code)",
 };
 
+// Version 3: the FHIR resource store. The current version of each resource, every version
+// (history and vread), and the search index: one row per value of a search parameter, plus
+// "_compartment" rows naming the patients whose compartment holds the resource.
+const char *const s_version3[] = {
+    R"(CREATE TABLE fhir_resources (
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        version_id INTEGER NOT NULL,
+        last_updated BIGINT NOT NULL,
+        deleted INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        PRIMARY KEY (resource_type, resource_id)))",
+    R"(CREATE TABLE fhir_versions (
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        version_id INTEGER NOT NULL,
+        last_updated BIGINT NOT NULL,
+        deleted INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        PRIMARY KEY (resource_type, resource_id, version_id)))",
+    R"(CREATE TABLE fhir_index (
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        system TEXT NOT NULL,
+        value TEXT NOT NULL,
+        low BIGINT,
+        high BIGINT))",
+    "CREATE INDEX fhir_index_value ON fhir_index (resource_type, name, value)",
+    "CREATE INDEX fhir_index_resource ON fhir_index (resource_type, resource_id)",
+    "CREATE INDEX fhir_resources_updated ON fhir_resources (resource_type, last_updated)",
+};
+
 QString fill(const char *statement, DatabaseEngine engine)
 {
     QString sql = QString::fromUtf8(statement);
@@ -168,7 +201,10 @@ QList<Migration> migrations(DatabaseEngine engine)
     Migration second{2, {}};
     for (const char *statement : s_version2)
         second.statements.append(fill(statement, engine));
-    return {first, second};
+    Migration third{3, {}};
+    for (const char *statement : s_version3)
+        third.statements.append(fill(statement, engine));
+    return {first, second, third};
 }
 
 int latestSchemaVersion()

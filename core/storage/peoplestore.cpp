@@ -40,6 +40,21 @@ Status PeopleStore::insertPatient(const Patient &patient) const
         {patient.id, patient.displayName, Database::nullable(patient.birthDate), Database::nullable(patient.gender)}));
 }
 
+Status PeopleStore::savePatient(const Patient &patient) const
+{
+    return m_database.transaction([&]() -> Status {
+        Result<int> updated = m_database.change(
+            u"UPDATE patients SET display_name = ?, birth_date = ?, gender = ? WHERE patient_id = ?"_s,
+            {patient.displayName, Database::nullable(patient.birthDate), Database::nullable(patient.gender),
+             patient.id});
+        if (!updated)
+            return updated.error();
+        if (updated.value() > 0)
+            return Done{};
+        return insertPatient(patient);
+    });
+}
+
 Status PeopleStore::link(const QString &username, const QString &patientId, const QString &relationship,
                          int position) const
 {

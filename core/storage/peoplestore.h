@@ -19,6 +19,8 @@ public:
 
     Status insertUser(const User &user) const;
     Status insertPatient(const Patient &patient) const;
+    // Inserts the patient, or updates the one with that id (a Patient written through FHIR).
+    Status savePatient(const Patient &patient) const;
     // Links a user to a patient they may act for; position orders the patient picker.
     Status link(const QString &username, const QString &patientId, const QString &relationship, int position) const;
 

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+// The FHIR endpoints: /api/fhir/ (bearer token) and /api/open-fhir/ (none). Turns each request
+// into an FhirService call under the caller's AccessPolicy and the answer into FHIR JSON with
+// ETag, Last-Modified and Location; every error is an OperationOutcome.
+
+#include "clock.h"
+#include "fhir/capabilitystatement.h"
+#include "fhir/fhirjson.h"
+#include "fhir/fhirservice.h"
+#include "oauth/tokenservice.h"
+#include "portalserver.h"
+#include "sandbox.h"
+#include "storage/peoplestore.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr char s_fhirJson[] = "application/fhir+json; charset=utf-8";
+
+HttpResponse outcomeResponse(int status, const QString &code, const QString &diagnostics)
+{
+    HttpResponse response;
+    response.status = status;
+    response.contentType = QByteArray(s_fhirJson);
+    response.body = QJsonDocument(Fhir::operationOutcome(u"error"_s, code, diagnostics)).toJson(QJsonDocument::Compact);
+    return response;
+}
+
+HttpResponse errorResponse(const Error &error)
+{
+    int status = Http::statusFor(error.kind);
+    if (error.code == u"precondition_failed")
+        status = 412;
+    return outcomeResponse(status, Fhir::issueType(error), error.description);
+}
+
+HttpResponse unauthorized(const QString &description)
+{
+    HttpResponse response = outcomeResponse(401, u"login"_s, description);
+    response.setHeader("WWW-Authenticate",
+                       "Bearer realm=\"smart-sandbox\", error=\"invalid_token\", error_description=\""
+                           + description.toUtf8().replace('"', '\'') + '"');
+    return response;
+}
+
+bool wantsJson(const HttpRequest &request, QString *problem)
+{
+    const QString format = request.queryValue(u"_format"_s);
+    if (!format.isNull()) {
+        static const QStringList accepted{u"json"_s, u"application/json"_s, u"application/fhir+json"_s,
+                                          u"application/json+fhir"_s};
+        if (!accepted.contains(format.section(u';', 0, 0).trimmed())) {
+            *problem = u"_format=%1 is not offered: the sandbox speaks FHIR JSON only (json, "
+                       "application/fhir+json)"_s.arg(format);
+            return false;
+        }
+        return true;
+    }
+    const QByteArray accept = request.header("accept").toLower();
+    if (accept.isEmpty() || accept.contains("json") || accept.contains("*/*") || accept.contains("application/*"))
+        return true;
+    *problem = u"Accept: %1 cannot be served: the sandbox speaks FHIR JSON only (application/fhir+json)"_s.arg(
+        QString::fromLatin1(accept));
+    return false;
+}
+
+// If-Modified-Since: whether the resource has not changed since that HTTP date.
+bool notModifiedSince(const QByteArray &header, qint64 lastModifiedMs)
+{
+    QString text = QString::fromLatin1(header.trimmed());
+    if (text.endsWith(u" GMT"))
+        text = text.chopped(4) + u" +0000"_s;
+    const QDateTime since = QDateTime::fromString(text, Qt::RFC2822Date);
+    return since.isValid() && lastModifiedMs / 1000 <= since.toSecsSinceEpoch();
+}
+
+} // namespace
+
+HttpResponse PortalServer::fhirSecured(const HttpRequest &request)
+{
+    return fhir(request, true);
+}
+
+HttpResponse PortalServer::fhirOpen(const HttpRequest &request)
+{
+    return fhir(request, false);
+}
+
+HttpResponse PortalServer::fhirError(int status, const QString &code, const QString &diagnostics)
+{
+    return outcomeResponse(status, code, diagnostics);
+}
+
+HttpResponse PortalServer::fhir(const HttpRequest &request, bool secured)
+{
+    const QString base = baseUrl(request) + (secured ? u"/api/fhir"_s : u"/api/open-fhir"_s);
+    QString problem;
+    if (!wantsJson(request, &problem))
+        return outcomeResponse(406, u"not-supported"_s, problem);
+
+    const QStringList segments = request.pathParameters.value(u"path"_s).split(u'/');
+    const QByteArray &method = request.method;
+    const bool reading = method == "GET" || method == "HEAD";
+    auto notAllowed = [&](const QByteArray &allowed) {
+        HttpResponse response
+            = outcomeResponse(405, u"not-supported"_s,
+                              u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(method),
+                                                                     QString::fromLatin1(allowed)));
+        response.setHeader("Allow", allowed + ", OPTIONS");
+        return response;
+    };
+
+    if (segments.size() == 1 && segments.first() == u"metadata") {
+        if (!reading)
+            return notAllowed("GET, HEAD");
+        Fhir::CapabilityOptions options;
+        options.base = baseUrl(request);
+        options.fhirBase = base;
+        options.version = QCoreApplication::applicationVersion();
+        options.instant = ResourceStore::instant(m_sandbox.clock().nowMs());
+        options.writes = secured || m_sandbox.options().openFhirWrites;
+        options.secured = secured;
+        HttpResponse response = HttpResponse::json(Fhir::capabilityStatement(options));
+        response.contentType = QByteArray(s_fhirJson);
+        return response;
+    }
+
+    // Who is asking: the open endpoint's anyone, or the holder of an active access token.
+    Fhir::AccessPolicy policy = Fhir::AccessPolicy::open(m_sandbox.options().openFhirWrites);
+    QString clientId;
+    QString tokenId;
+    if (secured) {
+        const QByteArray presented = request.bearerToken();
+        if (presented.isEmpty())
+            return unauthorized(u"No access token was presented (Authorization: Bearer)"_s);
+        Result<FoundToken> found = m_sandbox.tokens().find(QString::fromLatin1(presented));
+        if (!found || found.value().match != TokenMatch::Access)
+            return unauthorized(u"The access token is not one this sandbox issued"_s);
+        const TokenView &view = found.value().view;
+        clientId = view.token.clientId;
+        tokenId = view.token.id;
+        if (!view.accessActive(m_sandbox.clock().nowMs())) {
+            HttpResponse response = unauthorized(view.token.revokedAtMs != 0 ? u"The access token was revoked"_s
+                                                                             : u"The access token has expired"_s);
+            response.clientId = clientId;
+            response.tokenId = tokenId;
+            return response;
+        }
+        QStringList userPatients;
+        if (!view.approval.username.isEmpty()) {
+            Result<QList<UserPatient>> linked = m_sandbox.people().patientsOf(view.approval.username);
+            if (linked) {
+                for (const UserPatient &link : linked.value())
+                    userPatients.append(link.patient.id);
+            }
+        }
+        policy = Fhir::AccessPolicy::forToken(view.token.scope, view.approval.patientId, userPatients,
+                                              view.approval.securityLabels);
+    }
+
+    FhirService &service = m_sandbox.fhir();
+    const QString type = segments.value(0);
+    Result<FhirAnswer> answer
+        = Error{ErrorKind::NotFound, u"not_found"_s, u"There is no FHIR interaction at %1"_s.arg(request.path)};
+    const qsizetype count = segments.size();
+    if (count == 1 && reading) {
+        const bool strict = request.header("prefer").contains("handling=strict");
+        answer = service.search(policy, type, request.queryItems(), base, strict);
+    } else if (count == 1 && method == "POST") {
+        answer = service.create(policy, type, request.body, base);
+    } else if (count == 1) {
+        return notAllowed("GET, HEAD, POST");
+    } else if (count == 2 && segments.at(1) == u"_search") {
+        if (method != "POST")
+            return notAllowed("POST");
+        QueryItems items = request.queryItems();
+        items += Http::decodeForm(request.body);
+        answer = service.search(policy, type, items, base, request.header("prefer").contains("handling=strict"));
+    } else if (count == 2 && reading) {
+        answer = service.read(policy, type, segments.at(1));
+    } else if (count == 2 && method == "PUT") {
+        answer = service.update(policy, type, segments.at(1), request.body, request.header("if-match").trimmed(), base);
+    } else if (count == 2 && method == "DELETE") {
+        answer = service.remove(policy, type, segments.at(1));
+    } else if (count == 2) {
+        return notAllowed("GET, HEAD, PUT, DELETE");
+    } else if (count == 3 && type == u"Patient" && segments.at(2) == u"$everything") {
+        if (!reading)
+            return notAllowed("GET, HEAD");
+        answer = service.everything(policy, segments.at(1), base);
+    } else if ((count == 3 || count == 4) && segments.at(2) == u"_history") {
+        if (!reading)
+            return notAllowed("GET, HEAD");
+        answer = count == 3 ? service.history(policy, type, segments.at(1), base)
+                            : service.vread(policy, type, segments.at(1), segments.at(3));
+    }
+
+    HttpResponse response;
+    if (!answer) {
+        response = errorResponse(answer.error());
+    } else {
+        const FhirAnswer &value = answer.value();
+        response.status = value.status;
+        response.findings = value.findings;
+        if (!value.body.isEmpty()) {
+            response.contentType = QByteArray(s_fhirJson);
+            const bool pretty = request.queryValue(u"_pretty"_s) == u"true";
+            response.body = QJsonDocument(value.body).toJson(pretty ? QJsonDocument::Indented : QJsonDocument::Compact);
+        }
+        if (value.versionId > 0) {
+            const QByteArray etag = Fhir::etag(value.versionId);
+            response.setHeader("ETag", etag);
+            const QByteArray lastModified = Http::httpDate(value.lastModifiedMs).toLatin1();
+            response.setHeader("Last-Modified", lastModified);
+            if (!value.location.isEmpty())
+                response.setHeader(value.status == 201 ? "Location" : "Content-Location", value.location.toUtf8());
+            const QByteArray ifNoneMatch = request.header("if-none-match");
+            const QByteArray ifModifiedSince = request.header("if-modified-since");
+            const bool notModified = reading && value.status == 200
+                && ((!ifNoneMatch.isNull() && (ifNoneMatch.trimmed() == etag || ifNoneMatch.trimmed() == "*"))
+                    || (ifNoneMatch.isNull() && !ifModifiedSince.isNull()
+                        && notModifiedSince(ifModifiedSince, value.lastModifiedMs)));
+            if (notModified) {
+                response.status = 304;
+                response.body.clear();
+                response.contentType.clear();
+            }
+        }
+    }
+    response.clientId = clientId;
+    response.tokenId = tokenId;
+    return response;
+}
