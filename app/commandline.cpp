@@ -73,7 +73,23 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                                                 "Keep at most N exchanges in the "
                                                                 "request log (default 100000)."),
                                     u"N"_s, u"100000"_s);
-    parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap});
+    const QCommandLineOption upstream(
+        u"upstream"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Serve /api/fhir and /api/open-fhir from this FHIR server (its base "
+                                    "URL), with the sandbox's access control, instead of the built-in data."),
+        u"URL"_s);
+    const QCommandLineOption openFhirWrites(
+        u"open-fhir-writes"_s,
+        QCoreApplication::translate("CommandLine", "Let /api/open-fhir create, update and delete resources."));
+    const QCommandLineOption samplePatients(
+        u"sample-patients"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "How many generated patients the sample data holds besides the three "
+                                    "fixture patients (default 25; applied at a reset)."),
+        u"N"_s, u"25"_s);
+    parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap,
+                       upstream, openFhirWrites, samplePatients});
 
     if (!parser.parse(arguments))
         return failure(parser.errorText());
@@ -123,6 +139,19 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.options.adminKey = parser.value(adminKey);
     if (parser.isSet(adminKey) && result.options.adminKey.size() < 8)
         return failure(u"--admin-key must be at least 8 characters long."_s);
+    if (parser.isSet(upstream)) {
+        Result<QString> normalized = Sandbox::normalizeBaseUrl(parser.value(upstream));
+        if (!normalized)
+            return failure(u"--upstream must be the base URL of a FHIR server, such as "
+                           "https://hapi.fhir.org/baseR4, not '%1'."_s.arg(parser.value(upstream)));
+        result.options.upstream = normalized.value();
+    }
+    result.options.openFhirWrites = parser.isSet(openFhirWrites);
+    const int patients = parser.value(samplePatients).toInt(&ok);
+    if (!ok || patients < 0 || patients > 10'000)
+        return failure(u"--sample-patients must be a number from 0 to 10000, not '%1'."_s.arg(
+            parser.value(samplePatients)));
+    result.options.samplePatients = patients;
     result.options.logFile = parser.value(logFile);
     result.options.reset = parser.isSet(reset);
     result.headless = parser.isSet(headless);

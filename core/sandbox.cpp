@@ -104,6 +104,7 @@ Status Sandbox::open()
     m_server = new PortalServer(*this, this);
     m_server->setBaseUrl(m_options.baseUrl);
     m_server->setAdminKey(m_options.adminKey);
+    m_server->setUpstream(QUrl(m_options.upstream));
 
     const SettingsStore settings(*m_database);
     Result<QString> loaded = settings.value(s_fixturesLoadedKey);

@@ -41,6 +41,7 @@ struct SandboxOptions
     QString instanceName; // empty: host name and port
     bool openFhirWrites = false; // /api/open-fhir accepts create, update and delete
     int samplePatients = 25; // generated sample patients beyond the three fixture patients
+    QString upstream; // upstream mode: a FHIR base URL the FHIR endpoints forward to
 };
 
 class Sandbox final : public QObject

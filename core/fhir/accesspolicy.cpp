@@ -47,6 +47,11 @@ Error forbidden(const QString &description)
     return Error{ErrorKind::Forbidden, u"forbidden"_s, description};
 }
 
+Error notFound(const QString &type)
+{
+    return Error{ErrorKind::NotFound, u"not_found"_s, u"There is no such %1 that this token may read"_s.arg(type)};
+}
+
 // Whether a resource's index rows satisfy a v2 scope's restriction (tokens only).
 bool matchesRestriction(const QList<IndexEntry> &entries, const QString &query)
 {
@@ -156,10 +161,7 @@ Result<QList<SqlCondition>> AccessPolicy::conditions(const QString &type, Intera
         }
         alternatives.append(all);
     }
-    QList<SqlCondition> conditions{anyOf(alternatives)};
-    if (m_securityLabels != QStringList{u"*"_s})
-        conditions.append(securityLabelCondition(type, m_securityLabels));
-    return conditions;
+    return QList<SqlCondition>{anyOf(alternatives), securityLabelCondition(type, m_securityLabels)};
 }
 
 Status AccessPolicy::allowsWrite(const QJsonObject &resource, Interaction interaction) const
@@ -192,6 +194,60 @@ Status AccessPolicy::allowsWrite(const QJsonObject &resource, Interaction intera
     }
     return forbidden(u"The token may %1 %2 only in its patient's record and within its scopes' restrictions"_s.arg(
         verb(interaction), type));
+}
+
+Status AccessPolicy::allowsRead(const QJsonObject &resource) const
+{
+    if (m_open)
+        return Done{};
+    const QString type = resource.value(u"resourceType"_s).toString();
+    const QList<Scope> grants = grantsFor(type, Interaction::Read);
+    if (grants.isEmpty()) {
+        Result<QList<SqlCondition>> refused = conditions(type, Interaction::Read);
+        return refused ? forbidden(u"Not allowed"_s) : refused.error();
+    }
+    const QList<IndexEntry> entries = indexEntries(resource);
+    for (const IndexEntry &entry : entries) {
+        if (entry.name == u"_security" && entry.system == s_categoriesLabelSystem
+            && !m_securityLabels.contains(entry.value))
+            return notFound(type);
+    }
+    const bool shared = std::none_of(entries.cbegin(), entries.cend(),
+                                     [](const IndexEntry &entry) { return entry.name == s_compartment; });
+    for (const Scope &scope : grants) {
+        if (scope.context != u"system" && !shared) {
+            const QStringList patients = compartmentOf(scope);
+            const bool inCompartment = std::any_of(entries.cbegin(), entries.cend(), [&](const IndexEntry &entry) {
+                return entry.name == s_compartment && patients.contains(entry.value.mid(8)); // "Patient/"
+            });
+            if (!inCompartment)
+                continue;
+        }
+        if (!scope.query.isEmpty() && !matchesRestriction(entries, scope.query))
+            continue;
+        return Done{};
+    }
+    return notFound(type);
+}
+
+QList<QPair<QString, QString>> AccessPolicy::narrowing(const QString &type) const
+{
+    if (m_open)
+        return {};
+    const QList<Scope> grants = grantsFor(type, Interaction::Search);
+    if (grants.size() != 1)
+        return {};
+    const Scope &scope = grants.first();
+    QList<QPair<QString, QString>> parameters;
+    if (scope.context == u"patient") {
+        if (type == u"Patient")
+            parameters.append({u"_id"_s, m_patientId});
+        else if (searchParameter(type, u"patient"_s))
+            parameters.append({u"patient"_s, m_patientId});
+    }
+    if (!scope.query.isEmpty())
+        parameters += QUrlQuery(scope.query).queryItems(QUrl::FullyDecoded);
+    return parameters;
 }
 
 } // namespace Fhir

@@ -37,14 +37,16 @@ public:
     Result<QList<SqlCondition>> conditions(const QString &type, Interaction interaction) const;
     // Whether a resource (as it would be stored) may be written with `interaction`.
     Status allowsWrite(const QJsonObject &resource, Interaction interaction) const;
+    // Whether a resource from elsewhere (an upstream server's answer) may be shown: the same
+    // rules as the SQL conditions, evaluated on the resource itself.
+    Status allowsRead(const QJsonObject &resource) const;
+    // The search parameters that narrow an upstream search on `type` to what the policy may see
+    // (the patient, a v2 restriction), when one grant decides; the answer is filtered anyway.
+    QList<QPair<QString, QString>> narrowing(const QString &type) const;
     // Whether the policy lets the caller read anything of `type` at all.
     bool mayRead(const QString &type) const;
 
 private:
-    struct Grant
-    {
-        Scope scope;
-    };
     QList<Scope> grantsFor(const QString &type, Interaction interaction) const;
     QStringList compartmentOf(const Scope &scope) const;
 

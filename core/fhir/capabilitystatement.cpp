@@ -29,7 +29,9 @@ QJsonObject searchParam(const SearchParameter &parameter)
                        {u"documentation"_s, parameter.documentation}};
 }
 
-QJsonObject securityBlock(const CapabilityOptions &options)
+} // namespace
+
+QJsonObject smartSecurity(const CapabilityOptions &options)
 {
     auto uri = [](const QString &name, const QString &url) {
         return QJsonObject{{u"url"_s, name}, {u"valueUri"_s, url}};
@@ -60,8 +62,6 @@ QJsonObject securityBlock(const CapabilityOptions &options)
                            "/api/fhir."_s},
     };
 }
-
-} // namespace
 
 QJsonObject capabilityStatement(const CapabilityOptions &options)
 {
@@ -123,7 +123,7 @@ QJsonObject capabilityStatement(const CapabilityOptions &options)
         {u"format"_s, QJsonArray{u"application/fhir+json"_s, u"json"_s}},
         {u"rest"_s,
          QJsonArray{QJsonObject{
-             {u"mode"_s, u"server"_s}, {u"security"_s, securityBlock(options)}, {u"resource"_s, resources}}}},
+             {u"mode"_s, u"server"_s}, {u"security"_s, smartSecurity(options)}, {u"resource"_s, resources}}}},
     };
 }
 

@@ -21,5 +21,7 @@ struct CapabilityOptions
 };
 
 QJsonObject capabilityStatement(const CapabilityOptions &options);
+// rest[0].security alone: what an upstream server's statement gets in its place.
+QJsonObject smartSecurity(const CapabilityOptions &options);
 
 } // namespace Fhir

@@ -7,6 +7,7 @@
 #include "fhir/capabilitystatement.h"
 #include "fhir/fhirjson.h"
 #include "fhir/fhirservice.h"
+#include "fhirproxy.h"
 #include "oauth/tokenservice.h"
 #include "portalserver.h"
 #include "sandbox.h"
@@ -81,19 +82,105 @@ bool notModifiedSince(const QByteArray &header, qint64 lastModifiedMs)
 
 } // namespace
 
-HttpResponse PortalServer::fhirSecured(const HttpRequest &request)
+void PortalServer::fhirSecured(const HttpRequest &request, std::function<void(HttpResponse)> reply)
 {
-    return fhir(request, true);
+    fhirDeferred(request, true, std::move(reply));
 }
 
-HttpResponse PortalServer::fhirOpen(const HttpRequest &request)
+void PortalServer::fhirOpen(const HttpRequest &request, std::function<void(HttpResponse)> reply)
 {
-    return fhir(request, false);
+    fhirDeferred(request, false, std::move(reply));
 }
 
 HttpResponse PortalServer::fhirError(int status, const QString &code, const QString &diagnostics)
 {
     return outcomeResponse(status, code, diagnostics);
+}
+
+void PortalServer::setUpstream(const QUrl &upstream)
+{
+    delete m_proxy;
+    m_proxy = upstream.isEmpty() ? nullptr : new FhirProxy(upstream, this);
+}
+
+QUrl PortalServer::upstream() const
+{
+    return m_proxy ? m_proxy->upstream() : QUrl();
+}
+
+std::optional<HttpResponse> PortalServer::fhirCaller(const HttpRequest &request, bool secured,
+                                                     Fhir::AccessPolicy *policy, QString *clientId,
+                                                     QString *tokenId) const
+{
+    *policy = Fhir::AccessPolicy::open(m_sandbox.options().openFhirWrites);
+    if (!secured)
+        return std::nullopt;
+    const QByteArray presented = request.bearerToken();
+    if (presented.isEmpty())
+        return unauthorized(u"No access token was presented (Authorization: Bearer)"_s);
+    Result<FoundToken> found = m_sandbox.tokens().find(QString::fromLatin1(presented));
+    if (!found || found.value().match != TokenMatch::Access)
+        return unauthorized(u"The access token is not one this sandbox issued"_s);
+    const TokenView &view = found.value().view;
+    *clientId = view.token.clientId;
+    *tokenId = view.token.id;
+    if (!view.accessActive(m_sandbox.clock().nowMs())) {
+        HttpResponse response = unauthorized(view.token.revokedAtMs != 0 ? u"The access token was revoked"_s
+                                                                          : u"The access token has expired"_s);
+        response.clientId = *clientId;
+        response.tokenId = *tokenId;
+        return response;
+    }
+    QStringList userPatients;
+    if (!view.approval.username.isEmpty()) {
+        Result<QList<UserPatient>> linked = m_sandbox.people().patientsOf(view.approval.username);
+        if (linked) {
+            for (const UserPatient &link : linked.value())
+                userPatients.append(link.patient.id);
+        }
+    }
+    *policy = Fhir::AccessPolicy::forToken(view.token.scope, view.approval.patientId, userPatients,
+                                           view.approval.securityLabels);
+    return std::nullopt;
+}
+
+void PortalServer::fhirDeferred(const HttpRequest &request, bool secured, std::function<void(HttpResponse)> reply)
+{
+    if (!m_proxy) {
+        reply(fhir(request, secured));
+        return;
+    }
+    QString problem;
+    if (!wantsJson(request, &problem)) {
+        reply(outcomeResponse(406, u"not-supported"_s, problem));
+        return;
+    }
+    FhirProxy::Call call;
+    call.method = request.method;
+    call.segments = request.pathParameters.value(u"path"_s).split(u'/', Qt::SkipEmptyParts);
+    call.rawQuery = request.rawQuery;
+    call.body = request.body;
+    call.headers = request.headers;
+    call.issuer = baseUrl(request);
+    call.base = call.issuer + (secured ? u"/api/fhir"_s : u"/api/open-fhir"_s);
+    QString clientId;
+    QString tokenId;
+    const bool metadata = call.segments == QStringList{u"metadata"_s};
+    if (!metadata) {
+        if (std::optional<HttpResponse> refused = fhirCaller(request, secured, &call.policy, &clientId, &tokenId)) {
+            reply(std::move(*refused));
+            return;
+        }
+    } else {
+        call.policy = Fhir::AccessPolicy::open(false);
+        if (secured)
+            call.policy = Fhir::AccessPolicy::forToken(QString(), QString(), {}, {});
+    }
+    m_proxy->forward(call, [reply, clientId, tokenId](HttpResponse response) {
+        response.clientId = clientId;
+        response.tokenId = tokenId;
+        reply(std::move(response));
+    });
 }
 
 HttpResponse PortalServer::fhir(const HttpRequest &request, bool secured)
@@ -107,10 +194,10 @@ HttpResponse PortalServer::fhir(const HttpRequest &request, bool secured)
     const QByteArray &method = request.method;
     const bool reading = method == "GET" || method == "HEAD";
     auto notAllowed = [&](const QByteArray &allowed) {
-        HttpResponse response
-            = outcomeResponse(405, u"not-supported"_s,
-                              u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(method),
-                                                                     QString::fromLatin1(allowed)));
+        HttpResponse response = outcomeResponse(
+            405, u"not-supported"_s,
+            u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(method),
+                                                   QString::fromLatin1(allowed)));
         response.setHeader("Allow", allowed + ", OPTIONS");
         return response;
     };
@@ -131,37 +218,11 @@ HttpResponse PortalServer::fhir(const HttpRequest &request, bool secured)
     }
 
     // Who is asking: the open endpoint's anyone, or the holder of an active access token.
-    Fhir::AccessPolicy policy = Fhir::AccessPolicy::open(m_sandbox.options().openFhirWrites);
+    Fhir::AccessPolicy policy = Fhir::AccessPolicy::open(false);
     QString clientId;
     QString tokenId;
-    if (secured) {
-        const QByteArray presented = request.bearerToken();
-        if (presented.isEmpty())
-            return unauthorized(u"No access token was presented (Authorization: Bearer)"_s);
-        Result<FoundToken> found = m_sandbox.tokens().find(QString::fromLatin1(presented));
-        if (!found || found.value().match != TokenMatch::Access)
-            return unauthorized(u"The access token is not one this sandbox issued"_s);
-        const TokenView &view = found.value().view;
-        clientId = view.token.clientId;
-        tokenId = view.token.id;
-        if (!view.accessActive(m_sandbox.clock().nowMs())) {
-            HttpResponse response = unauthorized(view.token.revokedAtMs != 0 ? u"The access token was revoked"_s
-                                                                             : u"The access token has expired"_s);
-            response.clientId = clientId;
-            response.tokenId = tokenId;
-            return response;
-        }
-        QStringList userPatients;
-        if (!view.approval.username.isEmpty()) {
-            Result<QList<UserPatient>> linked = m_sandbox.people().patientsOf(view.approval.username);
-            if (linked) {
-                for (const UserPatient &link : linked.value())
-                    userPatients.append(link.patient.id);
-            }
-        }
-        policy = Fhir::AccessPolicy::forToken(view.token.scope, view.approval.patientId, userPatients,
-                                              view.approval.securityLabels);
-    }
+    if (std::optional<HttpResponse> refused = fhirCaller(request, secured, &policy, &clientId, &tokenId))
+        return std::move(*refused);
 
     FhirService &service = m_sandbox.fhir();
     const QString type = segments.value(0);

@@ -8,14 +8,17 @@
 // portalroutes.cpp.
 
 #include "http.h"
+#include "fhir/accesspolicy.h"
 #include "oauth/authorization.h"
 
 #include <QHostAddress>
 #include <QObject>
+#include <QUrl>
 
 #include <functional>
 #include <optional>
 
+class FhirProxy;
 class HttpServerAdapter;
 class Sandbox;
 struct Client;
@@ -37,6 +40,9 @@ public:
     QString configuredBaseUrl() const { return m_baseUrl; }
     // With a key, the admin surface answers only requests that carry it; without one, only loopback.
     void setAdminKey(const QString &key) { m_adminKey = key; }
+    // Upstream mode: the FHIR endpoints forward to this FHIR base; empty: the built-in store.
+    void setUpstream(const QUrl &upstream);
+    QUrl upstream() const;
 
     Result<quint16> start(const QHostAddress &address, quint16 port);
     void stop();
@@ -113,10 +119,14 @@ private:
     HttpResponse manageClient(const HttpRequest &request);
     HttpResponse adminLaunch(const HttpRequest &request);
 
-    // FHIR endpoints (fhirroutes.cpp).
-    HttpResponse fhirSecured(const HttpRequest &request);
-    HttpResponse fhirOpen(const HttpRequest &request);
+    // FHIR endpoints (fhirroutes.cpp), from the built-in store or the upstream server.
+    void fhirSecured(const HttpRequest &request, std::function<void(HttpResponse)> reply);
+    void fhirOpen(const HttpRequest &request, std::function<void(HttpResponse)> reply);
+    void fhirDeferred(const HttpRequest &request, bool secured, std::function<void(HttpResponse)> reply);
     HttpResponse fhir(const HttpRequest &request, bool secured);
+    // The caller's policy; an answer (401) when a secured request has no live token.
+    std::optional<HttpResponse> fhirCaller(const HttpRequest &request, bool secured, Fhir::AccessPolicy *policy,
+                                           QString *clientId, QString *tokenId) const;
     static HttpResponse fhirError(int status, const QString &code, const QString &diagnostics);
 
     // Portal pages (portalpages.cpp).
@@ -144,4 +154,5 @@ private:
     QHostAddress m_address;
     QString m_baseUrl;
     QString m_adminKey;
+    FhirProxy *m_proxy = nullptr;
 };

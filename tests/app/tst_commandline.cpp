@@ -42,6 +42,9 @@ void tst_CommandLine::defaults()
     QVERIFY(line.options.adminKey.isEmpty());
     QCOMPARE(line.options.logCap, qint64(100'000));
     QCOMPARE(line.options.reset, false);
+    QVERIFY(line.options.upstream.isEmpty());
+    QCOMPARE(line.options.openFhirWrites, false);
+    QCOMPARE(line.options.samplePatients, 25);
 }
 
 void tst_CommandLine::everyOption()
@@ -62,6 +65,13 @@ void tst_CommandLine::everyOption()
     QCOMPARE(line.options.logFile, u"/tmp/traffic.ndjson"_s);
     QCOMPARE(line.options.logCap, qint64(500));
 
+    const CommandLine fhir = parse({u"--upstream"_s, u"https://hapi.example/baseR4/"_s, u"--open-fhir-writes"_s,
+                                    u"--sample-patients"_s, u"100"_s});
+    QCOMPARE(fhir.outcome, CommandLine::Outcome::Run);
+    QCOMPARE(fhir.options.upstream, u"https://hapi.example/baseR4"_s);
+    QCOMPARE(fhir.options.openFhirWrites, true);
+    QCOMPARE(fhir.options.samplePatients, 100);
+
     QCOMPARE(parse({u"--port=0"_s}).options.port, quint16(0));
     QCOMPARE(parse({u"--bind"_s, u"localhost"_s}).options.bindAddress, QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(parse({u"--db"_s, u":memory:"_s}).options.database, u":memory:"_s);
@@ -72,7 +82,8 @@ void tst_CommandLine::helpAndVersion()
     const CommandLine help = parse({u"--help"_s});
     QCOMPARE(help.outcome, CommandLine::Outcome::ShowHelp);
     for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
-                                  u"--admin-key"_s, u"--log-file"_s, u"--version"_s})
+                                  u"--admin-key"_s, u"--log-file"_s, u"--version"_s, u"--upstream"_s,
+                                  u"--open-fhir-writes"_s, u"--sample-patients"_s})
         QVERIFY2(help.text.contains(option), qPrintable(option));
     const CommandLine version = parse({u"--version"_s});
     QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
@@ -94,6 +105,13 @@ void tst_CommandLine::mistakes_data()
     QTest::newRow("base url ftp") << QStringList{u"--base-url"_s, u"ftp://x.example"_s} << u"--base-url must be"_s;
     QTest::newRow("short admin key") << QStringList{u"--admin-key"_s, u"abc"_s} << u"--admin-key must be at least"_s;
     QTest::newRow("log cap zero") << QStringList{u"--log-cap"_s, u"0"_s} << u"--log-cap must be"_s;
+    QTest::newRow("upstream relative") << QStringList{u"--upstream"_s, u"fhir"_s} << u"--upstream must be"_s;
+    QTest::newRow("upstream with query") << QStringList{u"--upstream"_s, u"http://x.example/fhir?a=b"_s}
+                                         << u"--upstream must be"_s;
+    QTest::newRow("sample patients negative") << QStringList{u"--sample-patients"_s, u"-3"_s}
+                                              << u"--sample-patients must be"_s;
+    QTest::newRow("sample patients a word") << QStringList{u"--sample-patients"_s, u"many"_s}
+                                            << u"--sample-patients must be"_s;
     QTest::newRow("positional") << QStringList{u"serve"_s} << u"Unexpected argument 'serve'."_s;
 }
 

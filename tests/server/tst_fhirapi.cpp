@@ -8,6 +8,7 @@
 #include "fhir/resourcestore.h"
 #include "oauth/tokenservice.h"
 #include "storage/peoplestore.h"
+#include "fhirtestdata.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -18,119 +19,13 @@ using namespace TestSupport;
 
 namespace {
 
-const auto s_daniel = u"smart-1288992"_s;
-const auto s_amy = u"smart-1032702"_s;
-const auto s_joseph = u"smart-1081332"_s;
-
-QJsonArray labels(const QString &patient, const QString &category)
-{
-    QJsonArray security;
-    if (!patient.isEmpty())
-        security.append(QJsonObject{{u"system"_s, u"http://smarthealthit.org/security/users"_s},
-                                    {u"code"_s, QString(u"Patient/"_s + patient)}});
-    security.append(
-        QJsonObject{{u"system"_s, u"http://smarthealthit.org/security/categories"_s}, {u"code"_s, category}});
-    return security;
-}
-
-QJsonObject coding(const QString &system, const QString &code)
-{
-    return QJsonObject{{u"coding"_s, QJsonArray{QJsonObject{{u"system"_s, system}, {u"code"_s, code}}}}};
-}
-
-QJsonObject ref(const QString &reference)
-{
-    return QJsonObject{{u"reference"_s, reference}};
-}
-
-QJsonObject observation(const QString &id, const QString &patient, const QString &category, const QString &code,
-                        const QString &when, const QString &status, const QString &label)
-{
-    return QJsonObject{
-        {u"resourceType"_s, u"Observation"_s},
-        {u"id"_s, id},
-        {u"meta"_s, QJsonObject{{u"security"_s, labels(patient, label)}}},
-        {u"status"_s, status},
-        {u"category"_s, QJsonArray{coding(u"http://terminology.hl7.org/CodeSystem/observation-category"_s, category)}},
-        {u"code"_s, coding(u"http://loinc.org"_s, code)},
-        {u"subject"_s, ref(u"Patient/"_s + patient)},
-        {u"effectiveDateTime"_s, when},
-    };
-}
-
-QJsonObject patient(const QString &id, const QString &family, const QString &given, const QString &gender,
-                    const QString &birthDate)
-{
-    return QJsonObject{
-        {u"resourceType"_s, u"Patient"_s},
-        {u"id"_s, id},
-        {u"meta"_s, QJsonObject{{u"security"_s, labels(id, u"patient"_s)}}},
-        {u"name"_s, QJsonArray{QJsonObject{{u"family"_s, family}, {u"given"_s, QJsonArray{given}}}}},
-        {u"gender"_s, gender},
-        {u"birthDate"_s, birthDate},
-    };
-}
-
-// A small record set whose every search answer is known by heart.
-QList<QJsonObject> testData()
-{
-    return {
-        patient(s_daniel, u"Adams"_s, u"Daniel"_s, u"male"_s, u"1925-12-23"_s),
-        patient(s_amy, u"Shaw"_s, u"Amy"_s, u"female"_s, u"1987-02-20"_s),
-        patient(s_joseph, u"Ross"_s, u"Joseph"_s, u"male"_s, u"1932-04-15"_s),
-        QJsonObject{{u"resourceType"_s, u"Practitioner"_s},
-                    {u"id"_s, u"pr1"_s},
-                    {u"name"_s, QJsonArray{QJsonObject{{u"family"_s, u"Careful"_s}}}}},
-        QJsonObject{{u"resourceType"_s, u"Organization"_s}, {u"id"_s, u"org1"_s}, {u"name"_s, u"Tulsa Clinic"_s}},
-        QJsonObject{{u"resourceType"_s, u"Medication"_s},
-                    {u"id"_s, u"med1"_s},
-                    {u"code"_s, coding(u"http://www.nlm.nih.gov/research/umls/rxnorm"_s, u"860975"_s)}},
-        observation(u"o1"_s, s_daniel, u"vital-signs"_s, u"8867-4"_s, u"2020-01-01T10:00:00Z"_s, u"final"_s,
-                    u"vital-signs"_s),
-        observation(u"o2"_s, s_daniel, u"laboratory"_s, u"4548-4"_s, u"2021-06-15"_s, u"final"_s, u"laboratory"_s),
-        observation(u"o3"_s, s_amy, u"laboratory"_s, u"4548-4"_s, u"2022-03-01T08:00:00+02:00"_s, u"amended"_s,
-                    u"laboratory"_s),
-        observation(u"o4"_s, s_daniel, u"social-history"_s, u"72166-2"_s, u"2019-05-05"_s, u"final"_s, u"smoking"_s),
-        observation(u"o5"_s, s_joseph, u"vital-signs"_s, u"8867-4"_s, u"2018-07-07"_s, u"final"_s, u"vital-signs"_s),
-        QJsonObject{{u"resourceType"_s, u"Condition"_s},
-                    {u"id"_s, u"c1"_s},
-                    {u"meta"_s, QJsonObject{{u"security"_s, labels(s_daniel, u"problems"_s)}}},
-                    {u"subject"_s, ref(u"Patient/"_s + s_daniel)},
-                    {u"code"_s, coding(u"http://snomed.info/sct"_s, u"44054006"_s)},
-                    {u"onsetDateTime"_s, u"2010-04-01"_s}},
-        QJsonObject{{u"resourceType"_s, u"MedicationRequest"_s},
-                    {u"id"_s, u"mr1"_s},
-                    {u"meta"_s, QJsonObject{{u"security"_s, labels(s_daniel, u"medications"_s)}}},
-                    {u"status"_s, u"active"_s},
-                    {u"intent"_s, u"order"_s},
-                    {u"subject"_s, ref(u"Patient/"_s + s_daniel)},
-                    {u"medicationReference"_s, ref(u"Medication/med1"_s)},
-                    {u"requester"_s, ref(u"Practitioner/pr1"_s)},
-                    {u"authoredOn"_s, u"2020-02-02"_s}},
-        QJsonObject{
-            {u"resourceType"_s, u"Encounter"_s},
-            {u"id"_s, u"e1"_s},
-            {u"meta"_s, QJsonObject{{u"security"_s, labels(s_daniel, u"patient"_s)}}},
-            {u"status"_s, u"finished"_s},
-            {u"subject"_s, ref(u"Patient/"_s + s_daniel)},
-            {u"period"_s, QJsonObject{{u"start"_s, u"2020-01-01T09:00:00Z"_s}, {u"end"_s, u"2020-01-01T11:00:00Z"_s}}},
-            {u"serviceProvider"_s, ref(u"Organization/org1"_s)}},
-        QJsonObject{{u"resourceType"_s, u"Coverage"_s},
-                    {u"id"_s, u"cov1"_s},
-                    {u"meta"_s, QJsonObject{{u"security"_s, labels(s_daniel, u"coverage"_s)}}},
-                    {u"status"_s, u"active"_s},
-                    {u"beneficiary"_s, ref(u"Patient/"_s + s_daniel)},
-                    {u"payor"_s, QJsonArray{ref(u"Organization/org1"_s)}}},
-    };
-}
-
 std::unique_ptr<RunningSandbox> startWithTestData(SandboxOptions options = {})
 {
     auto running = std::make_unique<RunningSandbox>(options);
     if (!running->isRunning())
         return running;
     const ResourceStore &store = running->sandbox().fhir().store();
-    if (!store.clear() || !store.insertNew(testData(), running->clock().nowMs()))
+    if (!store.clear() || !store.insertNew(fhirTestData(), running->clock().nowMs()))
         qFatal("Could not load the test data");
     return running;
 }
@@ -459,7 +354,7 @@ void tst_FhirApi::writesOnOpenEndpoint()
 {
     auto readOnly = startWithTestData();
     QVERIFY2(readOnly->isRunning(), qPrintable(readOnly->error()));
-    const QByteArray observationBody = QJsonDocument(observation(u"x"_s, s_daniel, u"laboratory"_s, u"2339-0"_s,
+    const QByteArray observationBody = QJsonDocument(testObservation(u"x"_s, s_daniel, u"laboratory"_s, u"2339-0"_s,
                                                                  u"2025-01-01"_s, u"final"_s, u"laboratory"_s))
                                            .toJson();
     const Reply refused = readOnly->http().postJson(u"/api/open-fhir/Observation"_s, observationBody);
@@ -480,7 +375,7 @@ void tst_FhirApi::writesOnOpenEndpoint()
 
     // A Patient written through FHIR joins the portal's patient list, so tokens can name it.
     const QByteArray patientBody
-        = QJsonDocument(patient(u"new-patient"_s, u"Newman"_s, u"Nora"_s, u"female"_s, u"2001-01-01"_s)).toJson();
+        = QJsonDocument(testPatient(u"new-patient"_s, u"Newman"_s, u"Nora"_s, u"female"_s, u"2001-01-01"_s)).toJson();
     QCOMPARE(writable->http()
                  .send("PUT", u"/api/open-fhir/Patient/new-patient"_s, patientBody,
                        {{"Content-Type", "application/fhir+json"}})
@@ -785,10 +680,10 @@ void tst_FhirApi::writesNeedWriteScopes()
     QVERIFY2(running->isRunning(), qPrintable(running->error()));
     HttpClient &http = running->http();
     const QString clientId = registerClient(http);
-    const QByteArray forDaniel = QJsonDocument(observation(u"x"_s, s_daniel, u"laboratory"_s, u"2339-0"_s,
+    const QByteArray forDaniel = QJsonDocument(testObservation(u"x"_s, s_daniel, u"laboratory"_s, u"2339-0"_s,
                                                            u"2025-01-01"_s, u"final"_s, u"laboratory"_s))
                                      .toJson();
-    const QByteArray forAmy = QJsonDocument(observation(u"y"_s, s_amy, u"laboratory"_s, u"2339-0"_s, u"2025-01-01"_s,
+    const QByteArray forAmy = QJsonDocument(testObservation(u"y"_s, s_amy, u"laboratory"_s, u"2339-0"_s, u"2025-01-01"_s,
                                                         u"final"_s, u"laboratory"_s))
                                   .toJson();
 
