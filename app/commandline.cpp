@@ -149,8 +149,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.options.openFhirWrites = parser.isSet(openFhirWrites);
     const int patients = parser.value(samplePatients).toInt(&ok);
     if (!ok || patients < 0 || patients > 10'000)
-        return failure(u"--sample-patients must be a number from 0 to 10000, not '%1'."_s.arg(
-            parser.value(samplePatients)));
+        return failure(
+            u"--sample-patients must be a number from 0 to 10000, not '%1'."_s.arg(parser.value(samplePatients)));
     result.options.samplePatients = patients;
     result.options.logFile = parser.value(logFile);
     result.options.reset = parser.isSet(reset);

@@ -73,8 +73,8 @@ QJsonValue rewrite(const QJsonValue &value, const QString &from, const QString &
 {
     if (value.isString()) {
         const QString text = value.toString();
-        if (text.startsWith(from) && (text.size() == from.size() || text.at(from.size()) == u'/'
-                                      || text.at(from.size()) == u'?'))
+        if (text.startsWith(from)
+            && (text.size() == from.size() || text.at(from.size()) == u'/' || text.at(from.size()) == u'?'))
             return QString(to + text.mid(from.size()));
         return value;
     }
@@ -133,14 +133,13 @@ void FhirProxy::forward(const Call &call, std::function<void(HttpResponse)> repl
     };
     switch (kind) {
     case Kind::Other: {
-        HttpResponse response = outcome(405, u"not-supported"_s,
-                                        u"The sandbox does not forward %1 %2"_s.arg(QString::fromLatin1(call.method),
-                                                                                    call.segments.join(u'/')));
+        HttpResponse response = outcome(
+            405, u"not-supported"_s,
+            u"The sandbox does not forward %1 %2"_s.arg(QString::fromLatin1(call.method), call.segments.join(u'/')));
         reply(std::move(response));
         return;
     }
-    case Kind::Metadata:
-        break;
+    case Kind::Metadata: break;
     case Kind::Search: {
         if (refuseUnless(Interaction::Search))
             return;
@@ -195,8 +194,8 @@ void FhirProxy::forward(const Call &call, std::function<void(HttpResponse)> repl
                       u"SMART Sandbox/%1"_s.arg(QCoreApplication::applicationVersion()));
     for (const auto &[name, value] : call.headers) {
         const QByteArray lower = name.toLower();
-        if (lower == "content-type" || lower == "if-match" || lower == "if-none-match"
-            || lower == "if-modified-since" || lower == "prefer")
+        if (lower == "content-type" || lower == "if-match" || lower == "if-none-match" || lower == "if-modified-since"
+            || lower == "prefer")
             request.setRawHeader(name, value);
     }
     QNetworkReply *networkReply = m_network->sendCustomRequest(request, call.method, call.body);
@@ -214,9 +213,9 @@ HttpResponse FhirProxy::translate(const Call &call, QNetworkReply *networkReply)
     const QVariant statusAttribute = networkReply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (!statusAttribute.isValid()) {
         qCWarning(lcProxy) << "upstream" << networkReply->url() << "failed:" << networkReply->errorString();
-        return outcome(502, u"transient"_s,
-                       u"The upstream FHIR server at %1 did not answer: %2"_s.arg(m_upstreamBase,
-                                                                                networkReply->errorString()));
+        return outcome(
+            502, u"transient"_s,
+            u"The upstream FHIR server at %1 did not answer: %2"_s.arg(m_upstreamBase, networkReply->errorString()));
     }
     const int status = statusAttribute.toInt();
     const QByteArray body = networkReply->readAll();
@@ -239,9 +238,9 @@ HttpResponse FhirProxy::translate(const Call &call, QNetworkReply *networkReply)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError || !document.isObject())
-        return outcome(502, u"transient"_s,
-                       u"The upstream FHIR server at %1 answered HTTP %2 without FHIR JSON"_s.arg(m_upstreamBase)
-                           .arg(status));
+        return outcome(
+            502, u"transient"_s,
+            u"The upstream FHIR server at %1 answered HTTP %2 without FHIR JSON"_s.arg(m_upstreamBase).arg(status));
     QJsonObject json = document.object();
     const Kind kind = kindOf(call.method, call.segments);
     const QString resourceType = json.value(u"resourceType"_s).toString();

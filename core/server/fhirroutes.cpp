@@ -126,7 +126,7 @@ std::optional<HttpResponse> PortalServer::fhirCaller(const HttpRequest &request,
     *tokenId = view.token.id;
     if (!view.accessActive(m_sandbox.clock().nowMs())) {
         HttpResponse response = unauthorized(view.token.revokedAtMs != 0 ? u"The access token was revoked"_s
-                                                                          : u"The access token has expired"_s);
+                                                                         : u"The access token has expired"_s);
         response.clientId = *clientId;
         response.tokenId = *tokenId;
         return response;
@@ -194,10 +194,10 @@ HttpResponse PortalServer::fhir(const HttpRequest &request, bool secured)
     const QByteArray &method = request.method;
     const bool reading = method == "GET" || method == "HEAD";
     auto notAllowed = [&](const QByteArray &allowed) {
-        HttpResponse response = outcomeResponse(
-            405, u"not-supported"_s,
-            u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(method),
-                                                   QString::fromLatin1(allowed)));
+        HttpResponse response
+            = outcomeResponse(405, u"not-supported"_s,
+                              u"%1 does not accept %2; use %3"_s.arg(request.path, QString::fromLatin1(method),
+                                                                     QString::fromLatin1(allowed)));
         response.setHeader("Allow", allowed + ", OPTIONS");
         return response;
     };

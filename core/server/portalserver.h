@@ -7,8 +7,8 @@
 // plain value, call a socket-free service and map its result to JSON; they live in
 // portalroutes.cpp.
 
-#include "http.h"
 #include "fhir/accesspolicy.h"
+#include "http.h"
 #include "oauth/authorization.h"
 
 #include <QHostAddress>

@@ -81,9 +81,9 @@ void tst_CommandLine::helpAndVersion()
 {
     const CommandLine help = parse({u"--help"_s});
     QCOMPARE(help.outcome, CommandLine::Outcome::ShowHelp);
-    for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
-                                  u"--admin-key"_s, u"--log-file"_s, u"--version"_s, u"--upstream"_s,
-                                  u"--open-fhir-writes"_s, u"--sample-patients"_s})
+    for (const QString &option :
+         {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s, u"--admin-key"_s,
+          u"--log-file"_s, u"--version"_s, u"--upstream"_s, u"--open-fhir-writes"_s, u"--sample-patients"_s})
         QVERIFY2(help.text.contains(option), qPrintable(option));
     const CommandLine version = parse({u"--version"_s});
     QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
@@ -108,10 +108,10 @@ void tst_CommandLine::mistakes_data()
     QTest::newRow("upstream relative") << QStringList{u"--upstream"_s, u"fhir"_s} << u"--upstream must be"_s;
     QTest::newRow("upstream with query") << QStringList{u"--upstream"_s, u"http://x.example/fhir?a=b"_s}
                                          << u"--upstream must be"_s;
-    QTest::newRow("sample patients negative") << QStringList{u"--sample-patients"_s, u"-3"_s}
-                                              << u"--sample-patients must be"_s;
-    QTest::newRow("sample patients a word") << QStringList{u"--sample-patients"_s, u"many"_s}
-                                            << u"--sample-patients must be"_s;
+    QTest::newRow("sample patients negative")
+        << QStringList{u"--sample-patients"_s, u"-3"_s} << u"--sample-patients must be"_s;
+    QTest::newRow("sample patients a word")
+        << QStringList{u"--sample-patients"_s, u"many"_s} << u"--sample-patients must be"_s;
     QTest::newRow("positional") << QStringList{u"serve"_s} << u"Unexpected argument 'serve'."_s;
 }
 

@@ -6,9 +6,9 @@
 
 #include "fhir/fhirservice.h"
 #include "fhir/resourcestore.h"
+#include "fhirtestdata.h"
 #include "oauth/tokenservice.h"
 #include "storage/peoplestore.h"
-#include "fhirtestdata.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -88,6 +88,7 @@ class tst_FhirApi final : public QObject
 private Q_SLOTS:
     void search_data();
     void search();
+    void searchOnPostgres();
     void badSearches_data();
     void badSearches();
     void lenientAndStrictHandling();
@@ -108,53 +109,91 @@ private Q_SLOTS:
     void writesNeedWriteScopes();
 };
 
+namespace {
+
+struct SearchRow
+{
+    const char *name;
+    QString query;
+    QStringList ids;
+};
+
+// Collects "<< query << ids" the way QTest::newRow does.
+struct RowBuilder
+{
+    SearchRow *row;
+    RowBuilder &operator<<(const QString &query)
+    {
+        row->query = query;
+        return *this;
+    }
+    RowBuilder &operator<<(const QStringList &ids)
+    {
+        row->ids = ids;
+        return *this;
+    }
+};
+
+// The search table: a query and the ids it must find, on SQLite and on PostgreSQL alike.
+QList<SearchRow> searchRows()
+{
+    QList<SearchRow> rows;
+    auto row = [&rows](const char *name) {
+        rows.append({name, {}, {}});
+        return RowBuilder{&rows.last()};
+    };
+    const QStringList none;
+    row("all observations") << u"Observation"_s << QStringList{u"o1"_s, u"o2"_s, u"o3"_s, u"o4"_s, u"o5"_s};
+    row("patient id") << u"Observation?patient=smart-1288992"_s << QStringList{u"o1"_s, u"o2"_s, u"o4"_s};
+    row("subject reference") << u"Observation?subject=Patient/smart-1032702"_s << QStringList{u"o3"_s};
+    row("subject absolute URL") << u"Observation?subject=http://elsewhere/fhir/Patient/smart-1032702"_s
+                                << QStringList{u"o3"_s};
+    row("code system|code") << u"Observation?code=http://loinc.org|4548-4"_s << QStringList{u"o2"_s, u"o3"_s};
+    row("code wrong system") << u"Observation?code=http://snomed.info/sct|4548-4"_s << none;
+    row("code without system, comma OR") << u"Observation?code=4548-4,72166-2"_s
+                                         << QStringList{u"o2"_s, u"o3"_s, u"o4"_s};
+    row("category AND patient") << u"Observation?category=laboratory&patient=smart-1288992"_s << QStringList{u"o2"_s};
+    row("status") << u"Observation?status=amended"_s << QStringList{u"o3"_s};
+    row("status:not") << u"Observation?status:not=final"_s << QStringList{u"o3"_s};
+    row("date year") << u"Observation?date=2020"_s << QStringList{u"o1"_s};
+    row("date ge") << u"Observation?date=ge2021-06-15"_s << QStringList{u"o2"_s, u"o3"_s};
+    row("date gt day") << u"Observation?date=gt2021-06-15"_s << QStringList{u"o3"_s};
+    row("date lt") << u"Observation?date=lt2020-01-01"_s << QStringList{u"o4"_s, u"o5"_s};
+    row("date le") << u"Observation?date=le2020-01-01"_s << QStringList{u"o1"_s, u"o4"_s, u"o5"_s};
+    row("date eq with zone") << u"Observation?date=eq2022-03-01T06:00:00Z"_s << QStringList{u"o3"_s};
+    row("date range AND") << u"Observation?date=ge2019-01-01&date=le2020-12-31"_s << QStringList{u"o1"_s, u"o4"_s};
+    row("date month") << u"Observation?date=2019-05"_s << QStringList{u"o4"_s};
+    row("_id list") << u"Observation?_id=o1,o3,nope"_s << QStringList{u"o1"_s, u"o3"_s};
+    row("_lastUpdated") << u"Patient?_lastUpdated=ge2026-01-15"_s << QStringList{s_amy, s_joseph, s_daniel};
+    row("_lastUpdated before") << u"Patient?_lastUpdated=lt2026-01-01"_s << none;
+    row("_security") << u"Observation?_security=http://smarthealthit.org/security/categories|laboratory"_s
+                     << QStringList{u"o2"_s, u"o3"_s};
+    row("name prefix, any case") << u"Patient?name=ADA"_s << QStringList{s_daniel};
+    row("given name") << u"Patient?given=amy"_s << QStringList{s_amy};
+    row("name:contains") << u"Patient?name:contains=os"_s << QStringList{s_joseph};
+    row("name:exact") << u"Patient?family:exact=ross"_s << QStringList{s_joseph};
+    row("gender") << u"Patient?gender=male"_s << QStringList{s_joseph, s_daniel};
+    row("birthdate lt") << u"Patient?birthdate=lt1930"_s << QStringList{s_daniel};
+    row("beneficiary") << u"Coverage?beneficiary=smart-1288992"_s << QStringList{u"cov1"_s};
+    row("coverage patient") << u"Coverage?patient=Patient/smart-1288992"_s << QStringList{u"cov1"_s};
+    row("medication reference") << u"MedicationRequest?medication=med1"_s << QStringList{u"mr1"_s};
+    row("condition onset") << u"Condition?onset-date=le2010-12-31"_s << QStringList{u"c1"_s};
+    row("encounter period contains") << u"Encounter?date=2020-01-01"_s << QStringList{u"e1"_s};
+    row(":missing=true") << u"Observation?encounter:missing=true"_s
+                         << QStringList{u"o1"_s, u"o2"_s, u"o3"_s, u"o4"_s, u"o5"_s};
+    row(":missing=false") << u"Observation?encounter:missing=false"_s << none;
+    row("unknown id") << u"Observation?_id=zzz"_s << none;
+    return rows;
+}
+
+} // namespace
+
 void tst_FhirApi::search_data()
 {
     QTest::addColumn<QString>("query");
     QTest::addColumn<QStringList>("ids");
-    const QStringList none;
-    QTest::newRow("all observations") << u"Observation"_s << QStringList{u"o1"_s, u"o2"_s, u"o3"_s, u"o4"_s, u"o5"_s};
-    QTest::newRow("patient id") << u"Observation?patient=smart-1288992"_s << QStringList{u"o1"_s, u"o2"_s, u"o4"_s};
-    QTest::newRow("subject reference") << u"Observation?subject=Patient/smart-1032702"_s << QStringList{u"o3"_s};
-    QTest::newRow("subject absolute URL")
-        << u"Observation?subject=http://elsewhere/fhir/Patient/smart-1032702"_s << QStringList{u"o3"_s};
-    QTest::newRow("code system|code") << u"Observation?code=http://loinc.org|4548-4"_s << QStringList{u"o2"_s, u"o3"_s};
-    QTest::newRow("code wrong system") << u"Observation?code=http://snomed.info/sct|4548-4"_s << none;
-    QTest::newRow("code without system, comma OR")
-        << u"Observation?code=4548-4,72166-2"_s << QStringList{u"o2"_s, u"o3"_s, u"o4"_s};
-    QTest::newRow("category AND patient")
-        << u"Observation?category=laboratory&patient=smart-1288992"_s << QStringList{u"o2"_s};
-    QTest::newRow("status") << u"Observation?status=amended"_s << QStringList{u"o3"_s};
-    QTest::newRow("status:not") << u"Observation?status:not=final"_s << QStringList{u"o3"_s};
-    QTest::newRow("date year") << u"Observation?date=2020"_s << QStringList{u"o1"_s};
-    QTest::newRow("date ge") << u"Observation?date=ge2021-06-15"_s << QStringList{u"o2"_s, u"o3"_s};
-    QTest::newRow("date gt day") << u"Observation?date=gt2021-06-15"_s << QStringList{u"o3"_s};
-    QTest::newRow("date lt") << u"Observation?date=lt2020-01-01"_s << QStringList{u"o4"_s, u"o5"_s};
-    QTest::newRow("date le") << u"Observation?date=le2020-01-01"_s << QStringList{u"o1"_s, u"o4"_s, u"o5"_s};
-    QTest::newRow("date eq with zone") << u"Observation?date=eq2022-03-01T06:00:00Z"_s << QStringList{u"o3"_s};
-    QTest::newRow("date range AND") << u"Observation?date=ge2019-01-01&date=le2020-12-31"_s
-                                    << QStringList{u"o1"_s, u"o4"_s};
-    QTest::newRow("date month") << u"Observation?date=2019-05"_s << QStringList{u"o4"_s};
-    QTest::newRow("_id list") << u"Observation?_id=o1,o3,nope"_s << QStringList{u"o1"_s, u"o3"_s};
-    QTest::newRow("_lastUpdated") << u"Patient?_lastUpdated=ge2026-01-15"_s << QStringList{s_amy, s_joseph, s_daniel};
-    QTest::newRow("_lastUpdated before") << u"Patient?_lastUpdated=lt2026-01-01"_s << none;
-    QTest::newRow("_security") << u"Observation?_security=http://smarthealthit.org/security/categories|laboratory"_s
-                               << QStringList{u"o2"_s, u"o3"_s};
-    QTest::newRow("name prefix, any case") << u"Patient?name=ADA"_s << QStringList{s_daniel};
-    QTest::newRow("given name") << u"Patient?given=amy"_s << QStringList{s_amy};
-    QTest::newRow("name:contains") << u"Patient?name:contains=os"_s << QStringList{s_joseph};
-    QTest::newRow("name:exact") << u"Patient?family:exact=ross"_s << QStringList{s_joseph};
-    QTest::newRow("gender") << u"Patient?gender=male"_s << QStringList{s_joseph, s_daniel};
-    QTest::newRow("birthdate lt") << u"Patient?birthdate=lt1930"_s << QStringList{s_daniel};
-    QTest::newRow("beneficiary") << u"Coverage?beneficiary=smart-1288992"_s << QStringList{u"cov1"_s};
-    QTest::newRow("coverage patient") << u"Coverage?patient=Patient/smart-1288992"_s << QStringList{u"cov1"_s};
-    QTest::newRow("medication reference") << u"MedicationRequest?medication=med1"_s << QStringList{u"mr1"_s};
-    QTest::newRow("condition onset") << u"Condition?onset-date=le2010-12-31"_s << QStringList{u"c1"_s};
-    QTest::newRow("encounter period contains") << u"Encounter?date=2020-01-01"_s << QStringList{u"e1"_s};
-    QTest::newRow(":missing=true") << u"Observation?encounter:missing=true"_s
-                                   << QStringList{u"o1"_s, u"o2"_s, u"o3"_s, u"o4"_s, u"o5"_s};
-    QTest::newRow(":missing=false") << u"Observation?encounter:missing=false"_s << none;
-    QTest::newRow("unknown id") << u"Observation?_id=zzz"_s << none;
+    for (const SearchRow &row : searchRows())
+        QTest::newRow(row.name) << row.query << row.ids;
 }
 
 void tst_FhirApi::search()
@@ -177,6 +216,34 @@ void tst_FhirApi::search()
         const QString fullUrl = entry[u"fullUrl"_s].toString();
         QVERIFY2(fullUrl.startsWith(running->http().base() + u"/api/open-fhir/"_s), qPrintable(fullUrl));
     }
+}
+
+void tst_FhirApi::searchOnPostgres()
+{
+    TestDatabase database(TestDatabase::Engine::Postgres);
+    if (!database.isAvailable())
+        QSKIP(qPrintable(database.error()));
+    SandboxOptions options;
+    options.database = database.location();
+    auto running = startWithTestData(options);
+    QVERIFY2(running->isRunning(), qPrintable(running->error()));
+    for (const SearchRow &row : searchRows()) {
+        const Reply reply = running->http().get(u"/api/open-fhir/"_s + row.query);
+        QVERIFY2(reply.status == 200, row.name);
+        QStringList expected = row.ids;
+        expected.sort();
+        QVERIFY2(entryIds(reply.json()) == expected,
+                 qPrintable(u"%1: %2"_s.arg(QString::fromLatin1(row.name), entryIds(reply.json()).join(u','))));
+        QCOMPARE(reply.json()[u"total"_s].toInt(), row.ids.size());
+    }
+    // Sorting, paging and enforcement run the same SQL shapes as above.
+    const Reply sorted = running->http().get(u"/api/open-fhir/Observation?_sort=-date&_count=2"_s);
+    QCOMPARE(sorted.json()[u"entry"_s][0][u"resource"_s][u"id"_s].toString(), u"o3"_s);
+    QCOMPARE(sorted.json()[u"entry"_s][1][u"resource"_s][u"id"_s].toString(), u"o2"_s);
+    const QString token
+        = mint(running->http(), registerClient(running->http(), {u"patient"_s, u"laboratory"_s}), u"patient/*.read"_s);
+    QCOMPARE(entryIds(running->http().get(u"/api/fhir/Observation"_s, bearer(token)).json()), QStringList{u"o2"_s});
+    QCOMPARE(running->http().get(u"/api/fhir/Observation/o3"_s, bearer(token)).status, 404);
 }
 
 void tst_FhirApi::badSearches_data()
@@ -355,7 +422,7 @@ void tst_FhirApi::writesOnOpenEndpoint()
     auto readOnly = startWithTestData();
     QVERIFY2(readOnly->isRunning(), qPrintable(readOnly->error()));
     const QByteArray observationBody = QJsonDocument(testObservation(u"x"_s, s_daniel, u"laboratory"_s, u"2339-0"_s,
-                                                                 u"2025-01-01"_s, u"final"_s, u"laboratory"_s))
+                                                                     u"2025-01-01"_s, u"final"_s, u"laboratory"_s))
                                            .toJson();
     const Reply refused = readOnly->http().postJson(u"/api/open-fhir/Observation"_s, observationBody);
     QCOMPARE(refused.status, 403);
@@ -681,10 +748,10 @@ void tst_FhirApi::writesNeedWriteScopes()
     HttpClient &http = running->http();
     const QString clientId = registerClient(http);
     const QByteArray forDaniel = QJsonDocument(testObservation(u"x"_s, s_daniel, u"laboratory"_s, u"2339-0"_s,
-                                                           u"2025-01-01"_s, u"final"_s, u"laboratory"_s))
+                                                               u"2025-01-01"_s, u"final"_s, u"laboratory"_s))
                                      .toJson();
-    const QByteArray forAmy = QJsonDocument(testObservation(u"y"_s, s_amy, u"laboratory"_s, u"2339-0"_s, u"2025-01-01"_s,
-                                                        u"final"_s, u"laboratory"_s))
+    const QByteArray forAmy = QJsonDocument(testObservation(u"y"_s, s_amy, u"laboratory"_s, u"2339-0"_s,
+                                                            u"2025-01-01"_s, u"final"_s, u"laboratory"_s))
                                   .toJson();
 
     const QString reader = mint(http, clientId, u"patient/*.read"_s);

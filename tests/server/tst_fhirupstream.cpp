@@ -3,8 +3,8 @@
 // sandbox under test forwards to it with its own enforcement, rewrites URLs so paging works
 // through it, answers 502 when the upstream is down, and never blocks while waiting.
 
-#include "fhir/resourcestore.h"
 #include "fhir/fhirservice.h"
+#include "fhir/resourcestore.h"
 #include "fhirtestdata.h"
 #include "testsupport.h"
 
@@ -24,7 +24,8 @@ QStringList entryIds(const QJsonObject &bundle)
 {
     QStringList ids;
     for (const QJsonValue &entry : bundle[u"entry"_s].toArray())
-        ids.append(entry[u"resource"_s][u"resourceType"_s].toString() + u'/' + entry[u"resource"_s][u"id"_s].toString());
+        ids.append(entry[u"resource"_s][u"resourceType"_s].toString() + u'/'
+                   + entry[u"resource"_s][u"id"_s].toString());
     ids.sort();
     return ids;
 }
@@ -148,8 +149,7 @@ void tst_FhirUpstream::enforcementOnUpstreamAnswers()
     QCOMPARE(entryIds(http.get(u"/api/fhir/Observation"_s, bearer(token)).json()),
              (QStringList{u"Observation/o1"_s, u"Observation/o2"_s, u"Observation/o4"_s}));
     // Asking for another patient by parameter still finds nothing of theirs.
-    QCOMPARE(entryIds(http.get(u"/api/fhir/Observation?patient=smart-1032702"_s, bearer(token)).json()),
-             QStringList());
+    QCOMPARE(entryIds(http.get(u"/api/fhir/Observation?patient=smart-1032702"_s, bearer(token)).json()), QStringList());
     QCOMPARE(http.get(u"/api/fhir/Observation/o3"_s, bearer(token)).status, 404);
     QCOMPARE(http.get(u"/api/fhir/Observation/o3/_history/1"_s, bearer(token)).status, 404);
     QCOMPARE(http.get(u"/api/fhir/Practitioner/pr1"_s, bearer(token)).status, 200);

@@ -9,7 +9,6 @@ namespace TestSupport {
 
 namespace {
 
-
 QJsonArray labels(const QString &patient, const QString &category)
 {
     QJsonArray security;
@@ -34,7 +33,7 @@ QJsonObject ref(const QString &reference)
 } // namespace
 
 QJsonObject testObservation(const QString &id, const QString &patient, const QString &category, const QString &code,
-                        const QString &when, const QString &status, const QString &label)
+                            const QString &when, const QString &status, const QString &label)
 {
     return QJsonObject{
         {u"resourceType"_s, u"Observation"_s},
@@ -49,7 +48,7 @@ QJsonObject testObservation(const QString &id, const QString &patient, const QSt
 }
 
 QJsonObject testPatient(const QString &id, const QString &family, const QString &given, const QString &gender,
-                    const QString &birthDate)
+                        const QString &birthDate)
 {
     return QJsonObject{
         {u"resourceType"_s, u"Patient"_s},
@@ -76,12 +75,14 @@ QList<QJsonObject> fhirTestData()
                     {u"id"_s, u"med1"_s},
                     {u"code"_s, coding(u"http://www.nlm.nih.gov/research/umls/rxnorm"_s, u"860975"_s)}},
         testObservation(u"o1"_s, s_daniel, u"vital-signs"_s, u"8867-4"_s, u"2020-01-01T10:00:00Z"_s, u"final"_s,
-                    u"vital-signs"_s),
+                        u"vital-signs"_s),
         testObservation(u"o2"_s, s_daniel, u"laboratory"_s, u"4548-4"_s, u"2021-06-15"_s, u"final"_s, u"laboratory"_s),
         testObservation(u"o3"_s, s_amy, u"laboratory"_s, u"4548-4"_s, u"2022-03-01T08:00:00+02:00"_s, u"amended"_s,
-                    u"laboratory"_s),
-        testObservation(u"o4"_s, s_daniel, u"social-history"_s, u"72166-2"_s, u"2019-05-05"_s, u"final"_s, u"smoking"_s),
-        testObservation(u"o5"_s, s_joseph, u"vital-signs"_s, u"8867-4"_s, u"2018-07-07"_s, u"final"_s, u"vital-signs"_s),
+                        u"laboratory"_s),
+        testObservation(u"o4"_s, s_daniel, u"social-history"_s, u"72166-2"_s, u"2019-05-05"_s, u"final"_s,
+                        u"smoking"_s),
+        testObservation(u"o5"_s, s_joseph, u"vital-signs"_s, u"8867-4"_s, u"2018-07-07"_s, u"final"_s,
+                        u"vital-signs"_s),
         QJsonObject{{u"resourceType"_s, u"Condition"_s},
                     {u"id"_s, u"c1"_s},
                     {u"meta"_s, QJsonObject{{u"security"_s, labels(s_daniel, u"problems"_s)}}},
