@@ -249,10 +249,19 @@ Result<GrantAnswer> GrantService::fromRefreshToken(const AuthenticatedClient &cl
     if (!spent.value())
         return invalidGrant(u"The refresh token was already used"_s);
     m_tokenService.announceChanged(view.token.id);
-    const QJsonObject context{{u"need_patient_banner"_s, false},
+    // The launch context of the first grant holds on refresh: a standalone launch still needs the
+    // app to show a patient banner, an EHR launch still does not.
+    bool needPatientBanner = false;
+    if (!view.token.code.isEmpty()) {
+        Result<std::optional<AuthorizationCode>> origin = m_auth->findCode(view.token.code);
+        if (origin && origin.value())
+            needPatientBanner = origin.value()->launchContext.value(u"need_patient_banner"_s).toBool();
+    }
+    const QJsonObject context{{u"need_patient_banner"_s, needPatientBanner},
                               {u"smart_style_url"_s, QString(urls.base + u"/smart-style.json"_s)}};
     // A narrowed refresh keeps its refresh token only while offline_access or online_access remains.
-    return issue(view.approval, scope, context, u"refresh_token"_s, QString(), QString(), urls);
+    // The new token keeps the code it descends from, so that a replayed code still reaches it.
+    return issue(view.approval, scope, context, u"refresh_token"_s, view.token.code, QString(), urls);
 }
 
 Result<GrantAnswer> GrantService::forBackend(const AuthenticatedClient &client, const TokenRequest &request,
