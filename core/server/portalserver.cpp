@@ -6,6 +6,8 @@
 #include "requestlog.h"
 #include "sandbox.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
 
@@ -35,6 +37,21 @@ bool isSafeHost(const QByteArray &host)
 QByteArray allowHeader(const QByteArrayList &methods)
 {
     return (QByteArrayList(methods) << "OPTIONS").join(", ");
+}
+
+// One sentence for the request log from an error answer's body.
+QString refusalFinding(const HttpResponse &response)
+{
+    const QJsonObject json = QJsonDocument::fromJson(response.body).object();
+    QString text = json.value(u"error_description"_s).toString();
+    if (text.isEmpty())
+        text = json.value(u"issue"_s).toArray().first().toObject().value(u"diagnostics"_s).toString();
+    if (text.isEmpty())
+        text = json.value(u"error"_s).toString();
+    if (text.isEmpty())
+        text = u"Refused with HTTP %1 %2"_s.arg(response.status)
+                   .arg(QString::fromLatin1(Http::reasonPhrase(response.status)));
+    return text;
 }
 
 QByteArray bearerOrKey(const HttpRequest &request)
@@ -369,6 +386,10 @@ void PortalServer::dispatch(HttpRequest &&incoming, std::function<void(HttpRespo
 
 void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, const QByteArrayList &methods) const
 {
+    // Every refusal is explained in the request log: when a handler named no finding, the
+    // answer's own description (RFC 6749 error_description, OperationOutcome diagnostics) is it.
+    if (response.status >= 400 && response.findings.isEmpty())
+        response.findings.append(refusalFinding(response));
     const QByteArray origin = request.header("origin");
     if (!origin.isNull()) {
         response.setHeader("Access-Control-Allow-Origin", origin.isEmpty() ? QByteArray("*") : origin);

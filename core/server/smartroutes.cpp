@@ -229,12 +229,15 @@ void PortalServer::fetchClientKeys(const HttpRequest &request, std::function<voi
 HttpResponse PortalServer::token(const HttpRequest &request)
 {
     if (!isForm(request))
-        return HttpResponse::error(400, u"invalid_request"_s,
-                                   u"The token endpoint takes application/x-www-form-urlencoded bodies"_s);
+        return HttpResponse::error(
+            400, u"invalid_request"_s,
+            u"The token endpoint takes application/x-www-form-urlencoded bodies (RFC 6749 section 3.2): send "
+            "the parameters as a form with that Content-Type, not JSON or a query string"_s);
     const Form form = readForm(request.body);
     if (!form.repeated.isEmpty())
-        return HttpResponse::error(400, u"invalid_request"_s,
-                                   u"Parameters may appear only once; repeated: %1"_s.arg(form.repeated.join(u", "_s)));
+        return HttpResponse::error(
+            400, u"invalid_request"_s,
+            u"Parameters may appear only once (RFC 6749 section 3.2); repeated: %1"_s.arg(form.repeated.join(u", "_s)));
     bool malformed = false;
     ClientCredentials credentials = credentialsOf(request, form, &malformed);
     if (malformed)
@@ -280,8 +283,10 @@ HttpResponse PortalServer::token(const HttpRequest &request)
 HttpResponse PortalServer::introspect(const HttpRequest &request)
 {
     if (!isForm(request))
-        return HttpResponse::error(400, u"invalid_request"_s,
-                                   u"The introspection endpoint takes application/x-www-form-urlencoded bodies"_s);
+        return HttpResponse::error(
+            400, u"invalid_request"_s,
+            u"The introspection endpoint takes application/x-www-form-urlencoded bodies (RFC 7662 section "
+            "2.1): send token=... as a form with that Content-Type"_s);
     const Form form = readForm(request.body);
     if (!form.has(u"token"_s))
         return HttpResponse::error(400, u"invalid_request"_s, u"token is required"_s);
@@ -342,8 +347,10 @@ HttpResponse PortalServer::introspect(const HttpRequest &request)
 HttpResponse PortalServer::revoke(const HttpRequest &request)
 {
     if (!isForm(request))
-        return HttpResponse::error(400, u"invalid_request"_s,
-                                   u"The revocation endpoint takes application/x-www-form-urlencoded bodies"_s);
+        return HttpResponse::error(
+            400, u"invalid_request"_s,
+            u"The revocation endpoint takes application/x-www-form-urlencoded bodies (RFC 7009 section 2.1): "
+            "send token=... as a form with that Content-Type"_s);
     const Form form = readForm(request.body);
     bool malformed = false;
     const ClientCredentials credentials = credentialsOf(request, form, &malformed);

@@ -193,10 +193,10 @@ void tst_Authorize::standaloneLaunchWithPicker()
     QCOMPARE(token.json()[u"scope"_s].toString(), s_scope);
 
     // The launch context holds on refresh: still a standalone launch, still Amy.
-    const Reply refreshed = running.http().postForm(
-        u"/oauth/token"_s, {{u"grant_type"_s, u"refresh_token"_s},
-                            {u"refresh_token"_s, token.json()[u"refresh_token"_s].toString()},
-                            {u"client_id"_s, clientId}});
+    const Reply refreshed = running.http().postForm(u"/oauth/token"_s,
+                                                    {{u"grant_type"_s, u"refresh_token"_s},
+                                                     {u"refresh_token"_s, token.json()[u"refresh_token"_s].toString()},
+                                                     {u"client_id"_s, clientId}});
     QCOMPARE(refreshed.status, 200);
     QCOMPARE(refreshed.json()[u"patient"_s].toString(), u"smart-1032702"_s);
     QCOMPARE(refreshed.json()[u"need_patient_banner"_s].toBool(false), true);

@@ -40,6 +40,8 @@ private Q_SLOTS:
     void adminOnlyOnLoopback();
     void baseUrlFromHostOrOption();
     void requestLogRecordsEveryExchange();
+    void everyRefusalCarriesAFinding_data();
+    void everyRefusalCarriesAFinding();
     void logFileGetsOneLinePerExchange();
 };
 
@@ -406,6 +408,58 @@ void tst_PortalPipeline::logFileGetsOneLinePerExchange()
     QCOMPARE(QJsonDocument::fromJson(lines.at(0)).object()[u"path"_s].toString(), u"/admin/status"_s);
     QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object()[u"status"_s].toInt(), 404);
     QVERIFY(lines.at(2).isEmpty());
+}
+
+void tst_PortalPipeline::everyRefusalCarriesAFinding_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("finding"); // a part of the sentence
+    QTest::newRow("token with JSON") << QByteArray("POST") << u"/oauth/token"_s << QByteArray("application/json")
+                                     << QByteArray("{\"grant_type\":\"client_credentials\"}") << 400
+                                     << u"RFC 6749 section 3.2"_s;
+    QTest::newRow("token with repeated parameters")
+        << QByteArray("POST") << u"/oauth/token"_s << QByteArray("application/x-www-form-urlencoded")
+        << QByteArray("grant_type=refresh_token&grant_type=authorization_code") << 400 << u"only once"_s;
+    QTest::newRow("introspect with JSON") << QByteArray("POST") << u"/oauth/introspect"_s
+                                          << QByteArray("application/json") << QByteArray("{}") << 400 << u"RFC 7662"_s;
+    QTest::newRow("revoke with JSON") << QByteArray("POST") << u"/oauth/revoke"_s << QByteArray("application/json")
+                                      << QByteArray("{}") << 400 << u"RFC 7009"_s;
+    QTest::newRow("unknown path") << QByteArray("GET") << u"/nowhere"_s << QByteArray() << QByteArray() << 404
+                                  << u"/nowhere"_s;
+    QTest::newRow("wrong method") << QByteArray("GET") << u"/oauth/token"_s << QByteArray() << QByteArray() << 405
+                                  << u"does not accept GET"_s;
+    QTest::newRow("FHIR without a token")
+        << QByteArray("GET") << u"/api/fhir/Patient"_s << QByteArray() << QByteArray() << 401 << u"No access token"_s;
+    QTest::newRow("malformed registration") << QByteArray("POST") << u"/oauth/register"_s
+                                            << QByteArray("application/json") << QByteArray("{") << 400 << u"JSON"_s;
+}
+
+void tst_PortalPipeline::everyRefusalCarriesAFinding()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QString, path);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, finding);
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!contentType.isEmpty())
+        headers.append({"Content-Type", contentType});
+    QCOMPARE(running.http().send(method, path, body, headers).status, status);
+    QVERIFY(running.sandbox().requestLog().flush());
+    const QJsonArray requests = running.http().get(u"/admin/requests?limit=5"_s).json()[u"requests"_s].toArray();
+    const auto entry = std::find_if(requests.begin(), requests.end(),
+                                    [&](const QJsonValue &value) { return value[u"path"_s].toString() == path; });
+    QVERIFY(entry != requests.end());
+    const QJsonArray findings = (*entry)[u"findings"_s].toArray();
+    QVERIFY2(!findings.isEmpty(), "a refusal without a finding");
+    QVERIFY2(findings.first().toString().contains(finding), qPrintable(findings.first().toString()));
 }
 
 QTEST_GUILESS_MAIN(tst_PortalPipeline)
