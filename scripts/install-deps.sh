@@ -19,8 +19,9 @@ packages=(
     libjose-dev libjansson-dev
     # databases: PostgreSQL for the test server, sqlite3 to look inside a sandbox file
     postgresql sqlite3
-    # load tests, screenshots under a virtual display, browser tests
-    wrk xvfb xauth chromium
+    # load tests (python3 makes bench/run.sh's pools of codes and refresh tokens), screenshots
+    # under a virtual display, browser tests
+    wrk python3 xvfb xauth chromium
 )
 # Installed only when the archive has them.
 optional_packages=(qt6-translations-l10n)
