@@ -35,12 +35,6 @@ const auto s_geometryKey = "mainWindow/geometry"_L1;
 const auto s_stateKey = "mainWindow/state"_L1;
 const auto s_tabKey = "mainWindow/tab"_L1;
 
-// Not QSettings(): an organization name would also move the default database folder.
-QSettings windowSettings()
-{
-    return QSettings(u"smart-sandbox"_s, QCoreApplication::applicationName());
-}
-
 } // namespace
 
 MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent), m_sandbox(sandbox)
@@ -78,7 +72,7 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
     updateServerState();
 
     resize(1280, 800);
-    const QSettings settings(windowSettings());
+    const QSettings settings(UiHelpers::settings());
     restoreGeometry(settings.value(s_geometryKey).toByteArray());
     restoreState(settings.value(s_stateKey).toByteArray());
     m_tabs->setCurrentIndex(qBound(0, settings.value(s_tabKey, 0).toInt(), m_tabs->count() - 1));
@@ -304,7 +298,7 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    QSettings settings(windowSettings());
+    QSettings settings(UiHelpers::settings());
     settings.setValue(s_geometryKey, saveGeometry());
     settings.setValue(s_stateKey, saveState());
     settings.setValue(s_tabKey, m_tabs->currentIndex());
