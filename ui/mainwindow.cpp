@@ -67,6 +67,8 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
                                      .arg(client.name.isEmpty() ? client.id : client.name, client.id),
                                  8000);
     });
+    connect(m_trafficPage, &TrafficPage::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(&sandbox, &Sandbox::resetDone, this,
             [this] { statusBar()->showMessage(tr("The sandbox is back to its sample data."), 8000); });
     updateServerState();
@@ -83,6 +85,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::setConfirmer(UiHelpers::Confirmer confirmer)
 {
     m_confirm = confirmer;
+    m_trafficPage->setConfirmer(confirmer);
     m_tokensPage->setConfirmer(confirmer);
     m_clientsPage->setConfirmer(std::move(confirmer));
 }
@@ -218,7 +221,7 @@ void MainWindow::updateServerState()
     m_registerEdit->setText(registerUrl());
     for (QLineEdit *edit : {m_fhirBaseEdit, m_smartConfigurationEdit, m_registerEdit})
         edit->setCursorPosition(0);
-    m_trafficPage->setFhirBase(fhirBaseUrl());
+    m_trafficPage->setBaseUrl(m_baseUrl);
     m_tokensPage->setBaseUrl(m_baseUrl);
     m_clientsPage->setBaseUrl(m_baseUrl);
     setWindowTitle(listening ? tr("SMART Sandbox — %1").arg(m_baseUrl) : tr("SMART Sandbox (stopped)"));
