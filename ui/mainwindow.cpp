@@ -7,6 +7,7 @@
 #include "sandbox.h"
 #include "server/portalserver.h"
 #include "statecolors.h"
+#include "timetravelwidget.h"
 #include "tokenmodel.h"
 #include "tokenspage.h"
 #include "trafficpage.h"
@@ -69,6 +70,13 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
     });
     connect(m_trafficPage, &TrafficPage::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_timeTravel, &TimeTravelWidget::travelled, this, [this](qint64 offsetMs) {
+        statusBar()->showMessage(
+            offsetMs == 0
+                ? tr("The sandbox clock is back to real time.")
+                : tr("The sandbox clock now runs %1 from real time.").arg(TimeTravelWidget::offsetText(offsetMs)),
+            8000);
+    });
     connect(&sandbox, &Sandbox::resetDone, this,
             [this] { statusBar()->showMessage(tr("The sandbox is back to its sample data."), 8000); });
     updateServerState();
@@ -146,6 +154,8 @@ QWidget *MainWindow::createServerBar()
                                       &MainWindow::smartConfigurationUrl, 3);
     m_registerEdit = addUrl(tr("Register"), u"register"_s, tr("the dynamic client registration endpoint (RFC 7591)"),
                             &MainWindow::registerUrl, 2);
+    m_timeTravel = new TimeTravelWidget(m_sandbox.clock(), bar);
+    layout->addWidget(m_timeTravel);
     return bar;
 }
 
@@ -191,6 +201,7 @@ void MainWindow::createActions()
     sandboxMenu->addAction(quitAction);
     QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
     editMenu->addAction(findAction);
+    menuBar()->addMenu(m_timeTravel->menu());
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(aboutAction);
 
