@@ -367,8 +367,11 @@ void tst_TrafficPage::exportsHar()
         return QJsonDocument::fromJson(file.readAll()).object().value(u"log"_s).toObject();
     };
 
+    QSignalSpy messages(&page, &TrafficPage::message);
     page.findChild<QAction *>(u"exportHarAction"_s)->trigger();
     QCOMPARE(asked.size(), 1);
+    QVERIFY2(messages.last().at(0).toString().startsWith(u"Exported 3 requests to "_s),
+             qPrintable(messages.last().at(0).toString()));
     QVERIFY2(asked.at(0).endsWith(u".har"_s), qPrintable(asked.at(0)));
     QJsonObject log = read(folder.filePath(u"export-1.har"_s));
     QCOMPARE(log.value(u"version"_s).toString(), u"1.2"_s);
@@ -390,6 +393,7 @@ void tst_TrafficPage::exportsHar()
     page.filterEdit()->setText(u"missing"_s);
     QVERIFY(page.exportHar(false));
     QCOMPARE(read(folder.filePath(u"export-2.har"_s)).value(u"entries"_s).toArray().size(), 1);
+    QVERIFY(messages.last().at(0).toString().startsWith(u"Exported 1 request to "_s));
     page.filterEdit()->clear();
     page.view()->selectionModel()->select(page.view()->model()->index(0, 0),
                                           QItemSelectionModel::Select | QItemSelectionModel::Rows);
