@@ -68,7 +68,7 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
                                      .arg(client.name.isEmpty() ? client.id : client.name, client.id),
                                  8000);
     });
-    connect(m_trafficPage, &TrafficPage::message, this,
+    connect(m_trafficPage, &TrafficPage::reported, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_timeTravel, &TimeTravelWidget::travelled, this, [this](qint64 offsetMs) {
         statusBar()->showMessage(

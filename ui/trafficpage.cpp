@@ -139,9 +139,9 @@ TrafficPage::TrafficPage(Sandbox &sandbox, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &TrafficPage::updateEmptyState);
 
     connect(m_replayer, &RequestReplayer::replayed, this,
-            [this](quint64, int status) { Q_EMIT message(tr("Replayed: the server answered %1").arg(status)); });
+            [this](quint64, int status) { Q_EMIT reported(tr("Replayed: the server answered %1").arg(status)); });
     connect(m_replayer, &RequestReplayer::replayFailed, this, [this](quint64, const QString &description) {
-        Q_EMIT message(tr("The replay failed: %1").arg(description));
+        Q_EMIT reported(tr("The replay failed: %1").arg(description));
     });
 
     m_stack->addWidget(m_emptyLabel);
@@ -238,9 +238,9 @@ void TrafficPage::copyCurrentAsCurl()
     if (!entry)
         return;
     UiHelpers::copyToClipboard(curlCommand(*entry));
-    Q_EMIT message(entry->requestBodyTruncated()
-                       ? tr("Copied as curl; the log kept only part of the body, so the command sends less")
-                       : tr("Copied %1 %2 as curl").arg(entry->method, entry->path));
+    Q_EMIT reported(entry->requestBodyTruncated()
+                        ? tr("Copied as curl; the log kept only part of the body, so the command sends less")
+                        : tr("Copied %1 %2 as curl").arg(entry->method, entry->path));
 }
 
 void TrafficPage::replayCurrent()
@@ -249,17 +249,17 @@ void TrafficPage::replayCurrent()
     if (!entry)
         return;
     if (Status started = m_replayer->replay(*entry); !started) {
-        Q_EMIT message(started.error().description);
+        Q_EMIT reported(started.error().description);
         return;
     }
-    Q_EMIT message(tr("Replaying %1 %2…").arg(entry->method, entry->path));
+    Q_EMIT reported(tr("Replaying %1 %2…").arg(entry->method, entry->path));
 }
 
 bool TrafficPage::exportHar(bool selectedOnly)
 {
     const QList<RequestLogEntry> entries = selectedOnly ? selectedEntries() : shownEntries();
     if (entries.isEmpty()) {
-        Q_EMIT message(tr("There are no requests to export"));
+        Q_EMIT reported(tr("There are no requests to export"));
         return false;
     }
     QSettings settings = UiHelpers::settings();
@@ -282,10 +282,10 @@ bool TrafficPage::writeHar(const QString &fileName, const QList<RequestLogEntry>
     if (!file.open(QIODevice::WriteOnly)
         || file.write(QJsonDocument(Har::document(entries, origin)).toJson(QJsonDocument::Indented)) < 0
         || !file.commit()) {
-        Q_EMIT message(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(fileName), file.errorString()));
+        Q_EMIT reported(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(fileName), file.errorString()));
         return false;
     }
-    Q_EMIT message(
+    Q_EMIT reported(
         tr("Exported %n request(s) to %1", nullptr, int(entries.size())).arg(QDir::toNativeSeparators(fileName)));
     return true;
 }
@@ -296,7 +296,7 @@ bool TrafficPage::clearLog()
                    tr("Delete every logged request, here and in the database? This cannot be undone."), tr("Clear")))
         return false;
     if (Status cleared = m_sandbox.requestLog().clear(); !cleared) {
-        Q_EMIT message(tr("The request log was not cleared: %1").arg(cleared.error().description));
+        Q_EMIT reported(tr("The request log was not cleared: %1").arg(cleared.error().description));
         return false;
     }
     m_exchangeView->clear();

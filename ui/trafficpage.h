@@ -55,7 +55,7 @@ public:
     void copyCurrentAsCurl();
     void replayCurrent();
     // Writes a HAR file of the shown (or the selected) exchanges, asking where; false when
-    // cancelled or failed (the reason went to `message`).
+    // cancelled or failed (the reason went to `reported`).
     bool exportHar(bool selectedOnly);
     bool writeHar(const QString &fileName, const QList<RequestLogEntry> &entries);
     // Asks, then deletes every logged request (the database table too).
@@ -63,7 +63,7 @@ public:
 
 Q_SIGNALS:
     // A line for the status bar: what an action did or why it failed.
-    void message(const QString &text);
+    void reported(const QString &text);
 
 private:
     QAction *makeAction(const QString &name, const QString &text, const QString &toolTip, const QKeySequence &shortcut,

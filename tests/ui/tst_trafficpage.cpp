@@ -327,7 +327,7 @@ void tst_TrafficPage::replaySendsAgain()
     page.view()->selectRow(0);
     QVERIFY(replay->isEnabled());
 
-    QSignalSpy messages(&page, &TrafficPage::message);
+    QSignalSpy messages(&page, &TrafficPage::reported);
     QSignalSpy replayed(page.replayer(), &RequestReplayer::replayed);
     replay->trigger();
     QVERIFY(replayed.wait(10'000));
@@ -367,7 +367,7 @@ void tst_TrafficPage::exportsHar()
         return QJsonDocument::fromJson(file.readAll()).object().value(u"log"_s).toObject();
     };
 
-    QSignalSpy messages(&page, &TrafficPage::message);
+    QSignalSpy messages(&page, &TrafficPage::reported);
     page.findChild<QAction *>(u"exportHarAction"_s)->trigger();
     QCOMPARE(asked.size(), 1);
     QVERIFY2(messages.last().at(0).toString().startsWith(u"Exported 3 requests to "_s),
