@@ -2,9 +2,20 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ExchangeView</name>
+    <message numerus="yes">
+        <location filename="../ui/exchangeview.cpp" line="55"/>
+        <source>(%n byte(s) of binary data)</source>
+        <translation>
+            <numerusform>(%n byte of binary data)</numerusform>
+            <numerusform>(%n bytes of binary data)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="261"/>
+        <location filename="../ui/mainwindow.cpp" line="271"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n client registered or changed since the start</numerusform>
@@ -12,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="262"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n token, with the approval it was issued under</numerusform>
@@ -21,21 +32,32 @@
     </message>
 </context>
 <context>
-    <name>TrafficPage</name>
+    <name>RequestLogModel</name>
     <message numerus="yes">
-        <location filename="../ui/trafficpage.cpp" line="59"/>
-        <source>(%n byte(s) of binary data)</source>
-        <translation>
-            <numerusform>(%n byte of binary data)</numerusform>
-            <numerusform>(%n bytes of binary data)</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../ui/trafficpage.cpp" line="243"/>
+        <location filename="../ui/requestlogmodel.cpp" line="74"/>
         <source>%n finding(s):</source>
         <translation>
             <numerusform>%n finding:</numerusform>
             <numerusform>%n findings:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/requestlogmodel.cpp" line="107"/>
+        <source>%n finding(s)</source>
+        <translation>
+            <numerusform>%n finding</numerusform>
+            <numerusform>%n findings</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TrafficPage</name>
+    <message numerus="yes">
+        <location filename="../ui/trafficpage.cpp" line="289"/>
+        <source>Exported %n request(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n request to %1</numerusform>
+            <numerusform>Exported %n requests to %1</numerusform>
         </translation>
     </message>
 </context>

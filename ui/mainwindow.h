@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The main window: a server bar that is always visible (state, the URLs an app needs, start and
-// stop), tabs for Traffic, Tokens and Clients, and the sandbox-wide actions (mint, reset, about).
+// The main window: a server bar that is always visible (state, the URLs an app needs, the
+// sandbox clock with time travel, start and stop), tabs for Traffic, Tokens and Clients, and the
+// sandbox-wide actions (mint, reset, about).
 
 #include "uihelpers.h"
 
@@ -15,6 +16,7 @@ class QLineEdit;
 class QTabWidget;
 class QToolButton;
 class Sandbox;
+class TimeTravelWidget;
 class TokensPage;
 class TrafficPage;
 
@@ -39,6 +41,7 @@ public:
     TokensPage *tokensPage() const { return m_tokensPage; }
     ClientsPage *clientsPage() const { return m_clientsPage; }
     QTabWidget *tabWidget() const { return m_tabs; }
+    TimeTravelWidget *timeTravelWidget() const { return m_timeTravel; }
 
     // Asks, then returns the sandbox to its fixtures; false when declined or failed.
     bool resetSandbox();
@@ -64,6 +67,7 @@ private:
     TokensPage *m_tokensPage = nullptr;
     ClientsPage *m_clientsPage = nullptr;
     QLabel *m_stateLabel = nullptr;
+    TimeTravelWidget *m_timeTravel = nullptr;
     QLineEdit *m_fhirBaseEdit = nullptr;
     QLineEdit *m_smartConfigurationEdit = nullptr;
     QLineEdit *m_registerEdit = nullptr;

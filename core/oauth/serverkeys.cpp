@@ -47,3 +47,8 @@ Result<QString> ServerKeys::sign(const QJsonObject &claims) const
 {
     return Jose::sign(claims, m_signingKey);
 }
+
+Result<Jose::Decoded> ServerKeys::verify(const QString &compact) const
+{
+    return Jose::verify(compact, jwks(), {m_signingKey.value(u"alg"_s).toString(u"RS256"_s)});
+}

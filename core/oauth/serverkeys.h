@@ -5,6 +5,7 @@
 // that it survives restarts and resets, and is shared by every instance of a team sandbox. It
 // signs id_tokens and is published at /oauth/jwks.
 
+#include "jose.h"
 #include "result.h"
 
 #include <QJsonObject>
@@ -26,6 +27,8 @@ public:
     // {"keys": [the public key]}
     QJsonObject jwks() const;
     Result<QString> sign(const QJsonObject &claims) const;
+    // Checks that the server's key signed a compact JWS (what the window does for id_tokens).
+    Result<Jose::Decoded> verify(const QString &compact) const;
 
 private:
     const Database &m_database;

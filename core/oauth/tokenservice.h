@@ -3,7 +3,8 @@
 
 // Issues, finds and ends tokens. For now: the admin "debug token" that mints a token for a
 // chosen client, user and patient without a browser, introspection of access and refresh tokens,
-// revocation and expiry. The authorization server's grants build on the same approvals and rows.
+// revocation, expiry and extension. The authorization server's grants build on the same approvals
+// and rows.
 
 #include "result.h"
 #include "token.h"
@@ -76,6 +77,9 @@ public:
     Result<TokenView> revoke(const QString &tokenId);
     // Moves the access token's expiry to now (its refresh token stays usable).
     Result<TokenView> expireNow(const QString &tokenId);
+    // Gives the access token `seconds` more, counted from its expiry or from now when it has
+    // already expired. A revoked token stays revoked: token_revoked (409).
+    Result<TokenView> extend(const QString &tokenId, qint64 seconds);
 
 Q_SIGNALS:
     void tokenIssued(const TokenView &token);
