@@ -42,7 +42,7 @@ QString number(double value, int decimals)
     return QString::number(value, 'f', decimals);
 }
 
-// What an encounter costs before anything is added, and what each service adds (US dollars).
+// What the visit itself is billed at (US dollars); services add their own lines.
 double price(T::EncounterKind kind)
 {
     switch (kind) {
@@ -75,9 +75,9 @@ QJsonObject SampleChart::startWithId(QLatin1String resourceType, const QString &
         {u"resourceType"_s, QString(resourceType)}, {u"id"_s, id}, {u"meta"_s, QJsonObject{{u"security"_s, security}}}};
 }
 
-QJsonObject SampleChart::start(QLatin1String resourceType, QLatin1String idKind, QLatin1String category) const
+QJsonObject SampleChart::start(QLatin1String resourceType, QLatin1String idKind, QLatin1String category)
 {
-    return startWithId(resourceType, const_cast<SampleChart *>(this)->nextId(idKind), category);
+    return startWithId(resourceType, nextId(idKind), category);
 }
 
 QJsonObject SampleChart::patientReference() const

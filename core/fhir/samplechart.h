@@ -67,7 +67,7 @@ public:
 
 private:
     QString nextId(QLatin1String kind);
-    QJsonObject start(QLatin1String resourceType, QLatin1String idKind, QLatin1String category) const;
+    QJsonObject start(QLatin1String resourceType, QLatin1String idKind, QLatin1String category);
     QJsonObject startWithId(QLatin1String resourceType, const QString &id, QLatin1String category) const;
     QJsonObject patientReference() const;
     QJsonObject encounterReference() const;
