@@ -167,7 +167,7 @@ void SampleHistory::writeCheckUp(const PlannedVisit &visit)
     encounter.minutes = 40;
     encounter.practitionerId = SampleDirectory::clinicPractitionerId(m_person.region, m_person.doctor);
     encounter.organizationId = SampleDirectory::clinicId(m_person.region);
-    encounter.reason = u"Yearly check-up"_s;
+    encounter.reason = u"Routine check-up"_s;
     m_chart.openEncounter(encounter);
 
     if (visit.checkUp > 0)
