@@ -3,7 +3,7 @@
 // bytes, the fixture patients are who the portal says they are, every reference resolves, every
 // resource carries the security labels the scopes are checked against, and nothing is dated
 // after the reference date or before the patient was born. Validation against the FHIR R4
-// specification itself is the fhir/sampledata_valid test (tests/fhir-validation).
+// specification itself is the core/sampledata_valid test (tests/fhir-validation).
 
 #include "fhir/sampledata.h"
 
@@ -302,8 +302,9 @@ void TestSampleData::sizeAndSpeed()
     const qint64 elapsed = timer.elapsed();
     qInfo("%lld resources in %lld ms", qint64(resources.size()), elapsed);
     QVERIFY2(resources.size() >= 1000 && resources.size() <= 3000, qPrintable(QString::number(resources.size())));
-    // Well under a second in a release build; the bound leaves room for sanitizers and debug builds.
-    QVERIFY2(elapsed < 5000, qPrintable(QString::number(elapsed)));
+    // Well under a second in a release or debug build (about one with sanitizers on a busy
+    // machine); the bound catches a blow-up without failing on a loaded CI machine.
+    QVERIFY2(elapsed < 10000, qPrintable(QString::number(elapsed)));
 }
 
 void TestSampleData::idsAreValidAndUnique()
