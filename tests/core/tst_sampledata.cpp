@@ -194,14 +194,13 @@ void TestSampleData::sameOptionsSameBytes()
 {
     const QByteArray first = serialized(SampleData::generate());
     QCOMPARE(serialized(SampleData::generate()), first);
-    QCOMPARE(serialized(SampleData::generate(SampleData::Options{})), first);
 }
 
 void TestSampleData::otherSeedOtherRecordsSameFixturePatients()
 {
     SampleData::Options other;
     other.seed = 4242;
-    const QList<QJsonObject> base = SampleData::generate();
+    const QList<QJsonObject> &base = generated({});
     const QList<QJsonObject> changed = SampleData::generate(other);
     QVERIFY(serialized(base) != serialized(changed));
 
@@ -233,13 +232,13 @@ void TestSampleData::fixtureHistoriesIgnoreExtraPatients()
     SampleData::Options none;
     none.extraPatients = 0;
     const QList<QJsonObject> small = SampleData::generate(none);
-    const QList<QJsonObject> large = SampleData::generate();
+    const QList<QJsonObject> &large = generated({});
     QCOMPARE(large.mid(0, small.size()), small);
 }
 
 void TestSampleData::danielAdams()
 {
-    const QList<QJsonObject> resources = SampleData::generate();
+    const QList<QJsonObject> &resources = generated({});
     const auto patient = std::find_if(resources.cbegin(), resources.cend(), [](const QJsonObject &resource) {
         return key(resource) == u"Patient/smart-1288992"_s;
     });
@@ -274,6 +273,7 @@ void TestSampleData::danielAdamsHistory()
     for (const quint32 seed : {1288992u, 1u, 77u}) {
         SampleData::Options options;
         options.seed = seed;
+        options.extraPatients = 0; // the fixture patients' histories do not depend on it
         QHash<QString, int> counts;
         int total = 0;
         for (const QJsonObject &resource : generated(options)) {
@@ -482,7 +482,7 @@ void TestSampleData::patientsMatchResources()
 void TestSampleData::providersHaveValidNpis()
 {
     int checked = 0;
-    for (const QJsonObject &resource : SampleData::generate()) {
+    for (const QJsonObject &resource : generated({})) {
         const QString type = resource[u"resourceType"_s].toString();
         if (type != u"Practitioner"_s && type != u"Organization"_s)
             continue;
