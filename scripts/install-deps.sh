@@ -84,3 +84,12 @@ if [ -f tests/e2e/package.json ]; then
         fi
     fi
 fi
+
+# tests/fhir-validation (the offline FHIR R4 validators for the sample records: HL7's JSON schema
+# with Ajv, and FHIR.js): the same, from its own lock file.
+if [ -f tests/fhir-validation/package.json ]; then
+    if [ ! -f tests/fhir-validation/node_modules/.package-lock.json ] \
+        || [ tests/fhir-validation/package-lock.json -nt tests/fhir-validation/node_modules/.package-lock.json ]; then
+        (cd tests/fhir-validation && npm ci --no-audit --no-fund)
+    fi
+fi
