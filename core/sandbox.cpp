@@ -91,7 +91,7 @@ Status Sandbox::open()
     m_clients = new ClientRegistry(*m_database, *m_clock, this);
     m_tokens = new TokenService(*m_database, *m_clock, this);
     m_keys = std::make_unique<ServerKeys>(*m_database);
-    if (Status keys = m_keys->load(); !keys)
+    if (Status keys = m_keys->load(m_options.initialSigningKey); !keys)
         return keys;
     m_keySets = new JwksCache(this);
     m_authenticator = std::make_unique<ClientAuthenticator>(*m_database, *m_clock, *m_keySets);
@@ -153,6 +153,9 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
     Result<PortalCounts> counts = StatsStore::counts(*m_database, m_clock->nowMs());
     if (!counts)
         return counts.error();
+    Result<int> resources = m_fhir->store().total();
+    if (!resources)
+        return resources.error();
     Result<qint64> logged = m_requestLog->storedCount();
     if (!logged)
         return logged.error();
@@ -177,11 +180,14 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
                      {u"approvals"_s, counts.value().approvals},
                      {u"tokens"_s, counts.value().tokens},
                      {u"active_tokens"_s, counts.value().activeTokens},
+                     {u"fhir_resources"_s, resources.value()},
                      {u"requests_logged"_s, logged.value() + m_requestLog->pendingCount()}}},
         {u"urls"_s,
          QJsonObject{{u"base"_s, baseUrl},
                      {u"register"_s, QString(baseUrl + u"/oauth/register"_s)},
                      {u"debug_token"_s, QString(baseUrl + u"/oauth/debug/token"_s)},
-                     {u"debug_introspect"_s, QString(baseUrl + u"/oauth/debug/introspect"_s)}}},
+                     {u"debug_introspect"_s, QString(baseUrl + u"/oauth/debug/introspect"_s)},
+                     {u"fhir"_s, QString(baseUrl + u"/api/fhir"_s)},
+                     {u"open_fhir"_s, QString(baseUrl + u"/api/open-fhir"_s)}}},
     };
 }

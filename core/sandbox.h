@@ -42,6 +42,7 @@ struct SandboxOptions
     bool openFhirWrites = false; // /api/open-fhir accepts create, update and delete
     int samplePatients = 25; // generated sample patients beyond the three fixture patients
     QString upstream; // upstream mode: a FHIR base URL the FHIR endpoints forward to
+    QJsonObject initialSigningKey; // an RS256 JWK for a database without a key; empty: generate one
 };
 
 class Sandbox final : public QObject

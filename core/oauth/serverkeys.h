@@ -19,8 +19,9 @@ class ServerKeys final
 public:
     explicit ServerKeys(const Database &database) : m_database(database) { }
 
-    // Loads the key, creating it when there is none yet.
-    Status load();
+    // Loads the key, creating it when there is none yet: `initialKey` when given (an RS256 private
+    // JWK; the tests share one so that each fresh database skips RSA key generation), else a new one.
+    Status load(const QJsonObject &initialKey = {});
 
     const QJsonObject &signingKey() const { return m_signingKey; }
     QString keyId() const { return m_signingKey.value(QLatin1String("kid")).toString(); }
