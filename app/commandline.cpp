@@ -99,7 +99,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     CommandLine result;
     if (parser.isSet(help)) {
         result.outcome = Outcome::ShowHelp;
-        result.text = parser.helpText();
+        // Parsed before the application object exists, so Qt cannot name the program itself.
+        result.text = parser.helpText().replace(u"<executable_name>"_s, u"smart-sandbox"_s);
         return result;
     }
     if (parser.isSet(version)) {
