@@ -15,7 +15,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="271"/>
+        <location filename="../ui/mainwindow.cpp" line="275"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n client registered or changed since the start</numerusform>
@@ -23,11 +23,51 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="276"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n token, with the approval it was issued under</numerusform>
             <numerusform>%n tokens, with the approvals they were issued under</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PeopleModel</name>
+    <message numerus="yes">
+        <location filename="../ui/peoplemodel.cpp" line="111"/>
+        <source>%n FHIR resource(s) in this patient&apos;s record</source>
+        <translation>
+            <numerusform>%n FHIR resource in this patient&apos;s record</numerusform>
+            <numerusform>%n FHIR resources in this patient&apos;s record</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="53"/>
+        <location filename="../ui/peoplepage.cpp" line="98"/>
+        <source>%n patient(s)</source>
+        <translation>
+            <numerusform>%n patient</numerusform>
+            <numerusform>%n patients</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="54"/>
+        <location filename="../ui/peoplepage.cpp" line="99"/>
+        <source>%n user(s)</source>
+        <translation>
+            <numerusform>%n user</numerusform>
+            <numerusform>%n users</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="152"/>
+        <source>%1 (%2): %n FHIR resource(s)</source>
+        <translation>
+            <numerusform>%1 (%2): %n FHIR resource</numerusform>
+            <numerusform>%1 (%2): %n FHIR resources</numerusform>
         </translation>
     </message>
 </context>

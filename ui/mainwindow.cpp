@@ -4,6 +4,7 @@
 #include "clientmodel.h"
 #include "clientspage.h"
 #include "mintdialog.h"
+#include "peoplepage.h"
 #include "sandbox.h"
 #include "server/portalserver.h"
 #include "statecolors.h"
@@ -49,9 +50,11 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
     m_trafficPage = new TrafficPage(sandbox, m_tabs);
     m_tokensPage = new TokensPage(sandbox, m_tabs);
     m_clientsPage = new ClientsPage(sandbox, m_tabs);
+    m_peoplePage = new PeoplePage(sandbox, m_tabs);
     m_tabs->addTab(m_trafficPage, tr("&Traffic"));
     m_tabs->addTab(m_tokensPage, tr("T&okens"));
     m_tabs->addTab(m_clientsPage, tr("&Clients"));
+    m_tabs->addTab(m_peoplePage, tr("&People and data"));
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -235,6 +238,7 @@ void MainWindow::updateServerState()
     m_trafficPage->setBaseUrl(m_baseUrl);
     m_tokensPage->setBaseUrl(m_baseUrl);
     m_clientsPage->setBaseUrl(m_baseUrl);
+    m_peoplePage->setBaseUrl(m_baseUrl);
     setWindowTitle(listening ? tr("SMART Sandbox — %1").arg(m_baseUrl) : tr("SMART Sandbox (stopped)"));
 }
 
@@ -293,6 +297,8 @@ void MainWindow::focusFilter()
         edit = m_tokensPage->filterEdit();
     else if (m_tabs->currentWidget() == m_clientsPage)
         edit = m_clientsPage->filterEdit();
+    else if (m_tabs->currentWidget() == m_peoplePage)
+        edit = m_peoplePage->filterEdit();
     if (!edit)
         return;
     edit->setFocus(Qt::ShortcutFocusReason);

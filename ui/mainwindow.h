@@ -10,6 +10,7 @@
 #include <QMainWindow>
 
 class ClientsPage;
+class PeoplePage;
 class QAction;
 class QLabel;
 class QLineEdit;
@@ -40,6 +41,7 @@ public:
     TrafficPage *trafficPage() const { return m_trafficPage; }
     TokensPage *tokensPage() const { return m_tokensPage; }
     ClientsPage *clientsPage() const { return m_clientsPage; }
+    PeoplePage *peoplePage() const { return m_peoplePage; }
     QTabWidget *tabWidget() const { return m_tabs; }
     TimeTravelWidget *timeTravelWidget() const { return m_timeTravel; }
 
@@ -66,6 +68,7 @@ private:
     TrafficPage *m_trafficPage = nullptr;
     TokensPage *m_tokensPage = nullptr;
     ClientsPage *m_clientsPage = nullptr;
+    PeoplePage *m_peoplePage = nullptr;
     QLabel *m_stateLabel = nullptr;
     TimeTravelWidget *m_timeTravel = nullptr;
     QLineEdit *m_fhirBaseEdit = nullptr;

@@ -340,6 +340,22 @@ Result<QHash<QString, int>> ResourceStore::countsFor(const QString &patientId) c
     return counts;
 }
 
+Result<QHash<QString, QHash<QString, int>>> ResourceStore::compartmentCounts() const
+{
+    Result<QList<QSqlRecord>> rows
+        = m_database.all(u"SELECT value, resource_type, COUNT(*) FROM fhir_index WHERE name = ? "
+                         "GROUP BY value, resource_type"_s,
+                         {QString(Fhir::s_compartment)});
+    if (!rows)
+        return rows.error();
+    QHash<QString, QHash<QString, int>> counts;
+    for (const QSqlRecord &record : rows.value()) {
+        const QString reference = record.value(0).toString();
+        counts[reference.mid(reference.indexOf(u'/') + 1)].insert(record.value(1).toString(), record.value(2).toInt());
+    }
+    return counts;
+}
+
 Result<int> ResourceStore::total() const
 {
     Result<QVariant> count = m_database.scalar(u"SELECT COUNT(*) FROM fhir_resources WHERE deleted = 0"_s);

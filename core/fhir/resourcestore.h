@@ -79,6 +79,8 @@ public:
     Result<QStringList> referenceValues(const QString &type, const QStringList &ids, const QString &parameter) const;
     // Live resources per type in a patient's compartment (the UI's "People and data").
     Result<QHash<QString, int>> countsFor(const QString &patientId) const;
+    // The same for every patient at once: patient id -> type -> count.
+    Result<QHash<QString, QHash<QString, int>>> compartmentCounts() const;
     Result<int> total() const;
 
     // Writes the meta block the store keeps: versionId and lastUpdated.
