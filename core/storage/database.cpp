@@ -160,7 +160,7 @@ QSqlDatabase Database::connection() const
         QMutexLocker locker(&m_mutex);
         name = m_connectionNames.value(thread);
         if (name.isEmpty()) {
-            name = m_connectionPrefix + u'-' + QString::number(m_connectionNames.size());
+            name = m_connectionPrefix + u'-' + QString::number(m_connectionCount++);
             m_connectionNames.insert(thread, name);
         } else {
             QSqlDatabase database = QSqlDatabase::database(name, false);
@@ -197,6 +197,26 @@ QSqlDatabase Database::connection() const
     }
     openConnection(database);
     return database;
+}
+
+void Database::closeThreadConnection() const
+{
+    const Qt::HANDLE thread = QThread::currentThreadId();
+    QString name;
+    {
+        QMutexLocker locker(&m_mutex);
+        name = m_connectionNames.take(thread);
+        m_transactionDepth.remove(thread);
+        m_queries.remove(name);
+    }
+    if (name.isEmpty())
+        return;
+    {
+        QSqlDatabase database = QSqlDatabase::database(name, false);
+        if (database.isValid())
+            database.close();
+    }
+    QSqlDatabase::removeDatabase(name);
 }
 
 void Database::openConnection(QSqlDatabase &database) const
