@@ -376,8 +376,16 @@ Status Database::transaction(const std::function<Status()> &work) const
         return work();
 
     QSqlDatabase database = connection();
-    if (!database.transaction())
+    if (m_location.engine == DatabaseEngine::Sqlite) {
+        // IMMEDIATE takes SQLite's write lock at the start, waiting (busy_timeout) while another
+        // thread's connection writes. A deferred transaction that read first would fail at its
+        // first write instead ("database is locked") if another connection committed meanwhile.
+        QSqlQuery begin(database);
+        if (!begin.exec(u"BEGIN IMMEDIATE"_s))
+            return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(begin.lastError())));
+    } else if (!database.transaction()) {
         return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(database.lastError())));
+    }
     const auto setDepth = [&](int value) {
         QMutexLocker locker(&m_mutex);
         m_transactionDepth.insert(thread, value);
