@@ -254,7 +254,9 @@ private:
 // Whether the file holds NDJSON: its first line is a whole JSON object and more follows it.
 bool looksLikeNdjson(QFile &file)
 {
-    const QByteArray first = file.readLine(64 * 1024 * 1024).trimmed();
+    QByteArray first = file.readLine(64 * 1024 * 1024).trimmed();
+    if (first.startsWith("\xEF\xBB\xBF")) // a UTF-8 byte order mark, which QJsonDocument skips
+        first.remove(0, 3);
     bool ndjson = false;
     if (first.startsWith('{') && QJsonDocument::fromJson(first).isObject()) {
         while (!file.atEnd() && !ndjson)

@@ -317,7 +317,8 @@ void tst_Importer::ndjsonKeepsTheValidLines()
 {
     OPEN_SANDBOX(sandbox)
     QTemporaryDir dir;
-    const QByteArray lines = compact(patient(u"nd-1"_s, u"Alan"_s, u"Turing"_s)) + '\n'
+    // With a byte order mark, as some Windows tools write it.
+    const QByteArray lines = "\xEF\xBB\xBF" + compact(patient(u"nd-1"_s, u"Alan"_s, u"Turing"_s)) + '\n'
         + compact(observation(u"nd-obs-1"_s, u"Patient/nd-1"_s)) + "\r\n" + "{\"resourceType\": \"Observation\", \n"
         + "\n" + "{\"resourceType\":\"Foo\",\"id\":\"f-1\"}\n" + compact(observation(u"bad id!"_s, u"Patient/nd-1"_s))
         + '\n' + compact(observation({}, u"Patient/nd-1"_s)) + '\n' + "[1, 2]\n";
