@@ -42,6 +42,7 @@ public:
     void setStepHook(std::function<void()> hook);
 
     // Imports on the calling thread and returns when done; progressed and finished are emitted too.
+    // Not while an import of start() runs: they share the cancel flag.
     ImportSummary importFiles(const QStringList &paths);
     // Starts importing and returns at once; false when an import is already running.
     bool start(const QStringList &paths);
