@@ -107,7 +107,7 @@ int runImport(Sandbox &sandbox, const QStringList &paths)
         printFile(file);
     QString total = u"Imported %1 from %2 in %3 s"_s.arg(plural(summary.imported(), u"resource"_s, u"resources"_s),
                                                          plural(int(summary.files.size()), u"file"_s, u"files"_s),
-                                                         QString::number(summary.durationMs / 1000.0, 'f', 1));
+                                                         QString::number(summary.durationMs / 1000.0, 'f', 2));
     if (summary.rejected() > 0)
         total += u"; rejected "_s + QString::number(summary.rejected());
     if (summary.failedFiles() > 0)
