@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "fhir/fhirservice.h"
+#include "fhir/importer.h"
 #include "oauth/authorizationservice.h"
 #include "oauth/clientauthenticator.h"
 #include "oauth/clientregistry.h"
@@ -41,7 +42,10 @@ Sandbox::Sandbox(SandboxOptions options, Clock *clock, QObject *parent)
 
 Sandbox::~Sandbox()
 {
-    // The server and log use the database: end them first, in that order.
+    // Imports, the server and the log use the database: end them first, in that order.
+    const QList<FhirImporter *> importers = findChildren<FhirImporter *>(Qt::FindDirectChildrenOnly);
+    for (FhirImporter *importer : importers)
+        delete importer;
     delete m_server;
     delete m_requestLog;
     delete m_grants;
@@ -146,6 +150,13 @@ Status Sandbox::reset()
     if (status)
         Q_EMIT resetDone();
     return status;
+}
+
+FhirImporter *Sandbox::importFiles(const QStringList &paths)
+{
+    auto *importer = new FhirImporter(*m_database, *m_clock, this);
+    importer->start(paths);
+    return importer;
 }
 
 Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const

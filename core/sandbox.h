@@ -22,6 +22,7 @@ class JwksCache;
 class ServerKeys;
 class Clock;
 class Database;
+class FhirImporter;
 class FhirService;
 class PeopleStore;
 class PortalServer;
@@ -69,6 +70,11 @@ public:
 
     // Returns the portal to the fixtures in one transaction; the request log is kept.
     Status reset();
+    // Starts importing FHIR files (Bundles, NDJSON, single resources, or folders of them) on a
+    // worker thread and returns the importer, a child of the sandbox, whose signals report progress
+    // and the summary. Delete it when it has finished, or leave it to the sandbox.
+    FhirImporter *importFiles(const QStringList &paths);
+
     // Version, uptime, database, counts and URLs, as GET /admin/status shows them.
     Result<QJsonObject> statusJson(const QString &baseUrl) const;
 

@@ -304,6 +304,26 @@ Result<QList<StoredResource>> ResourceStore::readMany(const QStringList &referen
     return found;
 }
 
+Result<QSet<QString>> ResourceStore::storedIds(const QString &type, const QStringList &ids) const
+{
+    QSet<QString> stored;
+    for (qsizetype start = 0; start < ids.size(); start += 200) {
+        const QStringList chunk = ids.mid(start, 200);
+        QVariantList values{type};
+        for (const QString &id : chunk)
+            values.append(id);
+        Result<QList<QSqlRecord>> rows = m_database.select(
+            u"SELECT resource_id FROM fhir_resources WHERE resource_type = ? AND resource_id IN (%1)"_s.arg(
+                QStringList(chunk.size(), u"?"_s).join(u", "_s)),
+            values);
+        if (!rows)
+            return rows.error();
+        for (const QSqlRecord &record : rows.value())
+            stored.insert(record.value(0).toString());
+    }
+    return stored;
+}
+
 Result<QStringList> ResourceStore::referenceValues(const QString &type, const QStringList &ids,
                                                    const QString &parameter) const
 {

@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QVariantList>
 
@@ -74,6 +75,9 @@ public:
     Result<QList<StoredResource>> find(const StoreQuery &query) const;
     // Live resources by reference ("Type/id"), in no particular order; unknown ones are skipped.
     Result<QList<StoredResource>> readMany(const QStringList &references) const;
+
+    // Which of `ids` of `type` have been stored (live or deleted): import puts the others in bulk.
+    Result<QSet<QString>> storedIds(const QString &type, const QStringList &ids) const;
 
     // The values ("Type/id") of a reference search parameter of the given resources.
     Result<QStringList> referenceValues(const QString &type, const QStringList &ids, const QString &parameter) const;

@@ -160,7 +160,7 @@ QSqlDatabase Database::connection() const
         QMutexLocker locker(&m_mutex);
         name = m_connectionNames.value(thread);
         if (name.isEmpty()) {
-            name = m_connectionPrefix + u'-' + QString::number(m_connectionNames.size());
+            name = m_connectionPrefix + u'-' + QString::number(m_connectionCount++);
             m_connectionNames.insert(thread, name);
         } else {
             QSqlDatabase database = QSqlDatabase::database(name, false);
@@ -197,6 +197,26 @@ QSqlDatabase Database::connection() const
     }
     openConnection(database);
     return database;
+}
+
+void Database::closeThreadConnection() const
+{
+    const Qt::HANDLE thread = QThread::currentThreadId();
+    QString name;
+    {
+        QMutexLocker locker(&m_mutex);
+        name = m_connectionNames.take(thread);
+        m_transactionDepth.remove(thread);
+        m_queries.remove(name);
+    }
+    if (name.isEmpty())
+        return;
+    {
+        QSqlDatabase database = QSqlDatabase::database(name, false);
+        if (database.isValid())
+            database.close();
+    }
+    QSqlDatabase::removeDatabase(name);
 }
 
 void Database::openConnection(QSqlDatabase &database) const
@@ -356,8 +376,16 @@ Status Database::transaction(const std::function<Status()> &work) const
         return work();
 
     QSqlDatabase database = connection();
-    if (!database.transaction())
+    if (m_location.engine == DatabaseEngine::Sqlite) {
+        // IMMEDIATE takes SQLite's write lock at the start, waiting (busy_timeout) while another
+        // thread's connection writes. A deferred transaction that read first would fail at its
+        // first write instead ("database is locked") if another connection committed meanwhile.
+        QSqlQuery begin(database);
+        if (!begin.exec(u"BEGIN IMMEDIATE"_s))
+            return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(begin.lastError())));
+    } else if (!database.transaction()) {
         return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(database.lastError())));
+    }
     const auto setDepth = [&](int value) {
         QMutexLocker locker(&m_mutex);
         m_transactionDepth.insert(thread, value);

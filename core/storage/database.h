@@ -54,6 +54,10 @@ public:
 
     // The connection of the calling thread, opened on first use.
     QSqlDatabase connection() const;
+    // Closes the calling thread's connection and forgets it with its cached statements. A worker
+    // thread calls this before it ends: a connection belongs to the thread that opened it, and a
+    // later thread may be given the same id.
+    void closeThreadConnection() const;
 
     // Prepares (once per connection), binds positional values and executes. The returned query
     // is positioned before the first row and belongs to the cache: read it, then finish() it.
@@ -94,6 +98,7 @@ private:
     int m_schemaVersion = 0;
     mutable QMutex m_mutex;
     mutable QHash<Qt::HANDLE, QString> m_connectionNames;
+    mutable int m_connectionCount = 0; // names stay unique when connections are closed
     mutable QHash<Qt::HANDLE, int> m_transactionDepth;
     mutable QHash<QString, QHash<QString, std::shared_ptr<QSqlQuery>>> m_queries; // connection name -> sql -> query
 };
