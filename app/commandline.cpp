@@ -108,7 +108,10 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     if (parser.isSet(help)) {
         result.outcome = Outcome::ShowHelp;
         // Parsed before the application object exists, so Qt cannot name the program itself.
-        result.text = parser.helpText().replace(u"<executable_name>"_s, u"smart-sandbox"_s);
+        result.text = parser.helpText();
+        const qsizetype end = result.text.indexOf(u" [options]"_s);
+        if (result.text.startsWith(u"Usage: "_s) && end > 7)
+            result.text.replace(7, end - 7, u"smart-sandbox"_s);
         return result;
     }
     if (parser.isSet(version)) {
