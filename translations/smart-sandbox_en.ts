@@ -34,7 +34,7 @@
 <context>
     <name>PeopleModel</name>
     <message numerus="yes">
-        <location filename="../ui/peoplemodel.cpp" line="111"/>
+        <location filename="../ui/peoplemodel.cpp" line="107"/>
         <source>%n FHIR resource(s) in this patient&apos;s record</source>
         <translation>
             <numerusform>%n FHIR resource in this patient&apos;s record</numerusform>
@@ -45,8 +45,8 @@
 <context>
     <name>PeoplePage</name>
     <message numerus="yes">
-        <location filename="../ui/peoplepage.cpp" line="53"/>
-        <location filename="../ui/peoplepage.cpp" line="98"/>
+        <location filename="../ui/peoplepage.cpp" line="84"/>
+        <location filename="../ui/peoplepage.cpp" line="135"/>
         <source>%n patient(s)</source>
         <translation>
             <numerusform>%n patient</numerusform>
@@ -54,8 +54,8 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/peoplepage.cpp" line="54"/>
-        <location filename="../ui/peoplepage.cpp" line="99"/>
+        <location filename="../ui/peoplepage.cpp" line="85"/>
+        <location filename="../ui/peoplepage.cpp" line="136"/>
         <source>%n user(s)</source>
         <translation>
             <numerusform>%n user</numerusform>
@@ -63,11 +63,51 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/peoplepage.cpp" line="152"/>
+        <location filename="../ui/peoplepage.cpp" line="190"/>
         <source>%1 (%2): %n FHIR resource(s)</source>
         <translation>
             <numerusform>%1 (%2): %n FHIR resource</numerusform>
             <numerusform>%1 (%2): %n FHIR resources</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="203"/>
+        <source>Importing %n file(s)…</source>
+        <translation>
+            <numerusform>Importing %n file…</numerusform>
+            <numerusform>Importing %n files…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="208"/>
+        <source>Importing… %n resource(s) so far</source>
+        <translation>
+            <numerusform>Importing… %n resource so far</numerusform>
+            <numerusform>Importing… %n resources so far</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="239"/>
+        <source>Imported %n resource(s)</source>
+        <translation>
+            <numerusform>Imported %n resource</numerusform>
+            <numerusform>Imported %n resources</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="241"/>
+        <source>%n rejected</source>
+        <translation>
+            <numerusform>%n rejected</numerusform>
+            <numerusform>%n rejected</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="243"/>
+        <source>%n file(s) could not be read</source>
+        <translation>
+            <numerusform>%n file could not be read</numerusform>
+            <numerusform>%n files could not be read</numerusform>
         </translation>
     </message>
 </context>

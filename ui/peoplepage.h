@@ -3,11 +3,17 @@
 
 // The People and data tab: the portal's patients with the users who act for them and the size of
 // their FHIR record, and the selected patient's record by resource type, with a copy of the URL
-// that reads it on the open endpoint.
+// that reads it on the open endpoint. FHIR files dropped on the tab (or chosen with Import…) are
+// imported on the core's worker thread, with a progress bar and a summary of what was rejected.
 
+#include "fhir/importsummary.h"
+
+#include <QPointer>
 #include <QWidget>
 
 class ColumnFilterProxy;
+class FhirImporter;
+class QProgressBar;
 class PeopleModel;
 class QLabel;
 class QLineEdit;
@@ -35,11 +41,23 @@ public:
     QString everythingUrl() const;
     void setBaseUrl(const QString &baseUrl) { m_baseUrl = baseUrl; }
 
+    // Imports FHIR files (Bundles, NDJSON, single resources, folders) on the core's worker, with
+    // the progress bar and, at the end, the summary; false when an import is already running.
+    bool importFiles(const QStringList &paths);
+    void chooseFilesToImport();
+    QString importSummaryText() const;
+
+Q_SIGNALS:
+    void importFinished(const ImportSummary &summary);
+
 protected:
     void showEvent(QShowEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void updateDetail();
+    void showImportSummary(const ImportSummary &summary);
 
     Sandbox &m_sandbox;
     PeopleModel *m_model;
@@ -52,5 +70,10 @@ private:
     QLabel *m_detailLabel;
     QToolButton *m_refreshButton;
     QToolButton *m_copyUrlButton;
+    QToolButton *m_importButton;
+    QToolButton *m_cancelImportButton;
+    QProgressBar *m_progressBar;
+    QLabel *m_importLabel;
+    QPointer<FhirImporter> m_importer;
     QString m_baseUrl;
 };

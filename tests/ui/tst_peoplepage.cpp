@@ -6,13 +6,18 @@
 #include "peoplemodel.h"
 #include "peoplepage.h"
 #include "testsupport.h"
+#include "uihelpers.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QClipboard>
 #include <QJsonArray>
 #include <QLabel>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
@@ -24,11 +29,35 @@ class tst_PeoplePage final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { UiHelpers::installTranslator(u"en"_s); } // the English plural forms
     void patientsUsersAndRecordSizes();
     void selectedPatientsRecordByType();
     void patientWrittenOverFhirShowsAfterRefresh();
     void resetBringsTheSampleDataBack();
+    void importShowsProgressAndRejections();
+    void droppedFilesAreImported();
 };
+
+namespace {
+
+// An NDJSON file: a new patient, two observations of theirs, and a broken line in between.
+QString writeNdjson(const QTemporaryDir &dir)
+{
+    const QString path = dir.filePath(u"walk-ins.ndjson"_s);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write the test file");
+    file.write("{\"resourceType\":\"Patient\",\"id\":\"imported-1\",\"name\":[{\"family\":\"Import\","
+               "\"given\":[\"Ida\"]}]}\n");
+    file.write("{\"resourceType\":\"Observation\",\"id\":\"imported-obs-1\",\"status\":\"final\",\"code\":{"
+               "\"text\":\"x\"},\"subject\":{\"reference\":\"Patient/imported-1\"}}\n");
+    file.write("{\"resourceType\": this is not JSON\n");
+    file.write("{\"resourceType\":\"Observation\",\"id\":\"imported-obs-2\",\"status\":\"final\",\"code\":{"
+               "\"text\":\"y\"},\"subject\":{\"reference\":\"Patient/imported-1\"}}\n");
+    return path;
+}
+
+} // namespace
 
 void tst_PeoplePage::patientsUsersAndRecordSizes()
 {
@@ -136,6 +165,56 @@ void tst_PeoplePage::resetBringsTheSampleDataBack()
     QCOMPARE(model.index(model.rowOf(u"smart-1288992"_s), PeopleModel::ResourcesColumn).data().toInt(), size - 1);
     QVERIFY(running.sandbox().reset());
     QCOMPARE(model.index(model.rowOf(u"smart-1288992"_s), PeopleModel::ResourcesColumn).data().toInt(), size);
+}
+
+void tst_PeoplePage::importShowsProgressAndRejections()
+{
+    QTemporaryDir dir;
+    TestDatabase database(TestDatabase::Engine::Sqlite); // a file: the import runs on a worker thread
+    SandboxOptions options;
+    options.database = database.location();
+    RunningSandbox running(options);
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    PeoplePage page(running.sandbox());
+    QSignalSpy finished(&page, &PeoplePage::importFinished);
+    QVERIFY(page.importFiles({writeNdjson(dir)}));
+    QVERIFY(!page.findChild<QToolButton *>(u"importButton"_s)->isEnabled());
+    QVERIFY(page.findChild<QProgressBar *>(u"importProgressBar"_s)->isVisibleTo(&page));
+    QVERIFY(!page.importFiles({writeNdjson(dir)})); // one import at a time
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30'000);
+    const ImportSummary summary = finished.first().first().value<ImportSummary>();
+    QCOMPARE(summary.imported(), 3);
+    QCOMPARE(summary.rejected(), 1);
+    QVERIFY(summary.onWorkerThread);
+    QVERIFY2(page.importSummaryText().contains(u"Imported 3 resources; 1 rejected"_s),
+             qPrintable(page.importSummaryText()));
+    QVERIFY2(page.importSummaryText().contains(u"line 3"_s), qPrintable(page.importSummaryText()));
+    QVERIFY(page.findChild<QToolButton *>(u"importButton"_s)->isEnabled());
+    QVERIFY(!page.findChild<QProgressBar *>(u"importProgressBar"_s)->isVisibleTo(&page));
+    // The imported patient is in the table with their record, and readable over FHIR.
+    const int row = page.model()->rowOf(u"imported-1"_s);
+    QVERIFY(row >= 0);
+    QCOMPARE(page.model()->index(row, PeopleModel::NameColumn).data().toString(), u"Ida Import"_s);
+    QCOMPARE(page.model()->index(row, PeopleModel::ResourcesColumn).data().toInt(), 3);
+    QCOMPARE(running.http().get(u"/api/open-fhir/Observation?patient=imported-1"_s).json()[u"total"_s].toInt(), 2);
+}
+
+void tst_PeoplePage::droppedFilesAreImported()
+{
+    QTemporaryDir dir;
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    PeoplePage page(running.sandbox());
+    QSignalSpy finished(&page, &PeoplePage::importFinished);
+    QMimeData data;
+    data.setUrls({QUrl::fromLocalFile(writeNdjson(dir))});
+    QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&page, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&page, &drop);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30'000);
+    QVERIFY(page.model()->rowOf(u"imported-1"_s) >= 0);
 }
 
 QTEST_MAIN(tst_PeoplePage)
