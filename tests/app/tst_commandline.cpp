@@ -83,9 +83,9 @@ void tst_CommandLine::helpAndVersion()
     const CommandLine help = parse({u"--help"_s});
     QCOMPARE(help.outcome, CommandLine::Outcome::ShowHelp);
     QVERIFY2(help.text.startsWith(u"Usage: smart-sandbox [options]"_s), qPrintable(help.text.section(u'\n', 0, 0)));
-    for (const QString &option :
-         {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s, u"--admin-key"_s,
-          u"--log-file"_s, u"--version"_s, u"--upstream"_s, u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--import"_s})
+    for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
+                                  u"--admin-key"_s, u"--log-file"_s, u"--version"_s, u"--upstream"_s,
+                                  u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--import"_s})
         QVERIFY2(help.text.contains(option), qPrintable(option));
     const CommandLine version = parse({u"--version"_s});
     QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
