@@ -150,7 +150,10 @@ const QStringList &DiscoveryProfile::v1Capabilities()
 
 Result<DiscoveryProfile> DiscoveryProfile::fromJson(const QJsonObject &json)
 {
-    static const QStringList keys = {u"profile"_s, u"base"_s, u"omit_fields"_s, u"omit_capabilities"_s};
+    // "fields" and "capabilities" are what GET /admin/discovery adds; they are ignored, so that
+    // its answer can be sent back as it is.
+    static const QStringList keys
+        = {u"profile"_s, u"base"_s, u"omit_fields"_s, u"omit_capabilities"_s, u"fields"_s, u"capabilities"_s};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!keys.contains(it.key()))
             return badRequest(u"invalid_request"_s,

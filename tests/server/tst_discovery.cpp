@@ -53,6 +53,7 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void keptAcrossRestartAndReset();
+    void getAnswerCanBeSentBack();
 };
 
 void tst_Discovery::profiles_data()
@@ -229,6 +230,20 @@ void tst_Discovery::keptAcrossRestartAndReset()
     const Reply document = restarted.http().get(u"/.well-known/smart-configuration"_s);
     QCOMPARE(document.status, 200);
     QVERIFY(stringsOf(document.json()[u"capabilities"_s]).contains(u"permission-v2"_s));
+}
+
+void tst_Discovery::getAnswerCanBeSentBack()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const QByteArray custom = R"({"profile":"custom","base":"v1","omit_capabilities":["launch-ehr"]})";
+    const QJsonObject answer = putProfile(running.http(), custom).json();
+    QCOMPARE(answer[u"omit_capabilities"_s].toArray(), QJsonArray{u"launch-ehr"_s});
+    QVERIFY(answer[u"fields"_s].toArray().contains(u"issuer"_s));
+    QCOMPARE(putProfile(running.http(), R"({"profile":"v2"})").status, 200);
+    const Reply again = putProfile(running.http(), QJsonDocument(answer).toJson());
+    QCOMPARE(again.status, 200);
+    QCOMPARE(again.json(), answer);
 }
 
 QTEST_GUILESS_MAIN(tst_Discovery)
