@@ -38,12 +38,20 @@ bool SelfCheck::Reply::isJson() const
         && QJsonDocument::fromJson(body).isObject();
 }
 
+QString SelfCheck::Reply::describe() const
+{
+    return u"HTTP %1 %2"_s.arg(status).arg(QString::fromUtf8(body.left(160)).simplified());
+}
+
 SelfCheck::SelfCheck(const QUrl &base, QObject *parent)
     : QObject(parent), m_base(base), m_network(new QNetworkAccessManager(this))
 {
     QString origin = m_base.toString(QUrl::RemoveQuery | QUrl::RemoveFragment);
     while (origin.endsWith(u'/'))
         origin.chop(1);
+    // Given the FHIR base instead of the origin: the checks add /api/fhir themselves.
+    if (origin.endsWith(u"/api/fhir"_s))
+        origin.chop(9);
     m_base = QUrl(origin);
 }
 

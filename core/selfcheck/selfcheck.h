@@ -59,6 +59,8 @@ private:
         QByteArray header(QByteArrayView name) const;
         QJsonObject json() const;
         bool isJson() const;
+        // "HTTP 404 {...}": the status and the start of the body, for a failed check's detail.
+        QString describe() const;
     };
     using Step = std::function<void(std::function<void()> next)>;
     using Handler = std::function<void(const Reply &)>;
@@ -68,6 +70,11 @@ private:
               const QList<QPair<QByteArray, QByteArray>> &headers, Handler handler);
     void get(const QString &url, Handler handler, const QList<QPair<QByteArray, QByteArray>> &headers = {});
     void postForm(const QString &url, const QList<QPair<QString, QString>> &fields, Handler handler);
+    // POST token_endpoint with grant_type=authorization_code for the code this run received.
+    void redeemCode(const QString &verifier, Handler handler);
+    // The code again (with `verifier`) must be refused with 400 invalid_grant.
+    void expectInvalidGrant(const QString &name, const QString &rule, const QString &verifier,
+                            std::function<void()> next);
     void report(const QString &name, const QString &rule, bool passed, const QString &detail);
     // A check that cannot run because an earlier one failed.
     void notRun(const QString &name, const QString &rule, const QString &missing);

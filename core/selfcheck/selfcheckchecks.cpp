@@ -37,11 +37,6 @@ QString formField(const QByteArray &html, const QString &name)
     return value.replace(u"&#39;"_s, u"'"_s).replace(u"&amp;"_s, u"&"_s);
 }
 
-QString statusText(int status, const QByteArray &body)
-{
-    return u"HTTP %1 %2"_s.arg(status).arg(QString::fromUtf8(body.left(160)).simplified());
-}
-
 QString pkceChallenge(const QString &verifier)
 {
     return QString::fromLatin1(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
@@ -89,8 +84,7 @@ void SelfCheck::checkSmartConfiguration(std::function<void()> next)
             return next();
         }
         if (reply.status != 200 || !reply.isJson()) {
-            report(name, rule, false,
-                   u"expected 200 with a JSON object, got "_s + statusText(reply.status, reply.body));
+            report(name, rule, false, u"expected 200 with a JSON object, got "_s + reply.describe());
             return next();
         }
         const QJsonObject json = reply.json();
@@ -123,7 +117,7 @@ void SelfCheck::checkSmartConfigurationUnderFhirBase(std::function<void()> next)
         const QString name = u"discovery: under the FHIR base"_s;
         const QString rule = u"SMART App Launch 2.0: [base]/.well-known/smart-configuration"_s;
         if (reply.status != 200 || !reply.isJson())
-            report(name, rule, false, u"expected 200 with JSON, got "_s + statusText(reply.status, reply.body));
+            report(name, rule, false, u"expected 200 with JSON, got "_s + reply.describe());
         else if (m_smartConfiguration.isEmpty())
             notRun(name, rule, u"no valid smart-configuration at the root to compare with"_s);
         else
@@ -140,7 +134,7 @@ void SelfCheck::checkOpenidConfiguration(std::function<void()> next)
         const QString name = u"discovery: openid-configuration"_s;
         const QString rule = u"OpenID Connect Discovery 1.0, sections 3 and 4.3"_s;
         if (reply.status != 200 || !reply.isJson()) {
-            report(name, rule, false, u"expected 200 with JSON, got "_s + statusText(reply.status, reply.body));
+            report(name, rule, false, u"expected 200 with JSON, got "_s + reply.describe());
             return next();
         }
         const QJsonObject json = reply.json();
@@ -170,7 +164,7 @@ void SelfCheck::checkCapabilityStatement(std::function<void()> next)
         const QString rule = u"FHIR R4 capabilities; SMART oauth-uris extension"_s;
         const QJsonObject json = reply.json();
         if (reply.status != 200 || json.value(u"resourceType"_s) != u"CapabilityStatement"_s) {
-            report(name, rule, false, u"expected a CapabilityStatement, got "_s + statusText(reply.status, reply.body));
+            report(name, rule, false, u"expected a CapabilityStatement, got "_s + reply.describe());
             return next();
         }
         QHash<QString, QString> uris;
@@ -209,7 +203,7 @@ void SelfCheck::checkJwks(std::function<void()> next)
         const QJsonArray keys = reply.json().value(u"keys"_s).toArray();
         QStringList problems;
         if (reply.status != 200 || keys.isEmpty())
-            problems.append(u"expected a key set, got "_s + statusText(reply.status, reply.body));
+            problems.append(u"expected a key set, got "_s + reply.describe());
         for (const QJsonValue &key : keys) {
             if (!key[u"kty"_s].isString() || !key[u"kid"_s].isString())
                 problems.append(u"a key without kty or kid"_s);
@@ -245,7 +239,7 @@ void SelfCheck::checkRegistration(std::function<void()> next)
                  m_registrationToken = json.value(u"registration_access_token"_s).toString();
              }
              report(u"registration: public client"_s, u"RFC 7591 section 3.2.1"_s, ok,
-                    ok ? u"client_id %1"_s.arg(m_clientId) : statusText(reply.status, reply.body));
+                    ok ? u"client_id %1"_s.arg(m_clientId) : reply.describe());
              next();
          });
 }
@@ -260,8 +254,7 @@ void SelfCheck::checkRegistrationError(std::function<void()> next)
              const bool ok
                  = reply.status == 400 && (error == u"invalid_redirect_uri"_s || error == u"invalid_client_metadata"_s);
              report(u"registration: bad metadata"_s, u"RFC 7591 section 3.2.2"_s, ok,
-                    ok ? u"400 %1"_s.arg(error)
-                       : u"expected 400 invalid_redirect_uri, got "_s + statusText(reply.status, reply.body));
+                    ok ? u"400 %1"_s.arg(error) : u"expected 400 invalid_redirect_uri, got "_s + reply.describe());
              next();
          });
 }
@@ -349,29 +342,6 @@ void SelfCheck::followPortal(const Reply &reply, int hops, std::function<void()>
             fields.append({u"scope"_s, it.next().captured(1)});
         return postForm(u"/oauth/consent"_s, fields, again);
     }
-    report(name, rule, false, u"stopped on "_s + statusText(reply.status, reply.body));
+    report(name, rule, false, u"stopped on "_s + reply.describe());
     next();
-}
-
-void SelfCheck::checkWrongVerifier(std::function<void()> next)
-{
-    const QString name = u"token: wrong code_verifier"_s;
-    const QString rule = u"RFC 7636 section 4.6 (invalid_grant)"_s;
-    if (m_code.isEmpty()) {
-        notRun(name, rule, u"no authorization code"_s);
-        return next();
-    }
-    postForm(m_smartConfiguration.value(u"token_endpoint"_s).toString(),
-             {{u"grant_type"_s, u"authorization_code"_s},
-              {u"code"_s, m_code},
-              {u"redirect_uri"_s, m_redirectUri},
-              {u"client_id"_s, m_clientId},
-              {u"code_verifier"_s, Secrets::randomToken(32)}},
-             [this, name, rule, next](const Reply &reply) {
-                 const bool ok = reply.status == 400 && reply.json().value(u"error"_s) == u"invalid_grant"_s;
-                 report(name, rule, ok,
-                        ok ? u"400 invalid_grant"_s
-                           : u"expected 400 invalid_grant, got "_s + statusText(reply.status, reply.body));
-                 next();
-             });
 }

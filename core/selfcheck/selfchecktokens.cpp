@@ -13,17 +13,45 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString statusText(int status, const QByteArray &body)
-{
-    return u"HTTP %1 %2"_s.arg(status).arg(QString::fromUtf8(body.left(160)).simplified());
-}
-
 QByteArray bearer(const QString &token)
 {
     return "Bearer " + token.toLatin1();
 }
 
 } // namespace
+
+void SelfCheck::redeemCode(const QString &verifier, Handler handler)
+{
+    postForm(m_smartConfiguration.value(u"token_endpoint"_s).toString(),
+             {{u"grant_type"_s, u"authorization_code"_s},
+              {u"code"_s, m_code},
+              {u"redirect_uri"_s, m_redirectUri},
+              {u"client_id"_s, m_clientId},
+              {u"code_verifier"_s, verifier}},
+             std::move(handler));
+}
+
+void SelfCheck::expectInvalidGrant(const QString &name, const QString &rule, const QString &verifier,
+                                   std::function<void()> next)
+{
+    redeemCode(verifier, [this, name, rule, next](const Reply &reply) {
+        const bool ok = reply.status == 400 && reply.json().value(u"error"_s) == u"invalid_grant"_s;
+        report(name, rule, ok, ok ? u"400 invalid_grant"_s : u"expected 400 invalid_grant, got "_s + reply.describe());
+        next();
+    });
+}
+
+void SelfCheck::checkWrongVerifier(std::function<void()> next)
+{
+    const QString name = u"token: wrong code_verifier"_s;
+    const QString rule = u"RFC 7636 section 4.6 (invalid_grant)"_s;
+    if (m_code.isEmpty()) {
+        notRun(name, rule, u"no authorization code"_s);
+        return next();
+    }
+    // Another well-formed verifier: refused before the code is spent.
+    expectInvalidGrant(name, rule, Secrets::randomToken(32), std::move(next));
+}
 
 void SelfCheck::checkTokenResponse(std::function<void()> next)
 {
@@ -33,41 +61,35 @@ void SelfCheck::checkTokenResponse(std::function<void()> next)
         notRun(name, rule, u"no authorization code"_s);
         return next();
     }
-    postForm(m_smartConfiguration.value(u"token_endpoint"_s).toString(),
-             {{u"grant_type"_s, u"authorization_code"_s},
-              {u"code"_s, m_code},
-              {u"redirect_uri"_s, m_redirectUri},
-              {u"client_id"_s, m_clientId},
-              {u"code_verifier"_s, m_verifier}},
-             [this, name, rule, next](const Reply &reply) {
-                 const QJsonObject json = reply.json();
-                 QStringList problems;
-                 if (reply.status != 200 || !reply.isJson()) {
-                     problems.append(u"expected 200 with JSON, got "_s + statusText(reply.status, reply.body));
-                 } else {
-                     for (const QString &field :
-                          {u"access_token"_s, u"scope"_s, u"patient"_s, u"refresh_token"_s, u"id_token"_s}) {
-                         if (!json.value(field).isString() || json.value(field).toString().isEmpty())
-                             problems.append(field + u" missing"_s);
-                     }
-                     if (json.value(u"token_type"_s).toString().compare(u"bearer"_s, Qt::CaseInsensitive) != 0)
-                         problems.append(u"token_type is not Bearer"_s);
-                     if (!json.value(u"expires_in"_s).isDouble())
-                         problems.append(u"expires_in is not a number"_s);
-                     if (!reply.header("cache-control").contains("no-store"))
-                         problems.append(u"no Cache-Control: no-store"_s);
-                 }
-                 if (problems.isEmpty()) {
-                     m_tokenResponse = json;
-                     m_accessToken = json.value(u"access_token"_s).toString();
-                     m_refreshToken = json.value(u"refresh_token"_s).toString();
-                     m_patient = json.value(u"patient"_s).toString();
-                 }
-                 report(name, rule, problems.isEmpty(),
-                        problems.isEmpty() ? u"patient %1, scope %2"_s.arg(m_patient, json.value(u"scope"_s).toString())
-                                           : problems.join(u"; "_s));
-                 next();
-             });
+    redeemCode(m_verifier, [this, name, rule, next](const Reply &reply) {
+        const QJsonObject json = reply.json();
+        QStringList problems;
+        if (reply.status != 200 || !reply.isJson()) {
+            problems.append(u"expected 200 with JSON, got "_s + reply.describe());
+        } else {
+            for (const QString &field :
+                 {u"access_token"_s, u"scope"_s, u"patient"_s, u"refresh_token"_s, u"id_token"_s}) {
+                if (!json.value(field).isString() || json.value(field).toString().isEmpty())
+                    problems.append(field + u" missing"_s);
+            }
+            if (json.value(u"token_type"_s).toString().compare(u"bearer"_s, Qt::CaseInsensitive) != 0)
+                problems.append(u"token_type is not Bearer"_s);
+            if (!json.value(u"expires_in"_s).isDouble())
+                problems.append(u"expires_in is not a number"_s);
+            if (!reply.header("cache-control").contains("no-store"))
+                problems.append(u"no Cache-Control: no-store"_s);
+        }
+        if (problems.isEmpty()) {
+            m_tokenResponse = json;
+            m_accessToken = json.value(u"access_token"_s).toString();
+            m_refreshToken = json.value(u"refresh_token"_s).toString();
+            m_patient = json.value(u"patient"_s).toString();
+        }
+        report(name, rule, problems.isEmpty(),
+               problems.isEmpty() ? u"patient %1, scope %2"_s.arg(m_patient, json.value(u"scope"_s).toString())
+                                  : problems.join(u"; "_s));
+        next();
+    });
 }
 
 void SelfCheck::checkIdToken(std::function<void()> next)
@@ -113,7 +135,7 @@ void SelfCheck::checkFhirRead(std::function<void()> next)
             const QJsonObject json = reply.json();
             const bool ok = reply.status == 200 && json.value(u"resourceType"_s) == u"Patient"_s
                 && json.value(u"id"_s).toString() == m_patient;
-            report(name, rule, ok, ok ? u"Patient/%1"_s.arg(m_patient) : statusText(reply.status, reply.body));
+            report(name, rule, ok, ok ? u"Patient/%1"_s.arg(m_patient) : reply.describe());
             next();
         },
         {{"Authorization", bearer(m_accessToken)}, {"Accept", "application/fhir+json"}});
@@ -135,7 +157,7 @@ void SelfCheck::checkFhirSearch(std::function<void()> next)
             report(name, rule, ok,
                    ok ? u"Bundle with %1 entries (total %2)"_s.arg(json.value(u"entry"_s).toArray().size())
                             .arg(json.value(u"total"_s).toInt())
-                      : statusText(reply.status, reply.body));
+                      : reply.describe());
             next();
         },
         {{"Authorization", bearer(m_accessToken)}});
@@ -148,7 +170,7 @@ void SelfCheck::checkFhirWithoutToken(std::function<void()> next)
             const bool ok = reply.status == 401 && reply.header("www-authenticate").startsWith("Bearer");
             report(u"FHIR: no token"_s, u"RFC 6750 section 3 (401 with WWW-Authenticate: Bearer)"_s, ok,
                    ok ? QString::fromLatin1(reply.header("www-authenticate"))
-                      : u"expected 401 with a Bearer challenge, got "_s + statusText(reply.status, reply.body));
+                      : u"expected 401 with a Bearer challenge, got "_s + reply.describe());
             next();
         });
 }
@@ -168,8 +190,7 @@ void SelfCheck::checkIntrospection(std::function<void()> next)
                  const bool ok = reply.status == 200 && json.value(u"active"_s) == true
                      && json.value(u"client_id"_s) == m_clientId && json.value(u"scope"_s).isString()
                      && json.value(u"exp"_s).isDouble();
-                 report(name, rule, ok,
-                        ok ? u"active, client_id, scope and exp"_s : statusText(reply.status, reply.body));
+                 report(name, rule, ok, ok ? u"active, client_id, scope and exp"_s : reply.describe());
                  next();
              });
 }
@@ -182,7 +203,7 @@ void SelfCheck::checkIntrospectionInactive(std::function<void()> next)
              [this, next](const Reply &reply) {
                  const bool ok = reply.status == 200 && reply.json() == QJsonObject{{u"active"_s, false}};
                  report(u"introspection: unknown token"_s, u"RFC 7662 section 2.2 ({\"active\": false})"_s, ok,
-                        ok ? u"{\"active\": false}"_s : statusText(reply.status, reply.body));
+                        ok ? u"{\"active\": false}"_s : reply.describe());
                  next();
              });
 }
@@ -208,7 +229,7 @@ void SelfCheck::checkRefresh(std::function<void()> next)
                 if (json.contains(u"refresh_token"_s))
                     m_refreshToken = json.value(u"refresh_token"_s).toString();
             }
-            report(name, rule, ok, ok ? u"a new access token"_s : statusText(reply.status, reply.body));
+            report(name, rule, ok, ok ? u"a new access token"_s : reply.describe());
             next();
         });
 }
@@ -227,7 +248,7 @@ void SelfCheck::checkRevocation(std::function<void()> next)
              {{u"token"_s, m_accessToken}, {u"client_id"_s, m_clientId}},
              [this, name, rule, next, introspection](const Reply &reply) {
                  if (reply.status != 200) {
-                     report(name, rule, false, u"expected 200, got "_s + statusText(reply.status, reply.body));
+                     report(name, rule, false, u"expected 200, got "_s + reply.describe());
                      return next();
                  }
                  postForm(introspection.isEmpty() ? u"/oauth/introspect"_s : introspection,
@@ -236,8 +257,7 @@ void SelfCheck::checkRevocation(std::function<void()> next)
                               const bool ok = after.status == 200 && after.json().value(u"active"_s) == false;
                               report(name, rule, ok,
                                      ok ? u"200, and the token introspects as inactive"_s
-                                        : u"the revoked token still introspects as "_s
-                                             + statusText(after.status, after.body));
+                                        : u"the revoked token still introspects as "_s + after.describe());
                               next();
                           });
              });
@@ -247,23 +267,11 @@ void SelfCheck::checkCodeReuse(std::function<void()> next)
 {
     const QString name = u"token: code used twice"_s;
     const QString rule = u"RFC 6749 section 4.1.2 (single-use codes, invalid_grant)"_s;
-    if (m_code.isEmpty() || m_tokenResponse.isEmpty()) {
+    if (m_tokenResponse.isEmpty()) {
         notRun(name, rule, u"no redeemed authorization code"_s);
         return next();
     }
-    postForm(m_smartConfiguration.value(u"token_endpoint"_s).toString(),
-             {{u"grant_type"_s, u"authorization_code"_s},
-              {u"code"_s, m_code},
-              {u"redirect_uri"_s, m_redirectUri},
-              {u"client_id"_s, m_clientId},
-              {u"code_verifier"_s, m_verifier}},
-             [this, name, rule, next](const Reply &reply) {
-                 const bool ok = reply.status == 400 && reply.json().value(u"error"_s) == u"invalid_grant"_s;
-                 report(name, rule, ok,
-                        ok ? u"400 invalid_grant"_s
-                           : u"expected 400 invalid_grant, got "_s + statusText(reply.status, reply.body));
-                 next();
-             });
+    expectInvalidGrant(name, rule, m_verifier, std::move(next));
 }
 
 void SelfCheck::checkDeleteClient(std::function<void()> next)
@@ -276,8 +284,7 @@ void SelfCheck::checkDeleteClient(std::function<void()> next)
     }
     send("DELETE", m_registrationUri, {}, {{"Authorization", bearer(m_registrationToken)}},
          [this, name, rule, next](const Reply &reply) {
-             report(name, rule, reply.status == 204,
-                    reply.status == 204 ? u"204"_s : statusText(reply.status, reply.body));
+             report(name, rule, reply.status == 204, reply.status == 204 ? u"204"_s : reply.describe());
              next();
          });
 }

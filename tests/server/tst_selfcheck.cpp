@@ -70,6 +70,7 @@ private Q_SLOTS:
     void failsAgainstAServerThatIsNoSandbox();
     void reportsAnUnreachableTarget();
     void tableListsEveryCheck();
+    void acceptsTheFhirBaseAsTarget();
 };
 
 void tst_SelfCheck::passesAgainstTheSandbox()
@@ -145,6 +146,18 @@ void tst_SelfCheck::tableListsEveryCheck()
     QCOMPARE(lines.at(1), u"one            pass    RFC 1: fine"_s);
     QCOMPARE(lines.at(2), u"a longer name  FAIL    RFC 2: broken"_s);
     QCOMPARE(lines.at(3), u"2 checks, 1 passed, 1 failed"_s);
+}
+
+// Users often have the FHIR base at hand rather than the origin.
+void tst_SelfCheck::acceptsTheFhirBaseAsTarget()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    SelfCheck check(QUrl(u"http://127.0.0.1:%1/api/fhir/"_s.arg(running.port())));
+    const SelfCheck::Outcome outcome = run(check);
+    for (const CheckResult &result : check.results())
+        QVERIFY2(result.passed, qPrintable(result.name + u": "_s + result.detail));
+    QCOMPARE(outcome, SelfCheck::Outcome::Passed);
 }
 
 QTEST_GUILESS_MAIN(tst_SelfCheck)
