@@ -70,6 +70,12 @@ QJsonArray filtered(const QJsonArray &values, const std::function<bool(const QSt
     return kept;
 }
 
+QStringList without(QStringList names, const QStringList &removed)
+{
+    names.removeIf([&](const QString &name) { return removed.contains(name); });
+    return names;
+}
+
 } // namespace
 
 const QStringList &DiscoveryProfile::v2Fields()
@@ -92,18 +98,13 @@ const QStringList &DiscoveryProfile::v2Fields()
     return fields;
 }
 
+// SMART App Launch 1.0 had every field of the v2 document except these (docs/decisions/0040).
 const QStringList &DiscoveryProfile::v1Fields()
 {
-    static const QStringList fields = {u"authorization_endpoint"_s,
-                                       u"token_endpoint"_s,
-                                       u"registration_endpoint"_s,
-                                       u"introspection_endpoint"_s,
-                                       u"revocation_endpoint"_s,
-                                       u"management_endpoint"_s,
-                                       u"token_endpoint_auth_methods_supported"_s,
-                                       u"scopes_supported"_s,
-                                       u"response_types_supported"_s,
-                                       u"capabilities"_s};
+    static const QStringList v2Only
+        = {u"issuer"_s, u"jwks_uri"_s, u"grant_types_supported"_s,
+           u"token_endpoint_auth_signing_alg_values_supported"_s, u"code_challenge_methods_supported"_s};
+    static const QStringList fields = without(v2Fields(), v2Only);
     return fields;
 }
 
@@ -130,21 +131,12 @@ const QStringList &DiscoveryProfile::v2Capabilities()
     return capabilities;
 }
 
+// The capabilities SMART App Launch 2.0 added to those of 1.0.
 const QStringList &DiscoveryProfile::v1Capabilities()
 {
-    static const QStringList capabilities = {u"launch-ehr"_s,
-                                             u"launch-standalone"_s,
-                                             u"client-public"_s,
-                                             u"client-confidential-symmetric"_s,
-                                             u"context-ehr-patient"_s,
-                                             u"context-ehr-encounter"_s,
-                                             u"context-standalone-patient"_s,
-                                             u"context-banner"_s,
-                                             u"context-style"_s,
-                                             u"permission-offline"_s,
-                                             u"permission-patient"_s,
-                                             u"permission-user"_s,
-                                             u"sso-openid-connect"_s};
+    static const QStringList v2Only = {u"client-confidential-asymmetric"_s, u"permission-online"_s, u"permission-v1"_s,
+                                       u"permission-v2"_s, u"authorize-post"_s};
+    static const QStringList capabilities = without(v2Capabilities(), v2Only);
     return capabilities;
 }
 
