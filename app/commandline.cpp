@@ -105,7 +105,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         u"url"_s,
         QCoreApplication::translate("CommandLine",
                                     "With --self-check: the running sandbox to check (its origin, such as "
-                                    "http://127.0.0.1:9000)."),
+                                    "http://127.0.0.1:9000, or its FHIR base)."),
         u"URL"_s);
     parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap,
                        upstream, openFhirWrites, samplePatients, import, selfCheck, url});
