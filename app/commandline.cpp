@@ -95,8 +95,20 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                     "starting the server: Bundles, NDJSON files, single "
                                     "resources, or folders of them. More files may follow."),
         u"FILE"_s);
+    const QCommandLineOption selfCheck(
+        u"self-check"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Run the conformance checks of the authorization server and FHIR "
+                                    "endpoints against a sandbox of its own (on a free loopback port, with a "
+                                    "temporary database) or against --url, print the results and exit."));
+    const QCommandLineOption url(
+        u"url"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "With --self-check: the running sandbox to check (its origin, such as "
+                                    "http://127.0.0.1:9000, or its FHIR base)."),
+        u"URL"_s);
     parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap,
-                       upstream, openFhirWrites, samplePatients, import});
+                       upstream, openFhirWrites, samplePatients, import, selfCheck, url});
 
     if (!parser.parse(arguments))
         return failure(parser.errorText());
@@ -170,5 +182,17 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.importFiles = parser.values(import) + parser.positionalArguments();
     if (result.importFiles.contains(QString()))
         return failure(u"--import needs a file or folder name."_s);
+    result.selfCheck = parser.isSet(selfCheck);
+    if (parser.isSet(url)) {
+        if (!result.selfCheck)
+            return failure(u"--url is for --self-check."_s);
+        Result<QString> normalized = Sandbox::normalizeBaseUrl(parser.value(url));
+        if (!normalized)
+            return failure(u"--url must be the sandbox's http or https origin, such as http://127.0.0.1:9000, "
+                           "not '%1'."_s.arg(parser.value(url)));
+        result.selfCheckUrl = normalized.value();
+    }
+    if (result.selfCheck && !result.importFiles.isEmpty())
+        return failure(u"--self-check and --import cannot be combined."_s);
     return result;
 }

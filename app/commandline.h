@@ -16,6 +16,8 @@ struct CommandLine
     SandboxOptions options;
     bool headless = false;
     QStringList importFiles; // --import: import these files (or folders) and exit
+    bool selfCheck = false; // --self-check: check a sandbox, print the results and exit
+    QString selfCheckUrl; // --url: the sandbox to check; empty: start one of its own
     QString text; // the help or version text, or the error message
 
     // `arguments` includes the program name, as QCoreApplication::arguments() does.
@@ -31,4 +33,6 @@ enum ExitCode {
     ExitLogFile = 4,
     ExitImportRejected = 5, // --import: some resources were rejected, the others imported
     ExitImportFailed = 6, // --import: a file could not be read as FHIR at all
+    ExitSelfCheckFailed = 1, // --self-check: some check failed (as the issue asks; shared with usage)
+    ExitSelfCheckUnreachable = 7, // --self-check: the target did not answer at all
 };

@@ -5,6 +5,7 @@
 #include "importcommand.h"
 #include "mainwindow.h"
 #include "sandbox.h"
+#include "selfcheckcommand.h"
 #include "server/portalserver.h"
 #include "signalwatcher.h"
 #include "storage/database.h"
@@ -54,7 +55,7 @@ int main(int argc, char *argv[])
     // The command line decides whether this is a GUI application, so it is read before one exists.
     const CommandLine commandLine = CommandLine::parse(argumentsOf(argc, argv));
     const bool gui = commandLine.outcome == CommandLine::Outcome::Run && !commandLine.headless
-        && commandLine.importFiles.isEmpty() && displayAvailable();
+        && commandLine.importFiles.isEmpty() && !commandLine.selfCheck && displayAvailable();
     std::unique_ptr<QCoreApplication> app
         = gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(u"smart-sandbox"_s);
@@ -73,6 +74,8 @@ int main(int argc, char *argv[])
         return ExitUsage;
     case CommandLine::Outcome::Run: break;
     }
+    if (commandLine.selfCheck)
+        return runSelfCheck(commandLine.selfCheckUrl, commandLine.options);
     if (!commandLine.headless && !gui && commandLine.importFiles.isEmpty())
         printLine(
             stdout,

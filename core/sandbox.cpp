@@ -7,6 +7,7 @@
 #include "oauth/authorizationservice.h"
 #include "oauth/clientauthenticator.h"
 #include "oauth/clientregistry.h"
+#include "oauth/discoveryprofile.h"
 #include "oauth/grantservice.h"
 #include "oauth/jwkscache.h"
 #include "oauth/serverkeys.h"
@@ -15,6 +16,7 @@
 #include "server/requestlog.h"
 #include "storage/database.h"
 #include "storage/fixtures.h"
+#include "storage/jsontext.h"
 #include "storage/peoplestore.h"
 #include "storage/settingsstore.h"
 #include "storage/statsstore.h"
@@ -145,11 +147,41 @@ Status Sandbox::reset()
     Status status = m_database->transaction([&]() -> Status {
         if (Status loaded = Fixtures::reset(*m_database, now, m_options.samplePatients); !loaded)
             return loaded;
-        return SettingsStore(*m_database).setValue(s_fixturesLoadedKey, QString::number(now));
+        const SettingsStore settings(*m_database);
+        if (Status profile = settings.setValue(QString::fromLatin1(DiscoveryProfile::s_settingKey),
+                                               JsonText::fromObject(DiscoveryProfile{}.toJson()));
+            !profile)
+            return profile;
+        return settings.setValue(s_fixturesLoadedKey, QString::number(now));
     });
-    if (status)
+    if (status) {
         Q_EMIT resetDone();
+        Q_EMIT discoveryProfileChanged();
+    }
     return status;
+}
+
+Result<DiscoveryProfile> Sandbox::discoveryProfile() const
+{
+    Result<QString> stored = SettingsStore(*m_database).value(QString::fromLatin1(DiscoveryProfile::s_settingKey));
+    if (!stored)
+        return stored.error();
+    if (stored.value().isEmpty())
+        return DiscoveryProfile{};
+    Result<DiscoveryProfile> profile = DiscoveryProfile::fromJson(JsonText::toObject(stored.value()));
+    if (!profile)
+        return storageError(u"The stored discovery profile is damaged: %1"_s.arg(profile.error().description));
+    return profile;
+}
+
+Status Sandbox::setDiscoveryProfile(const DiscoveryProfile &profile)
+{
+    Status stored
+        = SettingsStore(*m_database)
+              .setValue(QString::fromLatin1(DiscoveryProfile::s_settingKey), JsonText::fromObject(profile.toJson()));
+    if (stored)
+        Q_EMIT discoveryProfileChanged();
+    return stored;
 }
 
 FhirImporter *Sandbox::importFiles(const QStringList &paths)

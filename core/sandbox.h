@@ -28,6 +28,7 @@ class PeopleStore;
 class PortalServer;
 class RequestLog;
 class TokenService;
+struct DiscoveryProfile;
 
 struct SandboxOptions
 {
@@ -75,6 +76,11 @@ public:
     // and the summary. Delete it when it has finished, or leave it to the sandbox.
     FhirImporter *importFiles(const QStringList &paths);
 
+    // The SMART discovery profile, read from the settings table on every call so that several
+    // instances on one database agree; v2 when none is set. Reset returns to v2.
+    Result<DiscoveryProfile> discoveryProfile() const;
+    Status setDiscoveryProfile(const DiscoveryProfile &profile);
+
     // Version, uptime, database, counts and URLs, as GET /admin/status shows them.
     Result<QJsonObject> statusJson(const QString &baseUrl) const;
 
@@ -95,6 +101,7 @@ public:
 
 Q_SIGNALS:
     void resetDone();
+    void discoveryProfileChanged();
 
 private:
     SandboxOptions m_options;

@@ -3,9 +3,11 @@
 
 #include "clientmodel.h"
 #include "clientspage.h"
+#include "discoverydialog.h"
 #include "mintdialog.h"
 #include "peoplepage.h"
 #include "sandbox.h"
+#include "selfcheckdialog.h"
 #include "server/portalserver.h"
 #include "statecolors.h"
 #include "timetravelwidget.h"
@@ -179,6 +181,16 @@ void MainWindow::createActions()
     m_resetAction->setToolTip(tr("Return to the sample clients, users and patients"));
     connect(m_resetAction, &QAction::triggered, this, [this] { (void)resetSandbox(); });
 
+    m_selfCheckAction = new QAction(QIcon::fromTheme(u"dialog-ok"_s), tr("Run &self-check"), this);
+    m_selfCheckAction->setObjectName(u"selfCheckAction"_s);
+    m_selfCheckAction->setToolTip(tr("Check the running server's authorization and FHIR endpoints as an app would"));
+    connect(m_selfCheckAction, &QAction::triggered, this, [this] { (void)runSelfCheck(); });
+
+    auto *discoveryAction = new QAction(tr("&Discovery profile…"), this);
+    discoveryAction->setObjectName(u"discoveryAction"_s);
+    discoveryAction->setToolTip(tr("Serve SMART 2, SMART 1.0, no or a partial smart-configuration"));
+    connect(discoveryAction, &QAction::triggered, this, &MainWindow::openDiscoveryDialog);
+
     auto *findAction = new QAction(tr("&Find"), this);
     findAction->setObjectName(u"findAction"_s);
     findAction->setShortcut(QKeySequence::Find);
@@ -198,6 +210,8 @@ void MainWindow::createActions()
     QMenu *sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
     sandboxMenu->addAction(m_startStopAction);
     sandboxMenu->addAction(m_mintAction);
+    sandboxMenu->addAction(discoveryAction);
+    sandboxMenu->addAction(m_selfCheckAction);
     sandboxMenu->addSeparator();
     sandboxMenu->addAction(m_resetAction);
     sandboxMenu->addSeparator();
@@ -230,6 +244,7 @@ void MainWindow::updateServerState()
     m_stateLabel->setToolTip(listening ? tr("Listening on %1").arg(m_baseUrl) : tr("Not listening; start the server"));
     m_startStopAction->setText(listening ? tr("S&top server") : tr("S&tart server"));
     m_startStopAction->setIcon(QIcon::fromTheme(listening ? u"media-playback-stop"_s : u"media-playback-start"_s));
+    m_selfCheckAction->setEnabled(listening);
     m_fhirBaseEdit->setText(fhirBaseUrl());
     m_smartConfigurationEdit->setText(smartConfigurationUrl());
     m_registerEdit->setText(registerUrl());
@@ -260,6 +275,25 @@ void MainWindow::openMintDialog()
     connect(dialog, &MintDialog::tokenMinted, this, [this](const TokenView &token) {
         m_tokensPage->selectToken(token.token.id);
         m_tabs->setCurrentWidget(m_tokensPage);
+    });
+    dialog->show();
+}
+
+SelfCheckDialog *MainWindow::runSelfCheck()
+{
+    auto *dialog = new SelfCheckDialog(QUrl(m_sandbox.server().baseUrl()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    dialog->run();
+    return dialog;
+}
+
+void MainWindow::openDiscoveryDialog()
+{
+    auto *dialog = new DiscoveryDialog(m_sandbox, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        statusBar()->showMessage(tr("Discovery profile: %1").arg(dialog->profile().name()), 8000);
     });
     dialog->show();
 }

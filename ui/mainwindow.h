@@ -11,6 +11,7 @@
 
 class ClientsPage;
 class PeoplePage;
+class SelfCheckDialog;
 class QAction;
 class QLabel;
 class QLineEdit;
@@ -49,6 +50,9 @@ public:
     bool resetSandbox();
     void toggleListening();
     void openMintDialog();
+    // "Run self-check": the checks against the running server, in a dialog that shows the table.
+    SelfCheckDialog *runSelfCheck();
+    void openDiscoveryDialog();
     void focusFilter();
     void showAbout();
 
@@ -77,4 +81,5 @@ private:
     QAction *m_startStopAction = nullptr;
     QAction *m_mintAction = nullptr;
     QAction *m_resetAction = nullptr;
+    QAction *m_selfCheckAction = nullptr;
 };

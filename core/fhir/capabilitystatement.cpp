@@ -36,14 +36,18 @@ QJsonObject smartSecurity(const CapabilityOptions &options)
     auto uri = [](const QString &name, const QString &url) {
         return QJsonObject{{u"url"_s, name}, {u"valueUri"_s, url}};
     };
+    QJsonArray uris;
+    const QList<QPair<QString, QString>> endpoints
+        = {{u"authorize"_s, u"/oauth/authorize"_s},   {u"token"_s, u"/oauth/token"_s},
+           {u"register"_s, u"/oauth/register"_s},     {u"manage"_s, u"/apps"_s},
+           {u"introspect"_s, u"/oauth/introspect"_s}, {u"revoke"_s, u"/oauth/revoke"_s}};
+    for (const auto &[name, path] : endpoints) {
+        if (!options.omitOauthUris.contains(name))
+            uris.append(uri(name, options.base + path));
+    }
     const QJsonObject oauthUris{
         {u"url"_s, u"http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"_s},
-        {u"extension"_s,
-         QJsonArray{
-             uri(u"authorize"_s, options.base + u"/oauth/authorize"_s),
-             uri(u"token"_s, options.base + u"/oauth/token"_s), uri(u"register"_s, options.base + u"/oauth/register"_s),
-             uri(u"manage"_s, options.base + u"/apps"_s), uri(u"introspect"_s, options.base + u"/oauth/introspect"_s),
-             uri(u"revoke"_s, options.base + u"/oauth/revoke"_s)}},
+        {u"extension"_s, uris},
     };
     return QJsonObject{
         {u"cors"_s, true},

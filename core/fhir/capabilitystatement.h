@@ -7,6 +7,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace Fhir {
 
@@ -18,6 +19,7 @@ struct CapabilityOptions
     QString instant; // "date" of the statement
     bool writes = true; // create, update and delete are offered
     bool secured = true; // /api/fhir (bearer tokens) rather than /api/open-fhir
+    QStringList omitOauthUris; // oauth-uris names left out (the discovery profile)
 };
 
 QJsonObject capabilityStatement(const CapabilityOptions &options);

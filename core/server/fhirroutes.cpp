@@ -8,6 +8,7 @@
 #include "fhir/fhirjson.h"
 #include "fhir/fhirservice.h"
 #include "fhirproxy.h"
+#include "oauth/discoveryprofile.h"
 #include "oauth/tokenservice.h"
 #include "portalserver.h"
 #include "sandbox.h"
@@ -212,6 +213,9 @@ HttpResponse PortalServer::fhir(const HttpRequest &request, bool secured)
         options.instant = ResourceStore::instant(m_sandbox.clock().nowMs());
         options.writes = secured || m_sandbox.options().openFhirWrites;
         options.secured = secured;
+        Result<DiscoveryProfile> profile = m_sandbox.discoveryProfile();
+        if (profile)
+            options.omitOauthUris = profile.value().omittedOauthUris();
         HttpResponse response = HttpResponse::json(Fhir::capabilityStatement(options));
         response.contentType = QByteArray(s_fhirJson);
         return response;

@@ -117,6 +117,7 @@ const QList<PortalServer::Route> &PortalServer::routes()
         {{"GET"}, u"/admin/status"_s, Access::Admin, true, &PortalServer::adminStatus},
         {{"GET"}, u"/admin/requests"_s, Access::Admin, true, &PortalServer::adminRequests},
         {{"POST"}, u"/admin/launch"_s, Access::Admin, true, &PortalServer::adminLaunch},
+        {{"GET", "PUT"}, u"/admin/discovery"_s, Access::Admin, true, &PortalServer::adminDiscovery},
         {.methods = {"GET", "HEAD"},
          .path = u"/api/fhir"_s,
          .access = Access::Public,

@@ -109,6 +109,7 @@ private:
     QJsonObject clientInformation(const Client &client, const HttpRequest &request) const;
     QJsonObject authorizationServerMetadata(const HttpRequest &request) const;
     HttpResponse smartConfiguration(const HttpRequest &request);
+    HttpResponse adminDiscovery(const HttpRequest &request);
     HttpResponse openidConfiguration(const HttpRequest &request);
     HttpResponse jwks(const HttpRequest &request);
     HttpResponse smartStyle(const HttpRequest &request);

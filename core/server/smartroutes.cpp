@@ -8,6 +8,7 @@
 #include "oauth/authorizationservice.h"
 #include "oauth/clientauthenticator.h"
 #include "oauth/clientregistry.h"
+#include "oauth/discoveryprofile.h"
 #include "oauth/grantservice.h"
 #include "oauth/jose.h"
 #include "oauth/jwkscache.h"
@@ -23,25 +24,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-const QStringList s_capabilities = {u"launch-ehr"_s,
-                                    u"launch-standalone"_s,
-                                    u"client-public"_s,
-                                    u"client-confidential-symmetric"_s,
-                                    u"client-confidential-asymmetric"_s,
-                                    u"context-ehr-patient"_s,
-                                    u"context-ehr-encounter"_s,
-                                    u"context-standalone-patient"_s,
-                                    u"context-banner"_s,
-                                    u"context-style"_s,
-                                    u"permission-offline"_s,
-                                    u"permission-online"_s,
-                                    u"permission-patient"_s,
-                                    u"permission-user"_s,
-                                    u"permission-v1"_s,
-                                    u"permission-v2"_s,
-                                    u"sso-openid-connect"_s,
-                                    u"authorize-post"_s};
 
 const QStringList s_scopesSupported
     = {u"openid"_s,           u"fhirUser"_s,       u"profile"_s,       u"launch"_s,         u"launch/patient"_s,
@@ -154,10 +136,39 @@ QJsonObject PortalServer::authorizationServerMetadata(const HttpRequest &request
 
 HttpResponse PortalServer::smartConfiguration(const HttpRequest &request)
 {
+    Result<DiscoveryProfile> profile = m_sandbox.discoveryProfile();
+    if (!profile)
+        return Http::errorResponse(profile.error());
+    if (!profile.value().servesSmartConfiguration())
+        return HttpResponse::error(404, u"not_found"_s,
+                                   u"This sandbox's discovery profile is \"none\": there is no smart-configuration; "
+                                   "read the oauth-uris extension of the FHIR server's CapabilityStatement "
+                                   "(GET [base]/metadata) instead"_s);
     QJsonObject metadata = authorizationServerMetadata(request);
     metadata.insert(u"management_endpoint"_s, QString(baseUrl(request) + u"/apps"_s));
-    metadata.insert(u"capabilities"_s, QJsonArray::fromStringList(s_capabilities));
-    return HttpResponse::json(metadata);
+    metadata.insert(u"capabilities"_s, QJsonArray::fromStringList(DiscoveryProfile::v2Capabilities()));
+    return HttpResponse::json(profile.value().apply(metadata));
+}
+
+HttpResponse PortalServer::adminDiscovery(const HttpRequest &request)
+{
+    if (request.method == "PUT") {
+        Result<QJsonObject> body = Http::parseJsonObject(request.body, u"invalid_request"_s);
+        if (!body)
+            return Http::errorResponse(body.error());
+        Result<DiscoveryProfile> profile = DiscoveryProfile::fromJson(body.value());
+        if (!profile)
+            return Http::errorResponse(profile.error());
+        if (Status stored = m_sandbox.setDiscoveryProfile(profile.value()); !stored)
+            return Http::errorResponse(stored.error());
+    }
+    Result<DiscoveryProfile> profile = m_sandbox.discoveryProfile();
+    if (!profile)
+        return Http::errorResponse(profile.error());
+    QJsonObject json = profile.value().toJson();
+    json.insert(u"fields"_s, QJsonArray::fromStringList(DiscoveryProfile::v2Fields()));
+    json.insert(u"capabilities"_s, QJsonArray::fromStringList(DiscoveryProfile::v2Capabilities()));
+    return HttpResponse::json(json);
 }
 
 HttpResponse PortalServer::openidConfiguration(const HttpRequest &request)

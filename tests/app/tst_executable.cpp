@@ -80,6 +80,9 @@ private Q_SLOTS:
     void portInUse();
     void stateSurvivesRestartAndLogIsWritten();
     void importPrintsASummaryPerFile();
+    void selfCheckPassesOnItsOwnSandbox();
+    void selfCheckReportsABrokenTarget();
+    void selfCheckReportsAnUnreachableTarget();
 };
 
 void tst_Executable::helpAndVersion()
@@ -117,6 +120,11 @@ void tst_Executable::mistakesAreOneLine_data()
                        u"--log-file"_s,
                        u"/proc/no-such-dir/log.ndjson"_s}
         << 4 << u"smart-sandbox: error: Cannot open the log file /proc/no-such-dir/log.ndjson"_s;
+    QTest::newRow("--url without --self-check") << QStringList{u"--headless"_s, u"--url"_s, u"http://127.0.0.1:9000"_s}
+                                                << 1 << u"smart-sandbox: error: --url is for --self-check."_s;
+    QTest::newRow("--self-check with a bad --url")
+        << QStringList{u"--self-check"_s, u"--url"_s, u"ftp://x"_s} << 1
+        << u"smart-sandbox: error: --url must be the sandbox's http or https origin"_s;
 }
 
 void tst_Executable::mistakesAreOneLine()
@@ -239,6 +247,48 @@ void tst_Executable::importPrintsASummaryPerFile()
     QCOMPARE(read.status, 200);
     QCOMPARE(read.json()[u"meta"_s][u"versionId"_s].toString(), u"3"_s);
     QVERIFY(stop(process));
+}
+
+void tst_Executable::selfCheckPassesOnItsOwnSandbox()
+{
+    const Finished finished = runToEnd({u"--self-check"_s});
+    QVERIFY2(finished.exitCode == 0, qPrintable(finished.standardOutput + finished.standardError));
+    QVERIFY(finished.standardOutput.startsWith(u"Checking http://127.0.0.1:"_s));
+    QVERIFY2(finished.standardOutput.contains(u"20 checks, 20 passed, 0 failed"_s),
+             qPrintable(finished.standardOutput));
+    QVERIFY(!finished.standardOutput.contains(u"FAIL"_s));
+}
+
+// A sandbox that serves no smart-configuration: the check must fail, say where, and exit 1.
+void tst_Executable::selfCheckReportsABrokenTarget()
+{
+    QProcess process;
+    const quint16 port = startServer(
+        process, {u"--headless"_s, u"--db"_s, u":memory:"_s, u"--port"_s, u"0"_s, u"--sample-patients"_s, u"0"_s});
+    QVERIFY(port != 0);
+    HttpClient http(port);
+    QCOMPARE(
+        http.send("PUT", u"/admin/discovery"_s, R"({"profile":"none"})", {{"Content-Type", "application/json"}}).status,
+        200);
+    const Finished finished = runToEnd({u"--self-check"_s, u"--url"_s, u"http://127.0.0.1:%1"_s.arg(port)});
+    QCOMPARE(finished.exitCode, 1);
+    static const QRegularExpression failedDiscovery(u"discovery: smart-configuration +FAIL .*404"_s);
+    QVERIFY2(failedDiscovery.match(finished.standardOutput).hasMatch(), qPrintable(finished.standardOutput));
+    QVERIFY(stop(process));
+}
+
+void tst_Executable::selfCheckReportsAnUnreachableTarget()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    } // closed again: nobody listens there now
+    const Finished finished = runToEnd({u"--self-check"_s, u"--url"_s, u"http://127.0.0.1:%1"_s.arg(port)});
+    QCOMPARE(finished.exitCode, 7);
+    QVERIFY2(finished.standardOutput.contains(u"cannot reach http://127.0.0.1:%1"_s.arg(port)),
+             qPrintable(finished.standardOutput));
 }
 
 QTEST_GUILESS_MAIN(tst_Executable)
