@@ -16,6 +16,7 @@ struct CommandLine
     SandboxOptions options;
     bool headless = false;
     QStringList importFiles; // --import: import these files (or folders) and exit
+    QStringList givenOptions; // the long names of the options on the command line ("port", "db")
     QString text; // the help or version text, or the error message
 
     // `arguments` includes the program name, as QCoreApplication::arguments() does.

@@ -3,10 +3,12 @@
 
 #include "clientmodel.h"
 #include "clientspage.h"
+#include "launchdialog.h"
 #include "mintdialog.h"
 #include "peoplepage.h"
 #include "sandbox.h"
 #include "server/portalserver.h"
+#include "settingsdialog.h"
 #include "statecolors.h"
 #include "timetravelwidget.h"
 #include "tokenmodel.h"
@@ -39,7 +41,10 @@ const auto s_tabKey = "mainWindow/tab"_L1;
 
 } // namespace
 
-MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent), m_sandbox(sandbox)
+MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent)
+    : QMainWindow(parent),
+      m_sandbox(sandbox),
+      m_settings(new QSettings(UiHelpers::settingsOrganization(), QCoreApplication::applicationName(), this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("SMART Sandbox"));
@@ -174,10 +179,24 @@ void MainWindow::createActions()
     m_mintAction->setToolTip(tr("Mint a token for any client, user and patient (Ctrl+T)"));
     connect(m_mintAction, &QAction::triggered, this, &MainWindow::openMintDialog);
 
+    m_launchAction = new QAction(QIcon::fromTheme(u"internet-web-browser"_s), tr("&EHR launch…"), this);
+    m_launchAction->setObjectName(u"launchAction"_s);
+    m_launchAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L);
+    m_launchAction->setToolTip(
+        tr("Open an app in the browser as an EHR would, with a chosen user, patient and encounter (Ctrl+Shift+L)"));
+    connect(m_launchAction, &QAction::triggered, this, [this] { (void)openLaunchDialog(); });
+
     m_resetAction = new QAction(QIcon::fromTheme(u"edit-clear-all"_s), tr("&Reset…"), this);
     m_resetAction->setObjectName(u"resetAction"_s);
     m_resetAction->setToolTip(tr("Return to the sample clients, users and patients"));
     connect(m_resetAction, &QAction::triggered, this, [this] { (void)resetSandbox(); });
+
+    auto *settingsAction = new QAction(QIcon::fromTheme(u"preferences-system"_s), tr("Se&ttings…"), this);
+    settingsAction->setObjectName(u"settingsAction"_s);
+    settingsAction->setShortcut(QKeySequence::Preferences);
+    settingsAction->setMenuRole(QAction::PreferencesRole);
+    settingsAction->setToolTip(tr("Port, bind address, base URL, upstream FHIR server, database, admin key, log cap"));
+    connect(settingsAction, &QAction::triggered, this, [this] { (void)openSettingsDialog(); });
 
     auto *findAction = new QAction(tr("&Find"), this);
     findAction->setObjectName(u"findAction"_s);
@@ -198,8 +217,10 @@ void MainWindow::createActions()
     QMenu *sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
     sandboxMenu->addAction(m_startStopAction);
     sandboxMenu->addAction(m_mintAction);
+    sandboxMenu->addAction(m_launchAction);
     sandboxMenu->addSeparator();
     sandboxMenu->addAction(m_resetAction);
+    sandboxMenu->addAction(settingsAction);
     sandboxMenu->addSeparator();
     sandboxMenu->addAction(quitAction);
     QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
@@ -214,6 +235,7 @@ void MainWindow::createActions()
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolBar->addAction(m_startStopAction);
     toolBar->addAction(m_mintAction);
+    toolBar->addAction(m_launchAction);
     toolBar->addAction(m_resetAction);
 }
 
@@ -262,6 +284,31 @@ void MainWindow::openMintDialog()
         m_tabs->setCurrentWidget(m_tokensPage);
     });
     dialog->show();
+}
+
+LaunchDialog *MainWindow::openLaunchDialog()
+{
+    auto *dialog = new LaunchDialog(m_sandbox, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &LaunchDialog::launched, this,
+            [this](const QUrl &url) { statusBar()->showMessage(tr("Opened %1").arg(url.toString()), 8000); });
+    dialog->show();
+    return dialog;
+}
+
+SettingsDialog *MainWindow::openSettingsDialog()
+{
+    if (auto *open = findChild<SettingsDialog *>(); open) {
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    auto *dialog = new SettingsDialog(m_sandbox, *m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::applied, this,
+            [this] { statusBar()->showMessage(tr("Settings applied; clients, tokens and the log are kept."), 8000); });
+    dialog->show();
+    return dialog;
 }
 
 QString MainWindow::resetQuestion() const

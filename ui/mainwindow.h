@@ -10,13 +10,16 @@
 #include <QMainWindow>
 
 class ClientsPage;
+class LaunchDialog;
 class PeoplePage;
 class QAction;
 class QLabel;
 class QLineEdit;
+class QSettings;
 class QTabWidget;
 class QToolButton;
 class Sandbox;
+class SettingsDialog;
 class TimeTravelWidget;
 class TokensPage;
 class TrafficPage;
@@ -49,6 +52,8 @@ public:
     bool resetSandbox();
     void toggleListening();
     void openMintDialog();
+    LaunchDialog *openLaunchDialog();
+    SettingsDialog *openSettingsDialog();
     void focusFilter();
     void showAbout();
 
@@ -76,5 +81,7 @@ private:
     QLineEdit *m_registerEdit = nullptr;
     QAction *m_startStopAction = nullptr;
     QAction *m_mintAction = nullptr;
+    QAction *m_launchAction = nullptr;
     QAction *m_resetAction = nullptr;
+    QSettings *m_settings;
 };
