@@ -108,7 +108,9 @@ SettingsDialog::~SettingsDialog() = default;
 void SettingsDialog::load()
 {
     const SandboxOptions &options = m_sandbox.options();
-    m_portSpin->setValue(options.port);
+    // With --port 0 the listener's actual port is the one to keep.
+    const bool anyPort = options.port == 0 && m_sandbox.server().isListening();
+    m_portSpin->setValue(anyPort ? m_sandbox.server().port() : options.port);
     m_bindEdit->setText(options.bindAddress.toString());
     m_baseUrlEdit->setText(options.baseUrl);
     m_upstreamEdit->setText(options.upstream);
