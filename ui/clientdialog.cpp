@@ -100,6 +100,7 @@ void ClientDialog::build()
     m_redirectEdit = new QLineEdit(this);
     m_redirectEdit->setObjectName(u"redirectUriEdit"_s);
     m_redirectEdit->setPlaceholderText(tr("http://localhost:3000/callback, then Enter"));
+    connect(m_redirectEdit, &QLineEdit::textChanged, this, &ClientDialog::validate);
     auto *addRedirect = new QToolButton(this);
     addRedirect->setObjectName(u"addRedirectUriButton"_s);
     addRedirect->setText(tr("Add"));
@@ -234,7 +235,7 @@ void ClientDialog::build()
 
     auto *about = new QGroupBox(tr("About the app (optional)"), this);
     auto *aboutForm = new QFormLayout(about);
-    aboutForm->addRow(tr("C&ontacts:"), m_contactsEdit);
+    aboutForm->addRow(tr("Con&tacts:"), m_contactsEdit);
     aboutForm->addRow(tr("L&ogo URL:"), m_logoUriEdit);
     aboutForm->addRow(tr("&Home page:"), m_clientUriEdit);
     aboutForm->addRow(tr("Software &ID:"), m_softwareIdEdit);
@@ -309,8 +310,9 @@ QJsonObject ClientDialog::metadata() const
     };
     putText(u"client_name"_s, m_nameEdit);
     QStringList redirects;
-    for (const QString &uri : m_redirectModel->stringList()) {
-        if (!uri.trimmed().isEmpty())
+    // The URI still in the line counts too: it is checked as it is typed, and not lost on Register.
+    for (const QString &uri : m_redirectModel->stringList() + QStringList{m_redirectEdit->text()}) {
+        if (!uri.trimmed().isEmpty() && !redirects.contains(uri.trimmed()))
             redirects.append(uri.trimmed());
     }
     json.insert(u"redirect_uris"_s, QJsonArray::fromStringList(redirects));

@@ -90,6 +90,12 @@ void tst_ClientDialog::registerThroughTheDialog()
     QVERIFY(dialog->findChild<QLabel *>(u"errorLabel"_s)->text().contains(u"redirect_uris"_s));
 
     QTest::keyClicks(dialog->findChild<QLineEdit *>(u"nameEdit"_s), u"Growth chart"_s);
+    // A URI is checked while it is still being typed.
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"redirectUriEdit"_s), u"localhost:3000/callback#x"_s);
+    QVERIFY(!save->isEnabled());
+    QVERIFY2(dialog->findChild<QLabel *>(u"errorLabel"_s)->text().contains(u"fragment"_s),
+             qPrintable(dialog->findChild<QLabel *>(u"errorLabel"_s)->text()));
+    dialog->findChild<QLineEdit *>(u"redirectUriEdit"_s)->clear();
     QTest::keyClicks(dialog->findChild<QLineEdit *>(u"redirectUriEdit"_s), u"http://localhost:3000/callback"_s);
     QTest::keyClick(dialog->findChild<QLineEdit *>(u"redirectUriEdit"_s), Qt::Key_Return);
     QCOMPARE(redirects->model()->rowCount(), 1);
