@@ -273,6 +273,10 @@ QStringList LaunchDialog::encounterIds() const
 
 bool LaunchDialog::launch()
 {
+    if (!m_sandbox.server().isListening()) {
+        showError(tr("The server is stopped, so the app could not reach it: start it first (Sandbox ▸ Start server)."));
+        return false;
+    }
     const QString clientId = m_clientCombo->currentData().toString();
     Result<std::optional<Client>> client = m_sandbox.clients().find(clientId);
     if (!client || !client.value()) {

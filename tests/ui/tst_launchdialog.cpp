@@ -156,6 +156,12 @@ void tst_LaunchDialog::launchOpensTheAppWithContext()
     QCOMPARE(token.status, 200);
     QCOMPARE(token.json()[u"patient"_s].toString(), u"smart-1032702"_s);
     QCOMPARE(token.json()[u"encounter"_s].toString(), encounterId);
+
+    // With the server stopped there is nothing for the app to reach: no launch, and a reason.
+    running.sandbox().stop();
+    QVERIFY(!dialog.launch());
+    QCOMPARE(opened.size(), 1);
+    QVERIFY(dialog.findChild<QLabel *>(u"errorLabel"_s)->text().contains(u"stopped"_s));
 }
 
 void tst_LaunchDialog::mainWindowOpensTheDialog()
