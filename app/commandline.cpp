@@ -179,6 +179,10 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.options.logFile = parser.value(logFile);
     result.options.reset = parser.isSet(reset);
     result.headless = parser.isSet(headless);
+    for (const QCommandLineOption &option : {port, bind, database, baseUrl, adminKey, logCap, upstream}) {
+        if (parser.isSet(option))
+            result.givenOptions.append(option.names().constLast());
+    }
     result.importFiles = parser.values(import) + parser.positionalArguments();
     if (result.importFiles.contains(QString()))
         return failure(u"--import needs a file or folder name."_s);

@@ -18,6 +18,7 @@ struct CommandLine
     QStringList importFiles; // --import: import these files (or folders) and exit
     bool selfCheck = false; // --self-check: check a sandbox, print the results and exit
     QString selfCheckUrl; // --url: the sandbox to check; empty: start one of its own
+    QStringList givenOptions; // the long names of the options on the command line ("port", "db")
     QString text; // the help or version text, or the error message
 
     // `arguments` includes the program name, as QCoreApplication::arguments() does.

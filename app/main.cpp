@@ -7,6 +7,7 @@
 #include "sandbox.h"
 #include "selfcheckcommand.h"
 #include "server/portalserver.h"
+#include "serversettings.h"
 #include "signalwatcher.h"
 #include "storage/database.h"
 #include "uihelpers.h"
@@ -89,7 +90,11 @@ int main(int argc, char *argv[])
         return code;
     };
 
-    Sandbox sandbox(commandLine.options);
+    // The windowed app starts with what its Settings dialog saved, under the command line's options.
+    SandboxOptions options = commandLine.options;
+    if (gui)
+        ServerSettings::load(UiHelpers::settings(), options, commandLine.givenOptions);
+    Sandbox sandbox(options);
     if (Status opened = sandbox.open(); !opened)
         return fail(opened.error().description, opened.error().code == u"log_file"_s ? ExitLogFile : ExitDatabase);
     if (!commandLine.importFiles.isEmpty())

@@ -141,6 +141,44 @@ void Sandbox::stop()
         (void)m_requestLog->flush();
 }
 
+Result<quint16> Sandbox::reconfigure(const SandboxOptions &options)
+{
+    const SandboxOptions previous = m_options;
+    m_options.logCap = options.logCap;
+    m_requestLog->setCap(options.logCap);
+    const bool listenerChanged = options.port != previous.port || options.bindAddress != previous.bindAddress
+        || options.baseUrl != previous.baseUrl || options.adminKey != previous.adminKey
+        || options.upstream != previous.upstream;
+    const bool wasListening = m_server->isListening();
+    if (!listenerChanged)
+        return wasListening ? m_server->port() : quint16(0);
+
+    const auto apply = [this](const SandboxOptions &from) {
+        m_options.port = from.port;
+        m_options.bindAddress = from.bindAddress;
+        m_options.baseUrl = from.baseUrl;
+        m_options.adminKey = from.adminKey;
+        m_options.upstream = from.upstream;
+        m_server->setBaseUrl(from.baseUrl);
+        m_server->setAdminKey(from.adminKey);
+        m_server->setUpstream(QUrl(from.upstream));
+    };
+    if (wasListening)
+        stop();
+    apply(options);
+    if (!wasListening)
+        return quint16(0);
+    Result<quint16> port = start();
+    if (port)
+        return port;
+    apply(previous);
+    if (Result<quint16> restored = start(); !restored)
+        return Error{port.error().kind, port.error().code,
+                     port.error().description + u" The previous listener did not start again either: "_s
+                         + restored.error().description};
+    return port.error();
+}
+
 Status Sandbox::reset()
 {
     const qint64 now = m_clock->nowMs();

@@ -69,6 +69,13 @@ public:
     Result<quint16> start();
     void stop();
 
+    // Applies new listener options (port, bind address, base URL, admin key, upstream) and the log
+    // cap to a running sandbox. A changed listener option restarts the listener; clients, tokens
+    // and the request log stay, as they live in the database. When the new listener cannot start,
+    // the previous options are restored (and listen again) and the error is returned. The
+    // database is opened once: a different `database` is ignored here.
+    Result<quint16> reconfigure(const SandboxOptions &options);
+
     // Returns the portal to the fixtures in one transaction; the request log is kept.
     Status reset();
     // Starts importing FHIR files (Bundles, NDJSON, single resources, or folders of them) on a

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "clientspage.h"
 
+#include "clientdialog.h"
 #include "clientmodel.h"
 #include "columnfilterproxy.h"
 #include "oauth/clientregistry.h"
@@ -10,6 +11,7 @@
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -32,6 +34,11 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
       m_emptyLabel(UiHelpers::makeEmptyStateLabel(u"clientsEmptyLabel"_s, this)),
       m_view(new QTableView(this)),
       m_filterEdit(new QLineEdit(this)),
+      m_registerButton(UiHelpers::makeActionButton(u"registerButton"_s, tr("Register…"),
+                                                   tr("Register a new client, as POST /oauth/register does (Ctrl+N)"),
+                                                   this)),
+      m_editButton(
+          UiHelpers::makeActionButton(u"editButton"_s, tr("Edit…"), tr("Change the client's registration (F2)"), this)),
       m_copyIdButton(
           UiHelpers::makeActionButton(u"copyIdButton"_s, tr("Copy ID"), tr("Copy the client_id (Ctrl+C)"), this)),
       m_copySecretButton(
@@ -50,6 +57,11 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
     m_filterEdit->setClearButtonEnabled(true);
     connect(m_filterEdit, &QLineEdit::textChanged, m_proxy, &ColumnFilterProxy::setFilterText);
 
+    m_registerButton->setIcon(QIcon::fromTheme(u"list-add"_s));
+    m_registerButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_registerButton->setShortcut(QKeySequence::New);
+    connect(m_registerButton, &QToolButton::clicked, this, [this] { (void)openRegisterDialog(); });
+    connect(m_editButton, &QToolButton::clicked, this, [this] { (void)openEditDialog(); });
     connect(m_copyIdButton, &QToolButton::clicked, this, &ClientsPage::copySelectedId);
     connect(m_copySecretButton, &QToolButton::clicked, this, &ClientsPage::copySelectedSecret);
     connect(m_jsonButton, &QToolButton::clicked, this, &ClientsPage::showSelectedRegistration);
@@ -57,7 +69,8 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filterEdit, 1);
-    for (QToolButton *button : {m_copyIdButton, m_copySecretButton, m_jsonButton, m_deleteButton})
+    for (QToolButton *button :
+         {m_registerButton, m_editButton, m_copyIdButton, m_copySecretButton, m_jsonButton, m_deleteButton})
         bar->addWidget(button);
 
     m_view->setObjectName(u"clientsView"_s);
@@ -79,6 +92,7 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
 
     UiHelpers::addViewAction(m_view, tr("Copy ID"), QKeySequence::Copy, [this] { copySelectedId(); });
     UiHelpers::addViewAction(m_view, tr("Delete…"), QKeySequence::Delete, [this] { deleteSelected(); });
+    UiHelpers::addViewAction(m_view, tr("Edit…"), QKeySequence(Qt::Key_F2), [this] { (void)openEditDialog(); });
 
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_model, signal, this, &ClientsPage::updateEmptyState);
@@ -100,7 +114,29 @@ ClientsPage::~ClientsPage() = default;
 
 void ClientsPage::setBaseUrl(const QString &baseUrl)
 {
-    m_emptyLabel->setText(tr("No clients. Apps register themselves with POST %1.").arg(baseUrl + u"/oauth/register"_s));
+    m_emptyLabel->setText(tr("No clients. Press Register… (Ctrl+N), or let an app register itself with POST %1.")
+                              .arg(baseUrl + u"/oauth/register"_s));
+}
+
+ClientDialog *ClientsPage::openRegisterDialog()
+{
+    return showDialog(new ClientDialog(m_sandbox, this));
+}
+
+ClientDialog *ClientsPage::openEditDialog()
+{
+    const std::optional<Client> client = selectedClient();
+    if (!client)
+        return nullptr;
+    return showDialog(new ClientDialog(m_sandbox, *client, this));
+}
+
+ClientDialog *ClientsPage::showDialog(ClientDialog *dialog)
+{
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ClientDialog::clientSaved, this, [this](const Client &client) { selectClient(client.id); });
+    dialog->show();
+    return dialog;
 }
 
 std::optional<Client> ClientsPage::selectedClient() const
@@ -161,6 +197,7 @@ void ClientsPage::showSelectedRegistration()
 void ClientsPage::updateActions()
 {
     const std::optional<Client> client = selectedClient();
+    m_editButton->setEnabled(client.has_value());
     m_copyIdButton->setEnabled(client.has_value());
     m_copySecretButton->setEnabled(client && !client->secret.isEmpty());
     m_jsonButton->setEnabled(client.has_value());

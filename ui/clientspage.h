@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The Clients tab: every registered client, live, with the actions on the selected one (copy id
-// or secret, show the registration JSON, delete after a confirmation).
+// The Clients tab: every registered client, live, with the actions on the selected one (register,
+// edit, copy id or secret, show the registration JSON, delete after a confirmation).
 
 #include "uihelpers.h"
 
@@ -10,6 +10,7 @@
 
 #include <optional>
 
+class ClientDialog;
 class ClientModel;
 class ColumnFilterProxy;
 class QLabel;
@@ -37,6 +38,9 @@ public:
     std::optional<Client> selectedClient() const;
     void selectClient(const QString &clientId);
 
+    // Opens the register (or edit) dialog, non-modal; a saved client is selected.
+    ClientDialog *openRegisterDialog();
+    ClientDialog *openEditDialog();
     void copySelectedId();
     void copySelectedSecret();
     void deleteSelected();
@@ -45,6 +49,7 @@ public:
 private:
     void updateActions();
     void updateEmptyState();
+    ClientDialog *showDialog(ClientDialog *dialog);
 
     Sandbox &m_sandbox;
     ClientModel *m_model;
@@ -53,6 +58,8 @@ private:
     QLabel *m_emptyLabel;
     QTableView *m_view;
     QLineEdit *m_filterEdit;
+    QToolButton *m_registerButton;
+    QToolButton *m_editButton;
     QToolButton *m_copyIdButton;
     QToolButton *m_copySecretButton;
     QToolButton *m_jsonButton;

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QStringDecoder>
 #include <QTabWidget>
 #include <QUrlQuery>
@@ -129,6 +130,18 @@ ExchangeView::ExchangeView(Sandbox &sandbox, QWidget *parent)
     layout->addWidget(m_summaryLabel);
     layout->addWidget(m_findingsLabel);
     layout->addWidget(m_tabs, 1);
+
+    // Relative times follow the clock while someone can read them; a hidden pane costs nothing.
+    m_jwtTicker.setInterval(1000);
+    connect(&m_jwtTicker, &QTimer::timeout, this, [this] {
+        if (m_jwtEdit->isVisible())
+            refreshJwtTimes();
+    });
+    connect(&sandbox.clock(), &Clock::offsetChanged, this, &ExchangeView::refreshJwtTimes);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_jwtEdit)
+            refreshJwtTimes();
+    });
     clear();
 }
 
@@ -141,6 +154,8 @@ void ExchangeView::clear()
     m_requestEdit->clear();
     m_responseEdit->clear();
     m_jwtEdit->clear();
+    m_jwts.clear();
+    m_jwtTicker.stop();
     m_tabs->setTabText(2, tr("JWTs"));
 }
 
@@ -164,13 +179,31 @@ void ExchangeView::showEntry(const RequestLogEntry &entry)
     m_responseEdit->setPlainText(describeResponse(entry));
 
     const JwtInspector inspector(m_sandbox.keys(), m_sandbox.clients(), m_sandbox.clientKeySets());
-    const QList<InspectedJwt> jwts = inspector.inspect(entry);
+    m_jwts = inspector.inspect(entry);
+    m_jwtEdit->clear();
+    refreshJwtTimes();
+    if (m_jwts.isEmpty())
+        m_jwtTicker.stop();
+    else
+        m_jwtTicker.start();
+    m_tabs->setTabText(2, tr("JWTs (%1)").arg(m_jwts.size()));
+}
+
+void ExchangeView::refreshJwtTimes()
+{
     QStringList parts;
-    for (const InspectedJwt &jwt : jwts)
+    for (const InspectedJwt &jwt : std::as_const(m_jwts))
         parts.append(describeJwt(jwt, m_sandbox.clock().nowMs()));
-    m_jwtEdit->setPlainText(parts.isEmpty() ? tr("No JSON Web Token in this exchange.")
-                                            : parts.join(u"\n\n"_s + QString(40, u'─') + u"\n\n"_s));
-    m_tabs->setTabText(2, tr("JWTs (%1)").arg(jwts.size()));
+    const QString text = parts.isEmpty() ? tr("No JSON Web Token in this exchange.")
+                                         : parts.join(u"\n\n"_s + QString(40, u'─') + u"\n\n"_s);
+    if (text == m_jwtEdit->toPlainText())
+        return;
+    // Rewriting keeps the reader's place.
+    const int vertical = m_jwtEdit->verticalScrollBar()->value();
+    const int horizontal = m_jwtEdit->horizontalScrollBar()->value();
+    m_jwtEdit->setPlainText(text);
+    m_jwtEdit->verticalScrollBar()->setValue(vertical);
+    m_jwtEdit->horizontalScrollBar()->setValue(horizontal);
 }
 
 QString ExchangeView::describeRequest(const RequestLogEntry &entry)

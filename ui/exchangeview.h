@@ -4,15 +4,19 @@
 // The Traffic tab's detail pane: the selected exchange's summary and findings, then its request
 // and response (headers, and bodies with JSON pretty-printed and coloured, forms as name = value
 // lines), and every JWT in it, decoded by core's JwtInspector: header and payload, the time
-// claims as dates, and whether the signature checks.
+// claims as dates, and whether the signature checks. The times relative to the sandbox clock
+// ("expires in 4 min") are rewritten every second while the JWT pane is shown.
 
+#include "oauth/jwtinspector.h"
+
+#include <QList>
+#include <QTimer>
 #include <QWidget>
 
 class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
 class Sandbox;
-struct InspectedJwt;
 struct RequestLogEntry;
 
 class ExchangeView final : public QWidget
@@ -26,6 +30,8 @@ public:
 
     void showEntry(const RequestLogEntry &entry);
     void clear();
+    // Rewrites the JWT pane with the sandbox clock's now (the shared ticker and time travel call it).
+    void refreshJwtTimes();
 
     // What the panes show for one side of an exchange: the first line, the headers and the body
     // (JSON pretty-printed, forms as fields, binary as a size).
@@ -44,4 +50,6 @@ private:
     QPlainTextEdit *m_requestEdit;
     QPlainTextEdit *m_responseEdit;
     QPlainTextEdit *m_jwtEdit;
+    QList<InspectedJwt> m_jwts;
+    QTimer m_jwtTicker;
 };

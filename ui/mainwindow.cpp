@@ -4,11 +4,13 @@
 #include "clientmodel.h"
 #include "clientspage.h"
 #include "discoverydialog.h"
+#include "launchdialog.h"
 #include "mintdialog.h"
 #include "peoplepage.h"
 #include "sandbox.h"
 #include "selfcheckdialog.h"
 #include "server/portalserver.h"
+#include "settingsdialog.h"
 #include "statecolors.h"
 #include "timetravelwidget.h"
 #include "tokenmodel.h"
@@ -41,7 +43,10 @@ const auto s_tabKey = "mainWindow/tab"_L1;
 
 } // namespace
 
-MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent), m_sandbox(sandbox)
+MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent)
+    : QMainWindow(parent),
+      m_sandbox(sandbox),
+      m_settings(new QSettings(UiHelpers::settingsOrganization(), QCoreApplication::applicationName(), this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("SMART Sandbox"));
@@ -176,6 +181,13 @@ void MainWindow::createActions()
     m_mintAction->setToolTip(tr("Mint a token for any client, user and patient (Ctrl+T)"));
     connect(m_mintAction, &QAction::triggered, this, &MainWindow::openMintDialog);
 
+    m_launchAction = new QAction(QIcon::fromTheme(u"internet-web-browser"_s), tr("&EHR launch…"), this);
+    m_launchAction->setObjectName(u"launchAction"_s);
+    m_launchAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L);
+    m_launchAction->setToolTip(
+        tr("Open an app in the browser as an EHR would, with a chosen user, patient and encounter (Ctrl+Shift+L)"));
+    connect(m_launchAction, &QAction::triggered, this, [this] { (void)openLaunchDialog(); });
+
     m_resetAction = new QAction(QIcon::fromTheme(u"edit-clear-all"_s), tr("&Reset…"), this);
     m_resetAction->setObjectName(u"resetAction"_s);
     m_resetAction->setToolTip(tr("Return to the sample clients, users and patients"));
@@ -190,6 +202,12 @@ void MainWindow::createActions()
     discoveryAction->setObjectName(u"discoveryAction"_s);
     discoveryAction->setToolTip(tr("Serve SMART 2, SMART 1.0, no or a partial smart-configuration"));
     connect(discoveryAction, &QAction::triggered, this, &MainWindow::openDiscoveryDialog);
+    auto *settingsAction = new QAction(QIcon::fromTheme(u"preferences-system"_s), tr("Se&ttings…"), this);
+    settingsAction->setObjectName(u"settingsAction"_s);
+    settingsAction->setShortcut(QKeySequence::Preferences);
+    settingsAction->setMenuRole(QAction::PreferencesRole);
+    settingsAction->setToolTip(tr("Port, bind address, base URL, upstream FHIR server, database, admin key, log cap"));
+    connect(settingsAction, &QAction::triggered, this, [this] { (void)openSettingsDialog(); });
 
     auto *findAction = new QAction(tr("&Find"), this);
     findAction->setObjectName(u"findAction"_s);
@@ -210,10 +228,13 @@ void MainWindow::createActions()
     QMenu *sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
     sandboxMenu->addAction(m_startStopAction);
     sandboxMenu->addAction(m_mintAction);
+    sandboxMenu->addAction(m_launchAction);
+    sandboxMenu->addSeparator();
     sandboxMenu->addAction(discoveryAction);
     sandboxMenu->addAction(m_selfCheckAction);
     sandboxMenu->addSeparator();
     sandboxMenu->addAction(m_resetAction);
+    sandboxMenu->addAction(settingsAction);
     sandboxMenu->addSeparator();
     sandboxMenu->addAction(quitAction);
     QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
@@ -228,6 +249,7 @@ void MainWindow::createActions()
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolBar->addAction(m_startStopAction);
     toolBar->addAction(m_mintAction);
+    toolBar->addAction(m_launchAction);
     toolBar->addAction(m_resetAction);
 }
 
@@ -296,6 +318,31 @@ void MainWindow::openDiscoveryDialog()
         statusBar()->showMessage(tr("Discovery profile: %1").arg(dialog->profile().name()), 8000);
     });
     dialog->show();
+}
+
+LaunchDialog *MainWindow::openLaunchDialog()
+{
+    auto *dialog = new LaunchDialog(m_sandbox, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &LaunchDialog::launched, this,
+            [this](const QUrl &url) { statusBar()->showMessage(tr("Opened %1").arg(url.toString()), 8000); });
+    dialog->show();
+    return dialog;
+}
+
+SettingsDialog *MainWindow::openSettingsDialog()
+{
+    if (auto *open = findChild<SettingsDialog *>(); open) {
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    auto *dialog = new SettingsDialog(m_sandbox, *m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::applied, this,
+            [this] { statusBar()->showMessage(tr("Settings applied; clients, tokens and the log are kept."), 8000); });
+    dialog->show();
+    return dialog;
 }
 
 QString MainWindow::resetQuestion() const

@@ -10,14 +10,17 @@
 #include <QMainWindow>
 
 class ClientsPage;
+class LaunchDialog;
 class PeoplePage;
 class SelfCheckDialog;
 class QAction;
 class QLabel;
 class QLineEdit;
+class QSettings;
 class QTabWidget;
 class QToolButton;
 class Sandbox;
+class SettingsDialog;
 class TimeTravelWidget;
 class TokensPage;
 class TrafficPage;
@@ -53,6 +56,8 @@ public:
     // "Run self-check": the checks against the running server, in a dialog that shows the table.
     SelfCheckDialog *runSelfCheck();
     void openDiscoveryDialog();
+    LaunchDialog *openLaunchDialog();
+    SettingsDialog *openSettingsDialog();
     void focusFilter();
     void showAbout();
 
@@ -80,6 +85,8 @@ private:
     QLineEdit *m_registerEdit = nullptr;
     QAction *m_startStopAction = nullptr;
     QAction *m_mintAction = nullptr;
+    QAction *m_launchAction = nullptr;
     QAction *m_resetAction = nullptr;
     QAction *m_selfCheckAction = nullptr;
+    QSettings *m_settings;
 };

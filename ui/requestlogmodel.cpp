@@ -117,6 +117,10 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0xd0, 0x80, 0x00));
         return {};
     }
+    if (role == Qt::ToolTipRole && index.column() == TimeColumn)
+        return tr("%1 (sandbox clock)")
+            .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(entry.startedAtMs).toLocalTime(),
+                                    QLocale::LongFormat));
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {

@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QClipboard>
 #include <QCoreApplication>
+#include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -48,9 +49,19 @@ SaveFileChooser fileDialogSaveChooser()
     };
 }
 
+UrlOpener desktopUrlOpener()
+{
+    return [](const QUrl &url) { return QDesktopServices::openUrl(url); };
+}
+
+QString settingsOrganization()
+{
+    return u"smart-sandbox"_s;
+}
+
 QSettings settings()
 {
-    return QSettings(u"smart-sandbox"_s, QCoreApplication::applicationName());
+    return QSettings(settingsOrganization(), QCoreApplication::applicationName());
 }
 
 void copyToClipboard(const QString &text)

@@ -17,6 +17,7 @@ class QFont;
 class QJsonObject;
 class QLabel;
 class QTableView;
+class QUrl;
 class QToolButton;
 class QWidget;
 
@@ -33,10 +34,14 @@ void copyToClipboard(const QString &text);
 using SaveFileChooser = std::function<QString(QWidget *parent, const QString &title, const QString &suggestedPath,
                                               const QString &filter)>;
 SaveFileChooser fileDialogSaveChooser();
+// Opens a URL in the user's browser; false when nothing could open it. Tests capture the URL.
+using UrlOpener = std::function<bool(const QUrl &url)>;
+UrlOpener desktopUrlOpener();
 
 // The window's settings (geometry, last folders, time travel choices). Not QSettings(): an
 // organization name would also move the default database folder.
 QSettings settings();
+QString settingsOrganization();
 
 // A tool button that copies what `text` returns at the moment it is clicked.
 QToolButton *makeCopyButton(const QString &objectName, const QString &toolTip, std::function<QString()> text,

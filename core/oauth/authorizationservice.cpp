@@ -433,6 +433,14 @@ Result<Launch> AuthorizationService::createLaunch(const QString &clientId, const
     return launch;
 }
 
+QString AuthorizationService::launchUrl(const Client &client, const QString &iss, const QString &launchId)
+{
+    const QString launchUri = client.launchUri();
+    if (launchUri.isEmpty())
+        return {};
+    return redirectWith(launchUri, {{u"iss"_s, iss}, {u"launch"_s, launchId}});
+}
+
 Result<QList<Approval>> AuthorizationService::approvalsOf(const QString &username) const
 {
     return m_tokens->approvalsOf(username);

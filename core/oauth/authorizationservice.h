@@ -77,6 +77,9 @@ public:
     Result<Launch> createLaunch(const QString &clientId, const QString &username, const QString &patientId,
                                 const QString &encounterId);
 
+    // Where a browser goes to start an EHR launch: the client's launch URI with iss and launch;
+    // empty when the client registered no launch URI.
+    static QString launchUrl(const Client &client, const QString &iss, const QString &launchId);
     Result<QList<Approval>> approvalsOf(const QString &username) const;
     // Revokes one of the user's approvals (and every token under it).
     Status revokeApproval(const QString &username, const QString &approvalId);

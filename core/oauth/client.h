@@ -25,6 +25,9 @@ struct Client
     qint64 updatedAtMs = 0;
 
     bool isPublic() const { return tokenEndpointAuthMethod == QLatin1String("none"); }
+    // The app's EHR launch URL (the launch_uri registration field, a sandbox extension); empty
+    // when it registered none.
+    QString launchUri() const { return metadata.value(QLatin1String("launch_uri")).toString(); }
 
     // The RFC 7591 "client information response": the metadata plus client_id, client_secret,
     // client_id_issued_at and client_secret_expires_at.

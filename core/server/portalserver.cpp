@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "portalserver.h"
 
+#include "clock.h"
 #include "httpserveradapter.h"
 #include "oauth/secrets.h"
 #include "requestlog.h"
@@ -425,7 +426,9 @@ void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, 
 void PortalServer::logExchange(const HttpRequest &request, const HttpResponse &response)
 {
     RequestLogEntry entry;
-    entry.startedAtMs = request.receivedAtMs;
+    // On the sandbox clock, like every token and code time (time travel moves both): its now, less
+    // how long ago the request arrived.
+    entry.startedAtMs = m_sandbox.clock().nowMs() - (request.timer.isValid() ? request.timer.elapsed() : 0);
     entry.durationUs = request.timer.nsecsElapsed() / 1000;
     entry.remoteAddress = request.remoteAddress.toString();
     entry.method = QString::fromLatin1(request.method);

@@ -451,11 +451,9 @@ HttpResponse PortalServer::adminLaunch(const HttpRequest &request)
                        {u"expires_in"_s, AuthorizationService::s_launchLifetimeMs / 1000}};
     Result<std::optional<Client>> client = m_sandbox.clients().find(launch.value().clientId);
     if (client && client.value()) {
-        const QString launchUri = client.value()->metadata.value(u"launch_uri"_s).toString();
-        if (!launchUri.isEmpty())
-            answer.insert(
-                u"launch_url"_s,
-                AuthorizationService::redirectWith(launchUri, {{u"iss"_s, iss}, {u"launch"_s, launch.value().id}}));
+        if (const QString url = AuthorizationService::launchUrl(*client.value(), iss, launch.value().id);
+            !url.isEmpty())
+            answer.insert(u"launch_url"_s, url);
     }
     HttpResponse response = HttpResponse::json(answer, 201);
     response.clientId = launch.value().clientId;

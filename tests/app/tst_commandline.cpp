@@ -46,6 +46,7 @@ void tst_CommandLine::defaults()
     QVERIFY(line.options.upstream.isEmpty());
     QCOMPARE(line.options.openFhirWrites, false);
     QCOMPARE(line.options.samplePatients, 25);
+    QVERIFY(line.givenOptions.isEmpty()); // saved settings may fill in every option
 }
 
 void tst_CommandLine::everyOption()
@@ -65,6 +66,9 @@ void tst_CommandLine::everyOption()
     QCOMPARE(line.options.adminKey, u"0123456789abcdef"_s);
     QCOMPARE(line.options.logFile, u"/tmp/traffic.ndjson"_s);
     QCOMPARE(line.options.logCap, qint64(500));
+    // These win over the window's saved settings.
+    QCOMPARE(line.givenOptions,
+             (QStringList{u"port"_s, u"bind"_s, u"db"_s, u"base-url"_s, u"admin-key"_s, u"log-cap"_s}));
 
     const CommandLine fhir = parse({u"--upstream"_s, u"https://hapi.example/baseR4/"_s, u"--open-fhir-writes"_s,
                                     u"--sample-patients"_s, u"100"_s});

@@ -5,9 +5,11 @@
 // time travel from the server bar (countdowns and introspection follow), and stopping and
 // starting the listener.
 
+#include "clientdialog.h"
 #include "clientmodel.h"
 #include "clientspage.h"
 #include "columnfilterproxy.h"
+#include "launchdialog.h"
 #include "mainwindow.h"
 #include "mintdialog.h"
 #include "oauth/clientregistry.h"
@@ -15,6 +17,7 @@
 #include "oauth/tokenservice.h"
 #include "requestlogmodel.h"
 #include "server/portalserver.h"
+#include "settingsdialog.h"
 #include "testsupport.h"
 #include "timetraveldialog.h"
 #include "timetravelwidget.h"
@@ -426,7 +429,7 @@ void tst_MainWindow::screenshots()
     }
     QCOMPARE(
         running.http()
-            .get(u"/api/fhir/Patient/smart-1288992"_s, {{"Authorization", "Bearer " + accessTokens.at(0).toUtf8()}})
+            .get(u"/api/fhir/Patient/no-such-patient"_s, {{"Authorization", "Bearer " + accessTokens.at(0).toUtf8()}})
             .status,
         404);
     QCOMPARE(running.http().get(u"/no/such/path"_s).status, 404);
@@ -468,6 +471,24 @@ void tst_MainWindow::screenshots()
     QVERIFY(dialog.selectUser(u"daniel-adams"_s));
     QVERIFY(dialog.mint());
     save(&dialog, u"mint"_s);
+
+    ClientDialog registerDialog(running.sandbox(), &window);
+    registerDialog.setClientName(u"Growth Chart"_s);
+    registerDialog.addRedirectUri(u"http://localhost:3000/callback"_s);
+    registerDialog.setLaunchUri(u"http://localhost:3000/launch"_s);
+    registerDialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&registerDialog));
+    save(&registerDialog, u"register-client"_s);
+    QVERIFY(registerDialog.save());
+    LaunchDialog *launch = window.openLaunchDialog();
+    launch->setUrlOpener([](const QUrl &) { return true; });
+    QVERIFY(QTest::qWaitForWindowExposed(launch));
+    QVERIFY(launch->selectUser(u"daniel-adams"_s));
+    QVERIFY(launch->launch());
+    save(launch, u"ehr-launch"_s);
+    SettingsDialog *settings = window.openSettingsDialog();
+    QVERIFY(QTest::qWaitForWindowExposed(settings));
+    save(settings, u"settings"_s);
 }
 
 QTEST_MAIN(tst_MainWindow)

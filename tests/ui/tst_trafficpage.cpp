@@ -17,6 +17,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QClipboard>
+#include <QDateTime>
 #include <QFile>
 #include <QGuiApplication>
 #include <QJsonArray>
@@ -91,6 +92,8 @@ private Q_SLOTS:
     void copyAsCurlRunsWithCurl();
     void copyShortcuts();
     void jwtsAreDecodedAndChecked();
+    void jwtTimesFollowTheClockWhileShown();
+    void timeColumnUsesTheSandboxClock();
     void replaySendsAgain();
     void exportsHar();
     void clearEmptiesViewAndLog();
@@ -307,6 +310,56 @@ void tst_TrafficPage::jwtsAreDecodedAndChecked()
     page.view()->selectRow(1);
     QCOMPARE(jwtEdit->toPlainText(), u"No JSON Web Token in this exchange."_s);
     QCOMPARE(tabs->tabText(2), u"JWTs (0)"_s);
+}
+
+void tst_TrafficPage::jwtTimesFollowTheClockWhileShown()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    TrafficPage page(running.sandbox());
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    auto *jwtEdit = page.findChild<QPlainTextEdit *>(u"jwtEdit"_s);
+    auto *tabs = page.findChild<QTabWidget *>(u"exchangeTabWidget"_s);
+    const qint64 now = s_epochMs / 1000;
+    const QString token = running.sandbox().keys().sign(QJsonObject{{u"iat"_s, now}, {u"exp"_s, now + 3600}}).value();
+    QCOMPARE(running.http().get(u"/admin/status"_s, {{"Authorization", "Bearer " + token.toLatin1()}}).status, 200);
+    page.model()->flushPending();
+    page.view()->selectRow(0);
+    tabs->setCurrentWidget(jwtEdit);
+    QVERIFY2(jwtEdit->toPlainText().contains(u"(in 1 h 0 min)"_s), qPrintable(jwtEdit->toPlainText()));
+
+    // The clock moves on while the pane is shown: the pane follows without a new selection.
+    running.clock().advanceSeconds(56 * 60);
+    QTRY_VERIFY2(jwtEdit->toPlainText().contains(u"(in 4 min 0 s)"_s), qPrintable(jwtEdit->toPlainText()));
+    // Time travel too, at once.
+    running.clock().setOffsetMs(10 * 60 * 1000);
+    QVERIFY2(jwtEdit->toPlainText().contains(u"ago)"_s), qPrintable(jwtEdit->toPlainText()));
+}
+
+void tst_TrafficPage::timeColumnUsesTheSandboxClock()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    TrafficPage page(running.sandbox());
+    QCOMPARE(running.http().get(u"/admin/status"_s).status, 200);
+    running.clock().setOffsetMs(2 * 3600 * 1000); // time travel: two hours ahead
+    QCOMPARE(running.http().get(u"/admin/status"_s).status, 200);
+    page.model()->flushPending();
+    QCOMPARE(page.model()->rowCount(), 2);
+    // The manual clock says 10:00, and 12:00 after the travel, as token times would (less the
+    // moment the request took); TZ=UTC.
+    const QList<qint64> expected = {s_epochMs, s_epochMs + 2 * 3600 * 1000};
+    for (int row = 0; row < 2; ++row) {
+        const QModelIndex index = page.model()->index(row, RequestLogModel::TimeColumn);
+        const qint64 startedAtMs = index.data(RequestLogModel::EntryRole).value<RequestLogEntry>().startedAtMs;
+        QVERIFY2(startedAtMs <= expected.at(row) && startedAtMs > expected.at(row) - 5000,
+                 qPrintable(QString::number(startedAtMs - expected.at(row))));
+        QCOMPARE(index.data().toString(),
+                 QDateTime::fromMSecsSinceEpoch(startedAtMs, Qt::UTC).toString(u"HH:mm:ss.zzz"_s));
+        QVERIFY(index.data(Qt::ToolTipRole).toString().contains(u"2026"_s));
+    }
+    QVERIFY(page.model()->index(1, RequestLogModel::TimeColumn).data().toString().startsWith(u"1"_s));
 }
 
 void tst_TrafficPage::replaySendsAgain()
