@@ -274,7 +274,7 @@ bool MintDialog::mint()
 {
     if (!scopeError().isEmpty())
         return false;
-    Result<TokenView> minted = m_sandbox.tokens().mintDebugToken(request());
+    Result<TokenView> minted = m_sandbox.tokens().mintDebugToken(request(), m_sandbox.server().urls());
     if (!minted) {
         m_errorLabel->setText(minted.error().description);
         m_errorLabel->show();

@@ -40,13 +40,6 @@ struct GrantAnswer
     QStringList findings;
 };
 
-// Where the server lives, for the URLs and claims it writes.
-struct ServerUrls
-{
-    QString base; // the issuer
-    QString fhirBase; // base + /api/fhir
-};
-
 class GrantService final : public QObject
 {
     Q_OBJECT
@@ -78,7 +71,7 @@ private:
     Result<GrantAnswer> fromRefreshToken(const AuthenticatedClient &client, const TokenRequest &request,
                                          const ServerUrls &urls, QStringList *findings);
     Result<GrantAnswer> forBackend(const AuthenticatedClient &client, const TokenRequest &request,
-                                   QStringList *findings);
+                                   const ServerUrls &urls, QStringList *findings);
     // Stores a token for an approval and builds the token response.
     Result<GrantAnswer> issue(const Approval &approval, const QString &scope, const QJsonObject &context,
                               const QString &origin, const QString &code, const QString &nonce, const ServerUrls &urls);
