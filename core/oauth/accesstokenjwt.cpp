@@ -61,7 +61,9 @@ Result<QJsonObject> verify(const QString &jwt, const QJsonObject &jwks, const Se
             u"The JWT access token's signature does not verify: %1"_s.arg(verified.error().description));
     const QJsonObject &header = verified.value().header;
     const QJsonObject &claims = verified.value().payload;
-    if (header.value(u"typ"_s).toString().toLower() != QLatin1String(s_type))
+    // RFC 9068 section 4: "at+jwt", or the same as a full media type; case does not matter.
+    const QString type = header.value(u"typ"_s).toString().toLower();
+    if (type != QLatin1String(s_type) && type != u"application/"_s + QLatin1String(s_type))
         return invalidToken(u"The JWT access token's typ is \"%1\", not \"at+jwt\" (RFC 9068)"_s.arg(
             header.value(u"typ"_s).toString()));
 

@@ -114,6 +114,11 @@ void tst_AccessTokenJwt::genuineTokenVerifies()
     other.insert(u"iss"_s, u"http://localhost:9000"_s);
     other.insert(u"aud"_s, QJsonArray{u"https://elsewhere.example"_s, u"http://localhost:9000/api/fhir"_s});
     QVERIFY(AccessTokenJwt::verify(signedWith(other), jwks(), urls(), s_nowMs));
+    // typ as a full media type (RFC 9068 section 4).
+    const QString mediaType
+        = Jose::sign(goodClaims(), TestSupport::sharedSigningKey(), QJsonObject{{u"typ"_s, u"application/at+jwt"_s}})
+              .value();
+    QVERIFY(AccessTokenJwt::verify(mediaType, jwks(), urls(), s_nowMs));
     // One millisecond before exp.
     QVERIFY(AccessTokenJwt::verify(jwt, jwks(), urls(), s_nowMs + 3600 * 1000 - 1));
 }
