@@ -7,7 +7,6 @@
 #include "serverkeys.h"
 #include "storage/authstore.h"
 #include "storage/database.h"
-#include "storage/peoplestore.h"
 #include "storage/tokenstore.h"
 #include "tokenservice.h"
 
@@ -49,7 +48,6 @@ GrantService::GrantService(const Database &database, const Clock &clock, const S
       m_keys(keys),
       m_tokenService(tokens),
       m_auth(std::make_unique<AuthStore>(database)),
-      m_people(std::make_unique<PeopleStore>(database)),
       m_tokens(std::make_unique<TokenStore>(database))
 { }
 

@@ -18,7 +18,6 @@
 class AuthStore;
 class Clock;
 class Database;
-class PeopleStore;
 class ServerKeys;
 class TokenService;
 class TokenStore;
@@ -81,6 +80,5 @@ private:
     const ServerKeys &m_keys;
     TokenService &m_tokenService;
     std::unique_ptr<AuthStore> m_auth;
-    std::unique_ptr<PeopleStore> m_people;
     std::unique_ptr<TokenStore> m_tokens;
 };
