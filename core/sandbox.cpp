@@ -95,10 +95,10 @@ Status Sandbox::open()
     m_people = std::make_unique<PeopleStore>(*m_database);
     m_fhir = std::make_unique<FhirService>(*m_database, *m_clock, *m_people);
     m_clients = new ClientRegistry(*m_database, *m_clock, this);
-    m_tokens = new TokenService(*m_database, *m_clock, this);
     m_keys = std::make_unique<ServerKeys>(*m_database);
     if (Status keys = m_keys->load(m_options.initialSigningKey); !keys)
         return keys;
+    m_tokens = new TokenService(*m_database, *m_clock, *m_keys, this);
     m_keySets = new JwksCache(this);
     m_authenticator = std::make_unique<ClientAuthenticator>(*m_database, *m_clock, *m_keySets);
     m_authorization = new AuthorizationService(*m_database, *m_clock, this);

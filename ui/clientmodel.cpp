@@ -125,6 +125,10 @@ QVariant ClientModel::data(const QModelIndex &index, int role) const
             return client.redirectUris.join(u'\n');
         if (index.column() == TypeColumn)
             return tr("token_endpoint_auth_method: %1").arg(client.tokenEndpointAuthMethod);
+        if (index.column() == TokenFormatColumn)
+            return client.accessTokenFormat == AccessTokenFormat::Jwt
+                ? tr("Access tokens are JWTs signed by the sandbox (RFC 9068)")
+                : tr("Access tokens are random strings");
         return data(index, Qt::DisplayRole);
     case Qt::DisplayRole: break;
     default: return {};
@@ -133,6 +137,7 @@ QVariant ClientModel::data(const QModelIndex &index, int role) const
     case NameColumn: return client.name;
     case ClientIdColumn: return client.id;
     case TypeColumn: return typeName(typeOf(client));
+    case TokenFormatColumn: return client.accessTokenFormat == AccessTokenFormat::Jwt ? tr("JWT") : tr("opaque");
     case RedirectUrisColumn: return client.redirectUris.join(u' ');
     case ScopeColumn: return client.scope;
     case RegisteredColumn:
@@ -150,6 +155,7 @@ QVariant ClientModel::headerData(int section, Qt::Orientation orientation, int r
     case NameColumn: return tr("Name");
     case ClientIdColumn: return tr("Client ID");
     case TypeColumn: return tr("Type");
+    case TokenFormatColumn: return tr("Access tokens");
     case RedirectUrisColumn: return tr("Redirect URIs");
     case ScopeColumn: return tr("Scope");
     case RegisteredColumn: return tr("Registered");

@@ -21,6 +21,7 @@ public:
         NameColumn,
         ClientIdColumn,
         TypeColumn,
+        TokenFormatColumn,
         RedirectUrisColumn,
         ScopeColumn,
         RegisteredColumn,

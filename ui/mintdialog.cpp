@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mintdialog.h"
 
+#include "defecttext.h"
 #include "oauth/clientregistry.h"
 #include "oauth/scopes.h"
 #include "oauth/tokenservice.h"
@@ -18,6 +19,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -26,6 +28,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr qint64 s_customLifetime = 0;
+constexpr int s_scopeRole = Qt::UserRole + 1;
+constexpr int s_jwtRole = Qt::UserRole + 2;
 
 void colourAsError(QLabel *label)
 {
@@ -47,12 +51,14 @@ MintDialog::MintDialog(Sandbox &sandbox, QWidget *parent)
       m_scopeErrorLabel(new QLabel(this)),
       m_lifetimeCombo(new QComboBox(this)),
       m_lifetimeSpin(new QSpinBox(this)),
+      m_defectCombo(new QComboBox(this)),
       m_mintButton(new QPushButton(tr("Mint"), this)),
       m_errorLabel(new QLabel(this)),
       m_result(new QWidget(this)),
       m_accessTokenEdit(new QLineEdit(m_result)),
       m_refreshTokenEdit(new QLineEdit(m_result)),
-      m_curlEdit(new QLineEdit(m_result))
+      m_curlEdit(new QLineEdit(m_result)),
+      m_defectLabel(new QLabel(m_result))
 {
     setObjectName(u"mintDialog"_s);
     setWindowTitle(tr("Mint token"));
@@ -82,6 +88,16 @@ MintDialog::MintDialog(Sandbox &sandbox, QWidget *parent)
     m_lifetimeSpin->setValue(3600);
     m_lifetimeSpin->setSuffix(tr(" s"));
     m_lifetimeSpin->setToolTip(tr("Seconds; a negative lifetime mints a token that has already expired"));
+    m_defectCombo->setObjectName(u"defectCombo"_s);
+    m_defectCombo->setToolTip(tr("Break the token on purpose, to see how an app handles a token that fails"));
+    m_defectCombo->addItem(DefectText::name(TokenDefect::None), int(TokenDefect::None));
+    for (const TokenDefect defect : TokenDefects::all()) {
+        m_defectCombo->addItem(DefectText::name(defect), int(defect));
+        m_defectCombo->setItemData(m_defectCombo->count() - 1, DefectText::consequence(defect), Qt::ToolTipRole);
+    }
+    m_defectLabel->setObjectName(u"defectLabel"_s);
+    m_defectLabel->setWordWrap(true);
+    m_defectLabel->hide();
     auto *lifetimeRow = new QHBoxLayout;
     lifetimeRow->addWidget(m_lifetimeCombo);
     lifetimeRow->addWidget(m_lifetimeSpin, 1);
@@ -95,6 +111,7 @@ MintDialog::MintDialog(Sandbox &sandbox, QWidget *parent)
     auto *lifetimeLabel = new QLabel(tr("&Access lifetime:"), this);
     lifetimeLabel->setBuddy(m_lifetimeCombo);
     form->addRow(lifetimeLabel, lifetimeRow);
+    form->addRow(tr("&Defect:"), m_defectCombo);
 
     auto *resultForm = new QFormLayout(m_result);
     resultForm->setContentsMargins(0, 0, 0, 0);
@@ -112,6 +129,7 @@ MintDialog::MintDialog(Sandbox &sandbox, QWidget *parent)
     addResultRow(tr("Access token:"), m_accessTokenEdit, u"accessToken"_s);
     addResultRow(tr("Refresh token:"), m_refreshTokenEdit, u"refreshToken"_s);
     addResultRow(tr("curl:"), m_curlEdit, u"curl"_s);
+    resultForm->addRow(QString(), m_defectLabel);
     m_result->setObjectName(u"resultWidget"_s);
     m_result->setEnabled(false);
 
@@ -156,7 +174,9 @@ void MintDialog::loadClients()
             continue; // a backend service has no user to mint for
         m_clientCombo->addItem(client.name.isEmpty() ? client.id : tr("%1 (%2)").arg(client.name, client.id),
                                client.id);
-        m_clientCombo->setItemData(m_clientCombo->count() - 1, client.scope, Qt::UserRole + 1);
+        m_clientCombo->setItemData(m_clientCombo->count() - 1, client.scope, s_scopeRole);
+        m_clientCombo->setItemData(m_clientCombo->count() - 1, client.accessTokenFormat == AccessTokenFormat::Jwt,
+                                   s_jwtRole);
     }
 }
 
@@ -187,8 +207,44 @@ void MintDialog::loadPatients()
 
 void MintDialog::clientChanged()
 {
-    m_scopeEdit->setText(m_clientCombo->currentData(Qt::UserRole + 1).toString());
+    m_scopeEdit->setText(m_clientCombo->currentData(s_scopeRole).toString());
     validateScope();
+    updateDefects();
+}
+
+void MintDialog::updateDefects()
+{
+    const bool jwt = m_clientCombo->currentData(s_jwtRole).toBool();
+    auto *items = qobject_cast<QStandardItemModel *>(m_defectCombo->model());
+    for (int row = 0; row < m_defectCombo->count(); ++row) {
+        const auto defect = TokenDefect(m_defectCombo->itemData(row).toInt());
+        if (!TokenDefects::needsJwt(defect))
+            continue;
+        if (QStandardItem *item = items ? items->item(row) : nullptr)
+            item->setEnabled(jwt);
+        m_defectCombo->setItemData(row,
+                                   jwt ? DefectText::consequence(defect)
+                                       : tr("Only for clients with JWT access tokens (access_token_format \"jwt\")"),
+                                   Qt::ToolTipRole);
+    }
+    if (!defectAvailable(TokenDefect(m_defectCombo->currentData().toInt())))
+        m_defectCombo->setCurrentIndex(0);
+}
+
+bool MintDialog::defectAvailable(TokenDefect defect) const
+{
+    const int row = m_defectCombo->findData(int(defect));
+    const auto *items = qobject_cast<const QStandardItemModel *>(m_defectCombo->model());
+    const QStandardItem *item = items && row >= 0 ? items->item(row) : nullptr;
+    return item && item->isEnabled();
+}
+
+bool MintDialog::selectDefect(TokenDefect defect)
+{
+    if (!defectAvailable(defect))
+        return false;
+    m_defectCombo->setCurrentIndex(m_defectCombo->findData(int(defect)));
+    return true;
 }
 
 QString MintDialog::scopeError() const
@@ -259,6 +315,7 @@ DebugTokenRequest MintDialog::request() const
     request.accessLifetimeSeconds = m_lifetimeSpin->value();
     if (!m_scopeEdit->text().trimmed().isEmpty())
         request.scope = m_scopeEdit->text().simplified();
+    request.defect = TokenDefect(m_defectCombo->currentData().toInt());
     return request;
 }
 
@@ -267,14 +324,15 @@ QString MintDialog::curlCommand() const
     if (!m_minted)
         return {};
     return u"curl -H 'Authorization: Bearer %1' %2/api/fhir/Patient/%3"_s.arg(
-        m_minted->token.accessToken, m_sandbox.server().baseUrl(), m_minted->approval.patientId);
+        m_minted->token.accessToken, m_sandbox.server().baseUrl(), m_requestedPatientId);
 }
 
 bool MintDialog::mint()
 {
     if (!scopeError().isEmpty())
         return false;
-    Result<TokenView> minted = m_sandbox.tokens().mintDebugToken(request());
+    const DebugTokenRequest asked = request();
+    Result<TokenView> minted = m_sandbox.tokens().mintDebugToken(asked, m_sandbox.server().urls());
     if (!minted) {
         m_errorLabel->setText(minted.error().description);
         m_errorLabel->show();
@@ -282,6 +340,12 @@ bool MintDialog::mint()
     }
     m_errorLabel->hide();
     m_minted = minted.value();
+    m_requestedPatientId = asked.patientId;
+    m_defectLabel->setText(
+        asked.defect == TokenDefect::None
+            ? QString()
+            : tr("Defect: %1. %2").arg(DefectText::name(asked.defect), DefectText::consequence(asked.defect)));
+    m_defectLabel->setVisible(asked.defect != TokenDefect::None);
     m_accessTokenEdit->setText(m_minted->token.accessToken);
     m_refreshTokenEdit->setText(m_minted->token.refreshToken);
     m_curlEdit->setText(curlCommand());

@@ -35,6 +35,11 @@ public:
     void setScope(const QString &scope);
     // Seconds the access token lives; a value not in the list selects "custom".
     void setAccessLifetime(qint64 seconds);
+    // False when the defect is not offered for the current client (the JWT-only ones for a
+    // client with opaque tokens).
+    bool selectDefect(TokenDefect defect);
+    // Whether the Defect list offers `defect` for the current client.
+    bool defectAvailable(TokenDefect defect) const;
 
     DebugTokenRequest request() const;
     // The scope error shown under the field, empty when the scope parses.
@@ -54,6 +59,7 @@ private:
     void clientChanged();
     void validateScope();
     void updateLifetime();
+    void updateDefects();
 
     Sandbox &m_sandbox;
     QComboBox *m_clientCombo;
@@ -63,11 +69,14 @@ private:
     QLabel *m_scopeErrorLabel;
     QComboBox *m_lifetimeCombo;
     QSpinBox *m_lifetimeSpin;
+    QComboBox *m_defectCombo;
     QPushButton *m_mintButton;
     QLabel *m_errorLabel;
     QWidget *m_result;
     QLineEdit *m_accessTokenEdit;
     QLineEdit *m_refreshTokenEdit;
     QLineEdit *m_curlEdit;
+    QLabel *m_defectLabel;
     std::optional<TokenView> m_minted;
+    QString m_requestedPatientId; // what the curl reads: for other_patient, not the token's patient
 };

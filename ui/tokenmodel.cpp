@@ -2,6 +2,7 @@
 #include "tokenmodel.h"
 
 #include "clock.h"
+#include "defecttext.h"
 #include "oauth/tokenservice.h"
 #include "sandbox.h"
 #include "statecolors.h"
@@ -178,6 +179,10 @@ QVariant TokenModel::data(const QModelIndex &index, int role) const
                       .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(view.approval.expiresAtMs).toLocalTime(),
                                               QLocale::LongFormat))
                 : tr("No refresh token was issued");
+        case DefectColumn:
+            return view.token.defect == TokenDefect::None
+                ? tr("Minted without a defect (%1 access token)").arg(accessTokenFormatName(view.token.format))
+                : tr("Broken on purpose: %1").arg(DefectText::consequence(view.token.defect));
         default: return data(index, Qt::DisplayRole);
         }
     case Qt::DisplayRole: break;
@@ -201,6 +206,7 @@ QVariant TokenModel::data(const QModelIndex &index, int role) const
         case State::Revoked: return tr("revoked");
         }
         return {};
+    case DefectColumn: return view.token.defect == TokenDefect::None ? QString() : DefectText::name(view.token.defect);
     default: return {};
     }
 }
@@ -218,6 +224,7 @@ QVariant TokenModel::headerData(int section, Qt::Orientation orientation, int ro
     case ExpiresInColumn: return tr("Expires in");
     case ApprovalExpiresInColumn: return tr("Refresh until");
     case StateColumn: return tr("State");
+    case DefectColumn: return tr("Defect");
     default: return {};
     }
 }

@@ -30,6 +30,7 @@ public:
         ExpiresInColumn,
         ApprovalExpiresInColumn,
         StateColumn,
+        DefectColumn,
         ColumnCount
     };
     enum Role { SortRole = Qt::UserRole, TokenIdRole, AccessTokenRole, StateRole };

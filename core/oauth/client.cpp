@@ -23,7 +23,22 @@ QJsonObject Client::registrationJson() const
     json.insert(u"token_endpoint_auth_method"_s, tokenEndpointAuthMethod);
     json.insert(u"grant_types"_s, QJsonArray::fromStringList(grantTypes));
     json.insert(u"security_labels"_s, QJsonArray::fromStringList(securityLabels));
+    json.insert(u"access_token_format"_s, accessTokenFormatName(accessTokenFormat));
     return json;
+}
+
+QString accessTokenFormatName(AccessTokenFormat format)
+{
+    return format == AccessTokenFormat::Jwt ? u"jwt"_s : u"opaque"_s;
+}
+
+std::optional<AccessTokenFormat> accessTokenFormatFromName(const QString &name)
+{
+    if (name == u"opaque"_s)
+        return AccessTokenFormat::Opaque;
+    if (name == u"jwt"_s)
+        return AccessTokenFormat::Jwt;
+    return std::nullopt;
 }
 
 QStringList defaultSecurityLabels()

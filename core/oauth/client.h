@@ -3,6 +3,8 @@
 
 // A registered client application (RFC 7591 metadata plus what the sandbox adds).
 
+#include "accesstokenformat.h"
+
 #include <QJsonObject>
 #include <QMetaType>
 #include <QString>
@@ -21,6 +23,7 @@ struct Client
     QJsonObject metadata; // every registration field as stored, including ones the sandbox ignores
     QString origin; // "fixture", "http" or "ui": who created it
     QString registrationAccessToken; // RFC 7592: lets the registrant read, update and delete it
+    AccessTokenFormat accessTokenFormat = AccessTokenFormat::Opaque; // "access_token_format"
     qint64 issuedAtMs = 0;
     qint64 updatedAtMs = 0;
 

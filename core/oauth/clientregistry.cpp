@@ -221,6 +221,17 @@ Result<Client> ClientRegistry::validate(const QJsonObject &metadata)
         return labels.error();
     client.securityLabels = metadata.value(u"security_labels"_s).isArray() ? labels.value() : defaultSecurityLabels();
 
+    Result<QString> format = optionalString(metadata, u"access_token_format"_s);
+    if (!format)
+        return format.error();
+    if (!format.value().isNull()) {
+        const std::optional<AccessTokenFormat> known = accessTokenFormatFromName(format.value());
+        if (!known)
+            return invalidMetadata(
+                u"access_token_format \"%1\" is not supported; use \"opaque\" or \"jwt\""_s.arg(format.value()));
+        client.accessTokenFormat = *known;
+    }
+
     client.metadata = metadata;
     for (const QString &owned :
          {u"client_id"_s, u"client_secret"_s, u"client_id_issued_at"_s, u"client_secret_expires_at"_s,

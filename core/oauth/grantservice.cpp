@@ -7,7 +7,6 @@
 #include "serverkeys.h"
 #include "storage/authstore.h"
 #include "storage/database.h"
-#include "storage/peoplestore.h"
 #include "storage/tokenstore.h"
 #include "tokenservice.h"
 
@@ -49,7 +48,6 @@ GrantService::GrantService(const Database &database, const Clock &clock, const S
       m_keys(keys),
       m_tokenService(tokens),
       m_auth(std::make_unique<AuthStore>(database)),
-      m_people(std::make_unique<PeopleStore>(database)),
       m_tokens(std::make_unique<TokenStore>(database))
 { }
 
@@ -57,14 +55,7 @@ GrantService::~GrantService() = default;
 
 Result<QString> GrantService::fhirUser(const QString &username, const QString &fhirBase) const
 {
-    Result<QList<UserPatient>> patients = m_people->patientsOf(username);
-    if (!patients)
-        return patients.error();
-    for (const UserPatient &link : patients.value()) {
-        if (link.relationship == u"self"_s)
-            return QString(fhirBase + u"/Patient/"_s + link.patient.id);
-    }
-    return QString(fhirBase + u"/Person/"_s + username);
+    return m_tokenService.fhirUser(username, fhirBase);
 }
 
 Result<GrantAnswer> GrantService::grant(const AuthenticatedClient &client, const TokenRequest &request,
@@ -75,7 +66,7 @@ Result<GrantAnswer> GrantService::grant(const AuthenticatedClient &client, const
     if (request.grantType == u"refresh_token"_s)
         return fromRefreshToken(client, request, urls, findings);
     if (request.grantType == u"client_credentials"_s)
-        return forBackend(client, request, findings);
+        return forBackend(client, request, urls, findings);
     if (request.grantType.isEmpty())
         return badRequest(u"invalid_request"_s, u"grant_type is required"_s);
     return badRequest(u"unsupported_grant_type"_s,
@@ -160,12 +151,12 @@ Result<GrantAnswer> GrantService::issue(const Approval &approval, const QString 
     token.issuedAtMs = now;
     token.expiresAtMs = now + s_accessLifetimeMs;
     token.code = code;
-    Result<TokenView> stored = m_tokenService.store(token);
+    Result<TokenView> stored = m_tokenService.store(token, urls);
     if (!stored)
         return stored.error();
 
     QJsonObject body = context;
-    body.insert(u"access_token"_s, token.accessToken);
+    body.insert(u"access_token"_s, stored.value().token.accessToken);
     body.insert(u"token_type"_s, u"Bearer"_s);
     body.insert(u"expires_in"_s, s_accessLifetimeMs / 1000);
     body.insert(u"scope"_s, scope);
@@ -265,7 +256,7 @@ Result<GrantAnswer> GrantService::fromRefreshToken(const AuthenticatedClient &cl
 }
 
 Result<GrantAnswer> GrantService::forBackend(const AuthenticatedClient &client, const TokenRequest &request,
-                                             QStringList *findings)
+                                             const ServerUrls &urls, QStringList *findings)
 {
     if (!client.client.grantTypes.contains(u"client_credentials"_s))
         return badRequest(u"unauthorized_client"_s,
@@ -304,10 +295,10 @@ Result<GrantAnswer> GrantService::forBackend(const AuthenticatedClient &client, 
     token.origin = u"client_credentials"_s;
     token.issuedAtMs = now;
     token.expiresAtMs = now + s_backendLifetimeMs;
-    Result<TokenView> stored = m_tokenService.store(token);
+    Result<TokenView> stored = m_tokenService.store(token, urls);
     if (!stored)
         return stored.error();
-    return GrantAnswer{QJsonObject{{u"access_token"_s, token.accessToken},
+    return GrantAnswer{QJsonObject{{u"access_token"_s, stored.value().token.accessToken},
                                    {u"token_type"_s, u"Bearer"_s},
                                    {u"expires_in"_s, s_backendLifetimeMs / 1000},
                                    {u"scope"_s, token.scope}},
@@ -320,7 +311,7 @@ Result<QJsonObject> GrantService::introspect(const QString &token, const ServerU
     const QJsonObject inactive{{u"active"_s, false}};
     if (token.isEmpty())
         return inactive;
-    Result<FoundToken> found = m_tokenService.find(token);
+    Result<FoundToken> found = m_tokenService.findVerified(token, urls);
     if (!found)
         return found.error().code == u"no_token"_s ? Result<QJsonObject>(inactive) : Result<QJsonObject>(found.error());
     const qint64 now = m_clock.nowMs();

@@ -18,7 +18,6 @@
 class AuthStore;
 class Clock;
 class Database;
-class PeopleStore;
 class ServerKeys;
 class TokenService;
 class TokenStore;
@@ -38,13 +37,6 @@ struct GrantAnswer
     QJsonObject body;
     QString tokenId;
     QStringList findings;
-};
-
-// Where the server lives, for the URLs and claims it writes.
-struct ServerUrls
-{
-    QString base; // the issuer
-    QString fhirBase; // base + /api/fhir
 };
 
 class GrantService final : public QObject
@@ -78,7 +70,7 @@ private:
     Result<GrantAnswer> fromRefreshToken(const AuthenticatedClient &client, const TokenRequest &request,
                                          const ServerUrls &urls, QStringList *findings);
     Result<GrantAnswer> forBackend(const AuthenticatedClient &client, const TokenRequest &request,
-                                   QStringList *findings);
+                                   const ServerUrls &urls, QStringList *findings);
     // Stores a token for an approval and builds the token response.
     Result<GrantAnswer> issue(const Approval &approval, const QString &scope, const QJsonObject &context,
                               const QString &origin, const QString &code, const QString &nonce, const ServerUrls &urls);
@@ -88,6 +80,5 @@ private:
     const ServerKeys &m_keys;
     TokenService &m_tokenService;
     std::unique_ptr<AuthStore> m_auth;
-    std::unique_ptr<PeopleStore> m_people;
     std::unique_ptr<TokenStore> m_tokens;
 };

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tokenservice.h"
 
+#include "accesstokenjwt.h"
 #include "clock.h"
 #include "scopes.h"
 #include "secrets.h"
+#include "serverkeys.h"
 #include "storage/clientstore.h"
 #include "storage/database.h"
 #include "storage/peoplestore.h"
@@ -52,6 +54,32 @@ Result<QString> requiredString(const QJsonObject &json, const QStringList &names
         return value.toString();
     }
     return badRequest(code, u"%1 is required"_s.arg(names.first()));
+}
+
+// Where the wrong_iss and wrong_aud defects point: a server that is not this one.
+const auto s_otherIssuer = u"https://other-server.example"_s;
+
+// missing_scope: the scope without what reads Patient resources. A wildcard becomes the same
+// scope for Observation, so that the token still reads something and only Patient is missing.
+QString withoutPatientReads(const QList<Scope> &scopes)
+{
+    QStringList kept;
+    for (const Scope &scope : scopes) {
+        const bool readsPatients = scope.kind == Scope::Kind::Resource
+            && (scope.resourceType == u"Patient"_s || scope.resourceType == u"*"_s)
+            && scope.permissions.testFlag(Scope::Permission::Read);
+        if (!readsPatients)
+            kept.append(scope.text);
+        else if (scope.resourceType == u"*"_s)
+            kept.append(scope.context + u"/Observation."_s + (scope.v2Syntax ? u"rs"_s : u"read"_s));
+    }
+    kept.removeDuplicates();
+    return kept.join(u' ');
+}
+
+bool hasScope(const QString &scope, const QString &wanted)
+{
+    return scope.split(u' ', Qt::SkipEmptyParts).contains(wanted);
 }
 
 } // namespace
@@ -104,13 +132,26 @@ Result<DebugTokenRequest> DebugTokenRequest::fromJson(const QJsonObject &json)
         if (!scope.toString().trimmed().isEmpty())
             request.scope = scope.toString();
     }
+
+    const QJsonValue defect = json.value(u"defect"_s);
+    if (!defect.isUndefined() && !defect.isNull() && defect.toString() != u"none"_s) {
+        const std::optional<TokenDefect> known = TokenDefects::fromName(defect.toString());
+        if (!defect.isString() || !known) {
+            QStringList names;
+            for (const TokenDefect each : TokenDefects::all())
+                names.append(TokenDefects::name(each));
+            return badRequest(u"invalid_defect"_s, u"defect must be one of: none, %1"_s.arg(names.join(u", "_s)));
+        }
+        request.defect = *known;
+    }
     return request;
 }
 
-TokenService::TokenService(const Database &database, const Clock &clock, QObject *parent)
+TokenService::TokenService(const Database &database, const Clock &clock, const ServerKeys &keys, QObject *parent)
     : QObject(parent),
       m_database(database),
       m_clock(clock),
+      m_keys(keys),
       m_clients(std::make_unique<ClientStore>(database)),
       m_people(std::make_unique<PeopleStore>(database)),
       m_tokens(std::make_unique<TokenStore>(database))
@@ -120,13 +161,19 @@ TokenService::TokenService(const Database &database, const Clock &clock, QObject
 
 TokenService::~TokenService() = default;
 
-Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request)
+Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request, const ServerUrls &urls)
 {
     Result<std::optional<Client>> client = m_clients->find(request.clientId);
     if (!client)
         return client.error();
     if (!client.value())
         return badRequest(u"no_client"_s, u"No client with client_id \"%1\""_s.arg(request.clientId));
+    const bool jwt = client.value()->accessTokenFormat == AccessTokenFormat::Jwt;
+    if (TokenDefects::needsJwt(request.defect) && !jwt)
+        return badRequest(
+            u"invalid_defect"_s,
+            u"The defect %1 needs JWT access tokens, and client \"%2\" has opaque ones; register it "
+            "with \"access_token_format\": \"jwt\""_s.arg(TokenDefects::name(request.defect), request.clientId));
     Result<std::optional<User>> user = m_people->findUser(request.username);
     if (!user)
         return user.error();
@@ -159,13 +206,25 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request)
                               u"The client %1 is not registered for: %2"_s.arg(request.clientId, missing.join(u' ')));
         scope = Scopes::join(requested.value());
     }
+    QString patientId = request.patientId;
+    if (request.defect == TokenDefect::OtherPatient) {
+        Result<QString> other = otherPatient(request.username, request.patientId);
+        if (!other)
+            return other.error();
+        patientId = other.value();
+    } else if (request.defect == TokenDefect::MissingScope) {
+        Result<QList<Scope>> scopes = Scopes::parse(scope);
+        if (!scopes)
+            return scopes.error();
+        scope = withoutPatientReads(scopes.value());
+    }
 
     const qint64 now = m_clock.nowMs();
     Approval approval;
     approval.id = Secrets::randomUuid();
     approval.clientId = request.clientId;
     approval.username = request.username;
-    approval.patientId = request.patientId;
+    approval.patientId = patientId;
     approval.scope = scope;
     approval.securityLabels = client.value()->securityLabels;
     approval.createdAtMs = now;
@@ -182,6 +241,18 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request)
     token.origin = u"debug"_s;
     token.issuedAtMs = now;
     token.expiresAtMs = now + request.accessLifetimeSeconds * 1000;
+    token.defect = request.defect;
+    if (request.defect == TokenDefect::Expired && request.accessLifetimeSeconds >= 0)
+        token.expiresAtMs = now - 60 * 1000;
+    if (request.defect == TokenDefect::Revoked)
+        token.revokedAtMs = now;
+    if (jwt) {
+        token.format = AccessTokenFormat::Jwt;
+        Result<QString> signedToken = signedAccessToken(token, &approval, urls, request.defect);
+        if (!signedToken)
+            return signedToken.error();
+        token.accessToken = signedToken.value();
+    }
 
     Status stored = m_database.transaction([&]() -> Status {
         if (Status status = m_tokens->insertApproval(approval); !status)
@@ -210,6 +281,82 @@ Result<FoundToken> TokenService::find(const QString &token) const
     if (byRefresh.value())
         return FoundToken{*byRefresh.value(), TokenMatch::Refresh};
     return badRequest(u"no_token"_s, u"No access or refresh token matches"_s);
+}
+
+Result<FoundToken> TokenService::findVerified(const QString &token, const ServerUrls &urls) const
+{
+    Result<FoundToken> found = find(token);
+    if (!found)
+        return found;
+    FoundToken result = found.value();
+    if (result.match != TokenMatch::Access || result.view.token.format != AccessTokenFormat::Jwt)
+        return result;
+    Result<QJsonObject> claims = AccessTokenJwt::verify(token, m_keys.jwks(), urls, m_clock.nowMs());
+    if (!claims)
+        result.rejection = claims.error().description;
+    else if (claims.value().value(u"jti"_s).toString() != result.view.token.id)
+        result.rejection = u"The JWT access token's jti is not the token it was stored as"_s;
+    return result;
+}
+
+Result<QString> TokenService::fhirUser(const QString &username, const QString &fhirBase) const
+{
+    Result<QList<UserPatient>> patients = m_people->patientsOf(username);
+    if (!patients)
+        return patients.error();
+    for (const UserPatient &link : patients.value()) {
+        if (link.relationship == u"self"_s)
+            return QString(fhirBase + u"/Patient/"_s + link.patient.id);
+    }
+    return QString(fhirBase + u"/Person/"_s + username);
+}
+
+Result<QString> TokenService::signedAccessToken(const TokenRecord &token, const Approval *approval,
+                                                const ServerUrls &urls, TokenDefect defect) const
+{
+    if (urls.base.isEmpty())
+        return storageError(u"A JWT access token needs the server's issuer URL"_s);
+    QString user;
+    if (approval && !approval->username.isEmpty()
+        && (hasScope(token.scope, u"fhirUser"_s) || hasScope(token.scope, u"profile"_s))) {
+        Result<QString> found = fhirUser(approval->username, urls.fhirBase);
+        if (!found)
+            return found.error();
+        user = found.value();
+    }
+    QJsonObject claims = AccessTokenJwt::claims(token, approval, urls, user);
+    if (defect == TokenDefect::WrongIssuer)
+        claims.insert(u"iss"_s, s_otherIssuer);
+    if (defect == TokenDefect::WrongAudience)
+        claims.insert(u"aud"_s, QString(s_otherIssuer + u"/api/fhir"_s));
+    Result<QString> jwt = AccessTokenJwt::sign(claims, m_keys.signingKey());
+    if (!jwt || defect != TokenDefect::BadSignature)
+        return jwt;
+    return AccessTokenJwt::withBrokenSignature(jwt.value());
+}
+
+Result<QString> TokenService::otherPatient(const QString &username, const QString &patientId) const
+{
+    Result<QList<Patient>> patients = m_people->patients();
+    if (!patients)
+        return patients.error();
+    Result<QList<UserPatient>> linked = m_people->patientsOf(username);
+    if (!linked)
+        return linked.error();
+    QString fallback;
+    for (const Patient &patient : patients.value()) {
+        if (patient.id == patientId)
+            continue;
+        const bool ownedByUser = std::any_of(linked.value().cbegin(), linked.value().cend(),
+                                             [&](const UserPatient &link) { return link.patient.id == patient.id; });
+        if (!ownedByUser)
+            return patient.id;
+        if (fallback.isEmpty())
+            fallback = patient.id;
+    }
+    if (fallback.isEmpty())
+        return badRequest(u"invalid_defect"_s, u"other_patient needs a second patient, and there is only one"_s);
+    return fallback;
 }
 
 Result<QList<TokenView>> TokenService::tokens() const
@@ -258,6 +405,10 @@ Result<TokenView> TokenService::extend(const QString &tokenId, qint64 seconds)
     if (view.token.revokedAtMs != 0 || (view.hasApproval && view.approval.revokedAtMs != 0))
         return Error{ErrorKind::Conflict, u"token_revoked"_s,
                      u"The token \"%1\" is revoked; a revoked token cannot be extended"_s.arg(tokenId)};
+    if (view.token.format == AccessTokenFormat::Jwt)
+        return Error{ErrorKind::Conflict, u"token_is_jwt"_s,
+                     u"The token \"%1\" is a JWT: its expiry (exp) is signed into it and cannot move; mint a new "
+                     "token instead"_s.arg(tokenId)};
     const qint64 expiresAtMs = qMax(view.token.expiresAtMs, m_clock.nowMs()) + seconds * 1000;
     Result<bool> changed = m_tokens->extendTokenExpiry(tokenId, expiresAtMs);
     if (!changed)
@@ -268,8 +419,26 @@ Result<TokenView> TokenService::extend(const QString &tokenId, qint64 seconds)
     return reload(tokenId);
 }
 
-Result<TokenView> TokenService::store(const TokenRecord &token)
+Result<TokenView> TokenService::store(const TokenRecord &given, const ServerUrls &urls)
 {
+    TokenRecord token = given;
+    Result<std::optional<Client>> client = m_clients->find(token.clientId);
+    if (!client)
+        return client.error();
+    if (client.value() && client.value()->accessTokenFormat == AccessTokenFormat::Jwt) {
+        std::optional<Approval> approval;
+        if (!token.approvalId.isEmpty()) {
+            Result<std::optional<Approval>> found = m_tokens->findApproval(token.approvalId);
+            if (!found)
+                return found.error();
+            approval = found.value();
+        }
+        token.format = AccessTokenFormat::Jwt;
+        Result<QString> jwt = signedAccessToken(token, approval ? &*approval : nullptr, urls, TokenDefect::None);
+        if (!jwt)
+            return jwt.error();
+        token.accessToken = jwt.value();
+    }
     if (Status stored = m_tokens->insertToken(token); !stored)
         return stored.error();
     Result<std::optional<TokenView>> view = m_tokens->findById(token.id);

@@ -119,15 +119,18 @@ std::optional<HttpResponse> PortalServer::fhirCaller(const HttpRequest &request,
     const QByteArray presented = request.bearerToken();
     if (presented.isEmpty())
         return unauthorized(u"No access token was presented (Authorization: Bearer)"_s);
-    Result<FoundToken> found = m_sandbox.tokens().find(QString::fromLatin1(presented));
+    Result<FoundToken> found = m_sandbox.tokens().findVerified(QString::fromLatin1(presented), urls(request));
     if (!found || found.value().match != TokenMatch::Access)
         return unauthorized(u"The access token is not one this sandbox issued"_s);
     const TokenView &view = found.value().view;
     *clientId = view.token.clientId;
     *tokenId = view.token.id;
-    if (!view.accessActive(m_sandbox.clock().nowMs())) {
-        HttpResponse response = unauthorized(view.token.revokedAtMs != 0 ? u"The access token was revoked"_s
-                                                                         : u"The access token has expired"_s);
+    if (!found.value().active(m_sandbox.clock().nowMs())) {
+        const bool revoked = view.token.revokedAtMs != 0 || (view.hasApproval && view.approval.revokedAtMs != 0);
+        HttpResponse response
+            = unauthorized(revoked                                  ? u"The access token was revoked"_s
+                               : !found.value().rejection.isEmpty() ? found.value().rejection
+                                                                    : u"The access token has expired"_s);
         response.clientId = *clientId;
         response.tokenId = *tokenId;
         return response;
@@ -268,6 +271,11 @@ HttpResponse PortalServer::fhir(const HttpRequest &request, bool secured)
     HttpResponse response;
     if (!answer) {
         response = errorResponse(answer.error());
+        // RFC 6750 section 3.1: a token that lacks the scope for the request.
+        if (secured && response.status == 403)
+            response.setHeader("WWW-Authenticate",
+                               "Bearer realm=\"smart-sandbox\", error=\"insufficient_scope\", error_description=\""
+                                   + answer.error().description.toUtf8().replace('"', '\'') + '"');
     } else {
         const FhirAnswer &value = answer.value();
         response.status = value.status;

@@ -26,9 +26,9 @@ HttpResponse referenceError(const Error &error)
     return response;
 }
 
-QJsonObject debugTokenJson(const TokenView &view)
+QJsonObject debugTokenJson(const TokenView &view, const DebugTokenRequest &request)
 {
-    return QJsonObject{
+    QJsonObject json{
         {u"access_token"_s, view.token.accessToken},
         {u"refresh_token"_s, view.token.refreshToken},
         {u"token_type"_s, u"Bearer"_s},
@@ -38,13 +38,21 @@ QJsonObject debugTokenJson(const TokenView &view)
         {u"client_id"_s, view.token.clientId},
         {u"username"_s, view.approval.username},
         {u"approval_expires"_s, view.approval.expiresAtMs / 1000},
+        {u"access_token_format"_s, accessTokenFormatName(view.token.format)},
     };
+    if (view.token.defect != TokenDefect::None) {
+        json.insert(u"defect"_s, TokenDefects::name(view.token.defect));
+        json.insert(u"defect_description"_s, TokenDefects::consequence(view.token.defect));
+        if (view.token.defect == TokenDefect::OtherPatient)
+            json.insert(u"requested_patient"_s, request.patientId);
+    }
+    return json;
 }
 
 QJsonObject introspectionJson(const FoundToken &found, qint64 nowMs)
 {
     const TokenView &view = found.view;
-    return QJsonObject{
+    QJsonObject json{
         {u"access_expires"_s, Http::httpDate(view.token.expiresAtMs)},
         {u"access_token"_s, view.token.accessToken},
         {u"active"_s, found.active(nowMs)},
@@ -58,7 +66,13 @@ QJsonObject introspectionJson(const FoundToken &found, qint64 nowMs)
         {u"username"_s, view.approval.username.isEmpty() ? QJsonValue() : view.approval.username},
         {u"patient"_s, view.approval.patientId.isEmpty() ? QJsonValue() : view.approval.patientId},
         {u"revoked"_s, view.token.revokedAtMs != 0 || view.approval.revokedAtMs != 0},
+        {u"access_token_format"_s, accessTokenFormatName(view.token.format)},
     };
+    if (view.token.defect != TokenDefect::None)
+        json.insert(u"defect"_s, TokenDefects::name(view.token.defect));
+    if (!found.rejection.isEmpty())
+        json.insert(u"rejection"_s, found.rejection);
+    return json;
 }
 
 } // namespace
@@ -100,13 +114,13 @@ HttpResponse PortalServer::mintDebugToken(const HttpRequest &request)
     Result<DebugTokenRequest> parsed = DebugTokenRequest::fromJson(body.value());
     if (!parsed)
         return referenceError(parsed.error());
-    Result<TokenView> minted = m_sandbox.tokens().mintDebugToken(parsed.value());
+    Result<TokenView> minted = m_sandbox.tokens().mintDebugToken(parsed.value(), urls(request));
     if (!minted) {
         HttpResponse response = referenceError(minted.error());
         response.clientId = parsed.value().clientId;
         return response;
     }
-    HttpResponse response = HttpResponse::json(debugTokenJson(minted.value()));
+    HttpResponse response = HttpResponse::json(debugTokenJson(minted.value(), parsed.value()));
     response.clientId = minted.value().token.clientId;
     response.tokenId = minted.value().token.id;
     return response;
@@ -114,7 +128,7 @@ HttpResponse PortalServer::mintDebugToken(const HttpRequest &request)
 
 HttpResponse PortalServer::introspectDebug(const HttpRequest &request)
 {
-    Result<FoundToken> found = m_sandbox.tokens().find(request.queryValue(u"token"_s));
+    Result<FoundToken> found = m_sandbox.tokens().findVerified(request.queryValue(u"token"_s), urls(request));
     if (!found)
         return referenceError(found.error());
     HttpResponse response = HttpResponse::json(introspectionJson(found.value(), m_sandbox.clock().nowMs()));

@@ -62,6 +62,8 @@ public:
     QString baseUrl() const;
     // The secured FHIR base a request should see: the base URL + /api/fhir.
     QString fhirBase(const HttpRequest &request) const;
+    // Issuer and FHIR base for tokens minted outside any request (the UI): from baseUrl().
+    ServerUrls urls() const;
 
 Q_SIGNALS:
     void listeningChanged(bool listening);

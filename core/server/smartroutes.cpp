@@ -109,7 +109,15 @@ QString PortalServer::fhirBase(const HttpRequest &request) const
 
 ServerUrls PortalServer::urls(const HttpRequest &request) const
 {
-    return ServerUrls{baseUrl(request), fhirBase(request)};
+    QStringList issuers{baseUrl(request)};
+    if (const QString listener = baseUrl(); !issuers.contains(listener))
+        issuers.append(listener);
+    return ServerUrls{baseUrl(request), fhirBase(request), issuers};
+}
+
+ServerUrls PortalServer::urls() const
+{
+    return ServerUrls{baseUrl(), baseUrl() + u"/api/fhir"_s, {baseUrl()}};
 }
 
 // What both discovery documents say: the issuer, the endpoints and what they support.
@@ -309,7 +317,7 @@ HttpResponse PortalServer::introspect(const HttpRequest &request)
     // of that client, so that nobody can scan for other apps' tokens (RFC 7662 section 4).
     bool ownTokensOnly = true;
     if (!bearer.isEmpty()) {
-        Result<FoundToken> caller = m_sandbox.tokens().find(QString::fromLatin1(bearer));
+        Result<FoundToken> caller = m_sandbox.tokens().findVerified(QString::fromLatin1(bearer), urls(request));
         if (!caller || caller.value().match != TokenMatch::Access
             || !caller.value().active(m_sandbox.clock().nowMs())) {
             HttpResponse response = HttpResponse::error(

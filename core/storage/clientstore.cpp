@@ -10,7 +10,8 @@ namespace {
 
 const auto s_columns
     = u"client_id, client_secret, client_name, redirect_uris, scope, security_labels, "
-      "token_endpoint_auth_method, grant_types, metadata, origin, issued_at, updated_at, registration_access_token"_s;
+      "token_endpoint_auth_method, grant_types, metadata, origin, issued_at, updated_at, registration_access_token, "
+      "access_token_format"_s;
 
 Client fromRecord(const QSqlRecord &record)
 {
@@ -28,6 +29,8 @@ Client fromRecord(const QSqlRecord &record)
     client.issuedAtMs = record.value(10).toLongLong();
     client.updatedAtMs = record.value(11).toLongLong();
     client.registrationAccessToken = record.isNull(12) ? QString() : record.value(12).toString();
+    client.accessTokenFormat
+        = accessTokenFormatFromName(record.value(13).toString()).value_or(AccessTokenFormat::Opaque);
     return client;
 }
 
@@ -36,11 +39,12 @@ Client fromRecord(const QSqlRecord &record)
 Status ClientStore::insert(const Client &client) const
 {
     Result<int> inserted = m_database.change(
-        u"INSERT INTO clients (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(s_columns),
+        u"INSERT INTO clients (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(s_columns),
         {client.id, Database::nullable(client.secret), client.name, JsonText::fromStringList(client.redirectUris),
          client.scope, JsonText::fromStringList(client.securityLabels), client.tokenEndpointAuthMethod,
          JsonText::fromStringList(client.grantTypes), JsonText::fromObject(client.metadata), client.origin,
-         client.issuedAtMs, client.updatedAtMs, Database::nullable(client.registrationAccessToken)});
+         client.issuedAtMs, client.updatedAtMs, Database::nullable(client.registrationAccessToken),
+         accessTokenFormatName(client.accessTokenFormat)});
     if (!inserted)
         return inserted.error();
     return Done{};
@@ -50,11 +54,12 @@ Status ClientStore::update(const Client &client) const
 {
     Result<int> changed = m_database.change(
         u"UPDATE clients SET client_secret = ?, client_name = ?, redirect_uris = ?, scope = ?, security_labels = ?, "
-        "token_endpoint_auth_method = ?, grant_types = ?, metadata = ?, updated_at = ? WHERE client_id = ?"_s,
+        "token_endpoint_auth_method = ?, grant_types = ?, metadata = ?, updated_at = ?, access_token_format = ? "
+        "WHERE client_id = ?"_s,
         {Database::nullable(client.secret), client.name, JsonText::fromStringList(client.redirectUris), client.scope,
          JsonText::fromStringList(client.securityLabels), client.tokenEndpointAuthMethod,
          JsonText::fromStringList(client.grantTypes), JsonText::fromObject(client.metadata), client.updatedAtMs,
-         client.id});
+         accessTokenFormatName(client.accessTokenFormat), client.id});
     if (!changed)
         return changed.error();
     if (changed.value() == 0)

@@ -182,6 +182,17 @@ const char *const s_version3[] = {
     "CREATE INDEX fhir_resources_updated ON fhir_resources (resource_type, last_updated)",
 };
 
+// Version 4: JWT access tokens and broken tokens on purpose (docs/decisions/0035). A client
+// chooses its access token format; a token row keeps its format, the defect it was minted with,
+// and for a JWT the token itself in access_jwt, while access_token holds its SHA-256 (a JWT can
+// be longer than a PostgreSQL unique index entry may be).
+const char *const s_version4[] = {
+    "ALTER TABLE clients ADD COLUMN access_token_format TEXT NOT NULL DEFAULT 'opaque'",
+    "ALTER TABLE tokens ADD COLUMN access_token_format TEXT NOT NULL DEFAULT 'opaque'",
+    "ALTER TABLE tokens ADD COLUMN access_jwt TEXT",
+    "ALTER TABLE tokens ADD COLUMN defect TEXT",
+};
+
 QString fill(const char *statement, DatabaseEngine engine)
 {
     QString sql = QString::fromUtf8(statement);
@@ -204,7 +215,10 @@ QList<Migration> migrations(DatabaseEngine engine)
     Migration third{3, {}};
     for (const char *statement : s_version3)
         third.statements.append(fill(statement, engine));
-    return {first, second, third};
+    Migration fourth{4, {}};
+    for (const char *statement : s_version4)
+        fourth.statements.append(fill(statement, engine));
+    return {first, second, third, fourth};
 }
 
 int latestSchemaVersion()

@@ -4,6 +4,8 @@
 #include "database.h"
 #include "jsontext.h"
 
+#include <QCryptographicHash>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -11,12 +13,13 @@ namespace {
 const auto s_approvalColumns = u"approval_id, client_id, username, patient_id, scope, security_labels, created_at, "
                                "expires_at, revoked_at, encounter_id"_s;
 
-// The token's columns, then (from column 12) the approval's in s_approvalColumns order.
+// The token's columns, then (from column 12) the approval's in s_approvalColumns order, then (from
+// column 22) the token's format, JWT and defect.
 const auto s_select
     = u"SELECT t.token_id, t.access_token, t.refresh_token, t.approval_id, t.client_id, t.scope, t.origin, "
       "t.issued_at, t.expires_at, t.revoked_at, t.refresh_used_at, t.code, "
       "a.approval_id, a.client_id, a.username, a.patient_id, a.scope, a.security_labels, a.created_at, "
-      "a.expires_at, a.revoked_at, a.encounter_id "
+      "a.expires_at, a.revoked_at, a.encounter_id, t.access_token_format, t.access_jwt, t.defect "
       "FROM tokens t LEFT JOIN approvals a ON a.approval_id = t.approval_id "_s;
 
 QString optionalText(const QSqlRecord &record, int index)
@@ -57,6 +60,10 @@ TokenView viewFrom(const QSqlRecord &record)
     token.revokedAtMs = record.isNull(9) ? 0 : record.value(9).toLongLong();
     token.refreshUsedAtMs = record.isNull(10) ? 0 : record.value(10).toLongLong();
     token.code = optionalText(record, 11);
+    token.format = accessTokenFormatFromName(record.value(22).toString()).value_or(AccessTokenFormat::Opaque);
+    if (!record.isNull(23))
+        token.accessToken = record.value(23).toString();
+    token.defect = TokenDefects::fromName(optionalText(record, 24)).value_or(TokenDefect::None);
     view.hasApproval = !record.isNull(12);
     if (view.hasApproval)
         view.approval = approvalFrom(record, 12);
@@ -64,6 +71,15 @@ TokenView viewFrom(const QSqlRecord &record)
 }
 
 } // namespace
+
+QString TokenStore::accessTokenKey(const QString &accessToken)
+{
+    if (!accessToken.contains(u'.'))
+        return accessToken;
+    const QByteArray digest = QCryptographicHash::hash(accessToken.toUtf8(), QCryptographicHash::Sha256);
+    return u"sha256:"_s
+        + QString::fromLatin1(digest.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
 
 Status TokenStore::insertApproval(const Approval &approval) const
 {
@@ -83,11 +99,15 @@ Status TokenStore::insertToken(const TokenRecord &token) const
 {
     Result<int> inserted = m_database.change(
         u"INSERT INTO tokens (token_id, access_token, refresh_token, approval_id, client_id, scope, origin, "
-        "issued_at, expires_at, revoked_at, refresh_used_at, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-        {token.id, token.accessToken, Database::nullable(token.refreshToken), Database::nullable(token.approvalId),
-         token.clientId, token.scope, token.origin, token.issuedAtMs, token.expiresAtMs,
-         Database::nullable(token.revokedAtMs, token.revokedAtMs == 0),
-         Database::nullable(token.refreshUsedAtMs, token.refreshUsedAtMs == 0), Database::nullable(token.code)});
+        "issued_at, expires_at, revoked_at, refresh_used_at, code, access_token_format, access_jwt, defect) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+        {token.id, accessTokenKey(token.accessToken), Database::nullable(token.refreshToken),
+         Database::nullable(token.approvalId), token.clientId, token.scope, token.origin, token.issuedAtMs,
+         token.expiresAtMs, Database::nullable(token.revokedAtMs, token.revokedAtMs == 0),
+         Database::nullable(token.refreshUsedAtMs, token.refreshUsedAtMs == 0), Database::nullable(token.code),
+         accessTokenFormatName(token.format),
+         Database::nullable(token.accessToken.contains(u'.') ? token.accessToken : QString()),
+         Database::nullable(TokenDefects::name(token.defect))});
     if (!inserted)
         return inserted.error();
     return Done{};
@@ -105,7 +125,7 @@ Result<std::optional<TokenView>> TokenStore::findWhere(const QString &condition,
 
 Result<std::optional<TokenView>> TokenStore::findByAccessToken(const QString &accessToken) const
 {
-    return findWhere(u"t.access_token = ?"_s, accessToken);
+    return findWhere(u"t.access_token = ?"_s, accessTokenKey(accessToken));
 }
 
 Result<std::optional<TokenView>> TokenStore::findByRefreshToken(const QString &refreshToken) const

@@ -17,6 +17,11 @@ class TokenStore final
 public:
     explicit TokenStore(const Database &database) : m_database(database) { }
 
+    // What the access_token column holds: an opaque token itself; for a JWT (which has dots and
+    // may be longer than an index entry can be) "sha256:" and its SHA-256, base64url. The JWT
+    // itself is kept in access_jwt, and rows read back carry it in TokenRecord::accessToken.
+    static QString accessTokenKey(const QString &accessToken);
+
     Status insertApproval(const Approval &approval) const;
     Status insertToken(const TokenRecord &token) const;
 
