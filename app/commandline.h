@@ -16,6 +16,7 @@ struct CommandLine
     SandboxOptions options;
     bool headless = false;
     QStringList importFiles; // --import: import these files (or folders) and exit
+    QString language; // --lang: a language code such as de or es; empty follows the system locale
     QString text; // the help or version text, or the error message
 
     // `arguments` includes the program name, as QCoreApplication::arguments() does.

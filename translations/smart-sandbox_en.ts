@@ -15,7 +15,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="275"/>
+        <location filename="../ui/mainwindow.cpp" line="276"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n client registered or changed since the start</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="276"/>
+        <location filename="../ui/mainwindow.cpp" line="277"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n token, with the approval it was issued under</numerusform>
