@@ -7,7 +7,10 @@
 //     (text set in the filter box until the view has been laid out and painted again).
 // Prints one line per figure. The server answers on the UI thread, as in the app.
 //
-//   QT_QPA_PLATFORM=offscreen bench-ui [--rate 2000] [--seconds 10] [--entries 100000]
+//   QT_QPA_PLATFORM=offscreen bench-ui [--rate 2000] [--seconds 10] [--entries 100000] [--flush-ms N]
+//
+// --flush-ms sets how often the request log writes to the database (the app's default otherwise);
+// a value longer than the run keeps the writes out of it, to tell their stalls from the UI's.
 
 #include "mainwindow.h"
 #include "requestlogmodel.h"
@@ -37,7 +40,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Sends `rate` GET requests a second from its own thread, at most `inFlight` at a time.
+// Sends `rate` GET requests a second from its own thread, at most `inFlight` at a time, over
+// several network managers: one keeps at most 6 connections to a host, too few for the rate
+// when each answer waits for the UI thread to be scheduled.
 class LoadDriver final : public QObject
 {
 public:
@@ -45,7 +50,8 @@ public:
 
     void start()
     {
-        m_network = new QNetworkAccessManager(this);
+        for (int i = 0; i < s_managers; ++i)
+            m_networks.append(new QNetworkAccessManager(this));
         m_timer = new QTimer(this);
         m_timer->setTimerType(Qt::PreciseTimer);
         m_timer->setInterval(10);
@@ -56,7 +62,8 @@ public:
     void stop()
     {
         m_timer->stop();
-        m_network->deleteLater();
+        for (QNetworkAccessManager *network : std::as_const(m_networks))
+            network->deleteLater();
     }
 
     std::atomic<qint64> sent = 0;
@@ -72,7 +79,7 @@ private:
                                              u"/.well-known/jwks.json"_s, u"/no/such/path"_s};
         while (sent < due && sent - answered - failed < s_inFlight) {
             QNetworkRequest request(QUrl(m_base + paths.at(int(sent % paths.size()))));
-            QNetworkReply *reply = m_network->get(request);
+            QNetworkReply *reply = m_networks.at(int(sent % s_managers))->get(request);
             ++sent;
             connect(reply, &QNetworkReply::finished, this, [this, reply] {
                 const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -82,11 +89,12 @@ private:
         }
     }
 
-    static constexpr qint64 s_inFlight = 64;
+    static constexpr qint64 s_inFlight = 128;
+    static constexpr int s_managers = 8;
     QString m_base;
     int m_rate;
     QElapsedTimer m_clock;
-    QNetworkAccessManager *m_network = nullptr;
+    QList<QNetworkAccessManager *> m_networks;
     QTimer *m_timer = nullptr;
 };
 
@@ -169,6 +177,7 @@ int main(int argc, char *argv[])
     const int rate = intOption(arguments, u"--rate"_s, 2000);
     const int seconds = intOption(arguments, u"--seconds"_s, 10);
     const int entries = intOption(arguments, u"--entries"_s, 100'000);
+    const int flushMs = intOption(arguments, u"--flush-ms"_s, 0);
     QStandardPaths::setTestModeEnabled(true);
 
     QTemporaryDir folder;
@@ -185,6 +194,8 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "bench-ui: %s\n", qUtf8Printable(port.error().description));
         return 1;
     }
+    if (flushMs > 0)
+        sandbox.requestLog().setFlushInterval(flushMs);
     MainWindow window(sandbox);
     window.resize(1400, 860);
     window.show();
