@@ -505,7 +505,7 @@
     <message>
         <location filename="../ui/mainwindow.cpp" line="212"/>
         <source>Main</source>
-        <translation>Haupt</translation>
+        <translation>Hauptleiste</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="230"/>
@@ -1067,7 +1067,7 @@
     <message>
         <location filename="../core/server/portalpages.cpp" line="387"/>
         <source>Shares</source>
-        <translation>Gibt frei</translation>
+        <translation>Freigaben</translation>
     </message>
     <message>
         <location filename="../core/server/portalpages.cpp" line="387"/>
