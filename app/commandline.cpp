@@ -3,6 +3,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -107,8 +108,14 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                     "With --self-check: the running sandbox to check (its origin, such as "
                                     "http://127.0.0.1:9000, or its FHIR base)."),
         u"URL"_s);
+    const QCommandLineOption language(
+        u"lang"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Language of the windows, pages and help, such as de or es (default: the "
+                                    "system's; English where there is no translation)."),
+        u"CODE"_s);
     parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap,
-                       upstream, openFhirWrites, samplePatients, import, selfCheck, url});
+                       upstream, openFhirWrites, samplePatients, import, selfCheck, url, language});
 
     if (!parser.parse(arguments))
         return failure(parser.errorText());
@@ -117,13 +124,22 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return failure(u"Unexpected argument '%1'."_s.arg(parser.positionalArguments().first()));
 
     CommandLine result;
+    // Read first: main() installs the translator for it before --help is shown.
+    result.language = parser.value(language);
+    static const QRegularExpression languageCode(u"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$"_s);
+    if (parser.isSet(language) && !languageCode.match(result.language).hasMatch())
+        return failure(u"--lang must be a language code such as de, es or pt_BR, not '%1'."_s.arg(result.language));
     if (parser.isSet(help)) {
         result.outcome = Outcome::ShowHelp;
-        // Parsed before the application object exists, so Qt cannot name the program itself.
+        // Qt names the program by the path it was started as (or a placeholder before the
+        // application object exists), in its own words for "Usage:"; the help says smart-sandbox.
         result.text = parser.helpText();
-        const qsizetype end = result.text.indexOf(u" [options]"_s);
-        if (result.text.startsWith(u"Usage: "_s) && end > 7)
-            result.text.replace(7, end - 7, u"smart-sandbox"_s);
+        const QString shownName = QCoreApplication::instance() && !QCoreApplication::arguments().isEmpty()
+            ? QCoreApplication::arguments().constFirst()
+            : u"<executable_name>"_s;
+        const qsizetype at = result.text.left(result.text.indexOf(u'\n')).indexOf(shownName);
+        if (at >= 0)
+            result.text.replace(at, shownName.size(), u"smart-sandbox"_s);
         return result;
     }
     if (parser.isSet(version)) {

@@ -19,6 +19,7 @@ struct CommandLine
     bool selfCheck = false; // --self-check: check a sandbox, print the results and exit
     QString selfCheckUrl; // --url: the sandbox to check; empty: start one of its own
     QStringList givenOptions; // the long names of the options on the command line ("port", "db")
+    QString language; // --lang: a language code such as de or es; empty follows the system locale
     QString text; // the help or version text, or the error message
 
     // `arguments` includes the program name, as QCoreApplication::arguments() does.

@@ -14,6 +14,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QLocale>
 #include <QMessageBox>
 
 #include <cstdio>
@@ -53,17 +54,23 @@ QStringList argumentsOf(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
-    // The command line decides whether this is a GUI application, so it is read before one exists.
-    const CommandLine commandLine = CommandLine::parse(argumentsOf(argc, argv));
+    // The command line decides whether this is a GUI application, so it is read before one exists;
+    // it is read again once the translator is in place, so that --help speaks the chosen language.
+    const QStringList arguments = argumentsOf(argc, argv);
+    CommandLine commandLine = CommandLine::parse(arguments);
     const bool gui = commandLine.outcome == CommandLine::Outcome::Run && !commandLine.headless
         && commandLine.importFiles.isEmpty() && !commandLine.selfCheck && displayAvailable();
     std::unique_ptr<QCoreApplication> app
         = gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(u"smart-sandbox"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(SANDBOX_VERSION));
+    if (!commandLine.language.isEmpty())
+        QLocale::setDefault(QLocale(commandLine.language)); // dates and numbers follow --lang too
+    UiHelpers::installTranslator(commandLine.language);
+    commandLine = CommandLine::parse(arguments);
     if (gui) {
-        UiHelpers::installTranslator();
         QGuiApplication::setApplicationDisplayName(QCoreApplication::translate("main", "SMART Sandbox"));
+        QGuiApplication::setWindowIcon(UiHelpers::applicationIcon());
     }
 
     switch (commandLine.outcome) {

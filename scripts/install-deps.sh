@@ -22,6 +22,9 @@ packages=(
     # load tests (python3 makes bench/run.sh's pools of codes and refresh tokens), screenshots
     # under a virtual display, browser tests
     wrk python3 xvfb xauth chromium
+    # packaging: the .deb (CPack needs dpkg-dev's dpkg-shlibdeps), its checks (AppStream and
+    # desktop file validators), and rsvg-convert to render the app icon's PNGs from its SVG
+    dpkg-dev appstream desktop-file-utils librsvg2-bin
 )
 # Installed only when the archive has them.
 optional_packages=(qt6-translations-l10n)

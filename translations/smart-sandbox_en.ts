@@ -15,7 +15,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="309"/>
+        <location filename="../ui/mainwindow.cpp" line="276"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n client registered or changed since the start</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="310"/>
+        <location filename="../ui/mainwindow.cpp" line="277"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n token, with the approval it was issued under</numerusform>
@@ -127,25 +127,6 @@
         <translation>
             <numerusform>%n finding</numerusform>
             <numerusform>%n findings</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>SelfCheckDialog</name>
-    <message numerus="yes">
-        <location filename="../ui/selfcheckdialog.cpp" line="136"/>
-        <source>All %n check(s) passed.</source>
-        <translation>
-            <numerusform>The %n check passed.</numerusform>
-            <numerusform>All %n checks passed.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../ui/selfcheckdialog.cpp" line="138"/>
-        <source>%n of %1 check(s) failed.</source>
-        <translation>
-            <numerusform>%n of %1 checks failed.</numerusform>
-            <numerusform>%n of %1 checks failed.</numerusform>
         </translation>
     </message>
 </context>

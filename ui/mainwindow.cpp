@@ -50,6 +50,7 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent)
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("SMART Sandbox"));
+    setWindowIcon(UiHelpers::applicationIcon());
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(u"tabWidget"_s);

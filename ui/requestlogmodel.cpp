@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "requestlogmodel.h"
 
+#include "columnfilterproxy.h"
 #include "server/requestlog.h"
 #include "statecolors.h"
 
@@ -49,11 +50,15 @@ void RequestLogModel::flushPending()
         if (remove > 0) {
             beginRemoveRows({}, 0, remove - 1);
             m_entries.remove(0, remove);
+            m_filterTexts.remove(0, remove);
             endRemoveRows();
         }
     }
     const int first = int(m_entries.size());
     beginInsertRows({}, first, first + int(m_pending.size()) - 1);
+    m_filterTexts.reserve(m_entries.size() + m_pending.size());
+    for (const RequestLogEntry &entry : std::as_const(m_pending))
+        m_filterTexts.append(filterText(entry));
     m_entries.append(m_pending);
     endInsertRows();
     m_pending.clear();
@@ -64,7 +69,18 @@ void RequestLogModel::clearAll()
     m_pending.clear();
     beginResetModel();
     m_entries.clear();
+    m_filterTexts.clear();
     endResetModel();
+}
+
+// What the Traffic filter matches: method, path with query, status and client, as shown.
+QString RequestLogModel::filterText(const RequestLogEntry &entry)
+{
+    QString text = entry.method + u'\n' + entry.path;
+    if (!entry.query.isEmpty())
+        text += u'?' + entry.query;
+    text += u'\n' + QString::number(entry.status) + u'\n' + entry.clientId;
+    return text.toCaseFolded();
 }
 
 QString RequestLogModel::findingsText(const RequestLogEntry &entry)
@@ -94,6 +110,8 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
     const RequestLogEntry &entry = m_entries.at(index.row());
     if (role == EntryRole)
         return QVariant::fromValue(entry);
+    if (role == ColumnFilterProxy::FilterTextRole)
+        return index.column() == 0 ? QVariant(m_filterTexts.at(index.row())) : QVariant();
     if (role == StatusClassRole)
         return entry.status / 100;
     if (role == Qt::TextAlignmentRole && (index.column() == StatusColumn || index.column() == DurationColumn))

@@ -57,7 +57,10 @@ private:
     void enqueue(const RequestLogEntry &entry);
     void clearAll();
 
+    static QString filterText(const RequestLogEntry &entry);
+
     QList<RequestLogEntry> m_entries;
+    QList<QString> m_filterTexts; // ColumnFilterProxy::FilterTextRole of each row of m_entries
     QList<RequestLogEntry> m_pending;
     QTimer m_coalesce;
     int m_rowLimit = 10'000;

@@ -17,6 +17,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -162,13 +164,26 @@ QDialog *showJsonDialog(QWidget *parent, const QString &objectName, const QStrin
 
 void installTranslator(const QString &language)
 {
-    auto translator = std::make_unique<QTranslator>();
     const QLocale locale = language.isEmpty() ? QLocale() : QLocale(language);
-    if (!translator->load(locale, u"smart-sandbox"_s, u"_"_s, u":/i18n"_s)
-        && !translator->load(u"smart-sandbox_en"_s, u":/i18n"_s))
-        return;
-    translator->setParent(QCoreApplication::instance());
-    QCoreApplication::installTranslator(translator.release());
+    auto own = std::make_unique<QTranslator>();
+    if (own->load(locale, u"smart-sandbox"_s, u"_"_s, u":/i18n"_s) || own->load(u"smart-sandbox_en"_s, u":/i18n"_s)) {
+        own->setParent(QCoreApplication::instance());
+        QCoreApplication::installTranslator(own.release());
+    }
+    // Qt's own words (standard buttons, context menus), where Qt's translations are installed.
+    auto qt = std::make_unique<QTranslator>();
+    if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+        qt->setParent(QCoreApplication::instance());
+        QCoreApplication::installTranslator(qt.release());
+    }
+}
+
+QIcon applicationIcon()
+{
+    QIcon icon;
+    for (const int size : {16, 22, 24, 32, 48, 64, 128, 256})
+        icon.addFile(u":/icons/hicolor/%1x%1/apps/io.github.smart_sandbox.png"_s.arg(size), QSize(size, size));
+    return icon;
 }
 
 } // namespace UiHelpers

@@ -14,6 +14,7 @@
 class QAction;
 class QDialog;
 class QFont;
+class QIcon;
 class QJsonObject;
 class QLabel;
 class QTableView;
@@ -60,7 +61,10 @@ QFont monospaceFont();
 // deletes itself when closed. The text view is named `objectName` + "Edit".
 QDialog *showJsonDialog(QWidget *parent, const QString &objectName, const QString &title, const QJsonObject &json);
 // Loads the translation for the system locale (or `language`, e.g. "de"), falling back to English,
-// whose file supplies the plural forms; the translator is parented to the application.
+// whose file supplies the plural forms, and Qt's own translation for that language where it is
+// installed; the translators are parented to the application.
 void installTranslator(const QString &language = {});
+// The application icon in every size the resources hold (rendered from packaging/icons/*.svg).
+QIcon applicationIcon();
 
 } // namespace UiHelpers

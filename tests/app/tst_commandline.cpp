@@ -47,6 +47,7 @@ void tst_CommandLine::defaults()
     QCOMPARE(line.options.openFhirWrites, false);
     QCOMPARE(line.options.samplePatients, 25);
     QVERIFY(line.givenOptions.isEmpty()); // saved settings may fill in every option
+    QVERIFY(line.language.isEmpty()); // the system locale decides
 }
 
 void tst_CommandLine::everyOption()
@@ -80,6 +81,8 @@ void tst_CommandLine::everyOption()
     QCOMPARE(parse({u"--port=0"_s}).options.port, quint16(0));
     QCOMPARE(parse({u"--bind"_s, u"localhost"_s}).options.bindAddress, QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(parse({u"--db"_s, u":memory:"_s}).options.database, u":memory:"_s);
+    QCOMPARE(parse({u"--lang"_s, u"de"_s}).language, u"de"_s);
+    QCOMPARE(parse({u"--lang=pt_BR"_s}).language, u"pt_BR"_s);
 }
 
 void tst_CommandLine::helpAndVersion()
@@ -89,7 +92,7 @@ void tst_CommandLine::helpAndVersion()
     QVERIFY2(help.text.startsWith(u"Usage: smart-sandbox [options]"_s), qPrintable(help.text.section(u'\n', 0, 0)));
     for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
                                   u"--admin-key"_s, u"--log-file"_s, u"--version"_s, u"--upstream"_s,
-                                  u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--import"_s})
+                                  u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--import"_s, u"--lang"_s})
         QVERIFY2(help.text.contains(option), qPrintable(option));
     const CommandLine version = parse({u"--version"_s});
     QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
@@ -131,6 +134,8 @@ void tst_CommandLine::mistakes_data()
         << QStringList{u"--sample-patients"_s, u"many"_s} << u"--sample-patients must be"_s;
     QTest::newRow("positional") << QStringList{u"serve"_s} << u"Unexpected argument 'serve'."_s;
     QTest::newRow("import nothing") << QStringList{u"--import="_s} << u"--import needs a file or folder name."_s;
+    QTest::newRow("lang a path") << QStringList{u"--lang"_s, u"../de"_s} << u"--lang must be a language code"_s;
+    QTest::newRow("lang empty") << QStringList{u"--lang="_s} << u"--lang must be a language code"_s;
     QTest::newRow("import missing value") << QStringList{u"--import"_s} << u"Missing value after '--import'."_s;
 }
 

@@ -51,9 +51,17 @@ struct Finished
     QString standardOutput;
 };
 
-Finished runToEnd(const QStringList &arguments)
+Finished runToEnd(const QStringList &arguments, const QString &lang = {})
 {
     QProcess process;
+    if (!lang.isEmpty()) {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(u"LC_ALL"_s);
+        environment.remove(u"LC_MESSAGES"_s);
+        environment.remove(u"LANGUAGE"_s);
+        environment.insert(u"LANG"_s, lang);
+        process.setProcessEnvironment(environment);
+    }
     process.start(QStringLiteral(SANDBOX_EXECUTABLE), arguments);
     process.waitForFinished(s_timeoutMs);
     return Finished{process.exitCode(), QString::fromUtf8(process.readAllStandardError()),
@@ -75,6 +83,8 @@ class tst_Executable final : public QObject
 
 private Q_SLOTS:
     void helpAndVersion();
+    void helpFollowsTheLanguage_data();
+    void helpFollowsTheLanguage();
     void mistakesAreOneLine_data();
     void mistakesAreOneLine();
     void portInUse();
@@ -94,6 +104,33 @@ void tst_Executable::helpAndVersion()
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.standardOutput.contains(u"--headless"_s));
     QVERIFY(help.standardError.isEmpty());
+}
+
+void tst_Executable::helpFollowsTheLanguage_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("lang"); // the LANG of the environment: the system locale
+    QTest::addColumn<QString>("helpLine");
+    const QString english = u"Show this help."_s;
+    const QString german = u"Diese Hilfe anzeigen."_s;
+    QTest::newRow("--lang de") << QStringList{u"--lang"_s, u"de"_s, u"--help"_s} << u"C.UTF-8"_s << german;
+    QTest::newRow("--lang es") << QStringList{u"--lang=es"_s, u"--help"_s} << u"C.UTF-8"_s << u"Mostrar esta ayuda."_s;
+    QTest::newRow("system German") << QStringList{u"--help"_s} << u"de_DE.UTF-8"_s << german;
+    QTest::newRow("--lang en over system German")
+        << QStringList{u"--lang"_s, u"en"_s, u"--help"_s} << u"de_DE.UTF-8"_s << english;
+    QTest::newRow("untranslated language: English")
+        << QStringList{u"--lang"_s, u"fi"_s, u"--help"_s} << u"C.UTF-8"_s << english;
+}
+
+void tst_Executable::helpFollowsTheLanguage()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, lang);
+    QFETCH(QString, helpLine);
+    const Finished help = runToEnd(arguments, lang);
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY2(help.standardOutput.contains(helpLine), qPrintable(help.standardOutput));
+    QVERIFY(help.standardOutput.contains(u"--lang <CODE>"_s));
 }
 
 void tst_Executable::mistakesAreOneLine_data()

@@ -29,6 +29,8 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QGuiApplication>
+#include <QIcon>
+#include <QImage>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -78,7 +80,7 @@ private Q_SLOTS:
     void findFocusesTheCurrentFilter();
     void timeTravelMovesEveryClock();
     void stopAndStartTheListener();
-    void screenshots();
+    void windowHasTheAppIcon();
 };
 
 void tst_MainWindow::initTestCase()
@@ -392,103 +394,19 @@ void tst_MainWindow::stopAndStartTheListener()
     QCOMPARE(window.baseUrl(), running.sandbox().server().baseUrl());
 }
 
-// Renders each tab and the Mint dialog into $SANDBOX_SCREENSHOT_DIR (skipped when it is unset).
-void tst_MainWindow::screenshots()
+void tst_MainWindow::windowHasTheAppIcon()
 {
-    const QString folder = qEnvironmentVariable("SANDBOX_SCREENSHOT_DIR");
-    if (folder.isEmpty())
-        QSKIP("SANDBOX_SCREENSHOT_DIR is not set");
     RunningSandbox running;
     QVERIFY2(running.isRunning(), qPrintable(running.error()));
     MainWindow window(running.sandbox());
-    window.resize(1400, 860);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-
-    QCOMPARE(running.http().get(u"/api/fhir/.well-known/smart-configuration"_s).status, 200);
-    QCOMPARE(running.http()
-                 .postJson(u"/oauth/register"_s,
-                           QJsonObject{{u"client_name"_s, u"Growth Chart"_s},
-                                       {u"redirect_uris"_s, QJsonArray{u"http://localhost:3000/callback"_s}},
-                                       {u"token_endpoint_auth_method"_s, u"none"_s}})
-                 .status,
-             201);
-    const QList<QPair<QString, QString>> people = {{u"daniel-adams"_s, u"smart-1288992"_s},
-                                                   {u"daniel-adams"_s, u"smart-1032702"_s},
-                                                   {u"joseph-ross"_s, u"smart-1081332"_s}};
-    QStringList accessTokens;
-    for (const auto &[user, patient] : people) {
-        const Reply minted
-            = running.http().postJson(u"/oauth/debug/token"_s,
-                                      QJsonObject{{u"client_id"_s, u"test-suite"_s},
-                                                  {u"username"_s, user},
-                                                  {u"patient_id"_s, patient},
-                                                  {u"access_lifetime"_s, 300 * (accessTokens.size() + 1)}});
-        QCOMPARE(minted.status, 200);
-        accessTokens.append(minted.json().value(u"access_token"_s).toString());
-    }
-    QCOMPARE(
-        running.http()
-            .get(u"/api/fhir/Patient/no-such-patient"_s, {{"Authorization", "Bearer " + accessTokens.at(0).toUtf8()}})
-            .status,
-        404);
-    QCOMPARE(running.http().get(u"/no/such/path"_s).status, 404);
-    QCOMPARE(running.http().send("PUT", u"/oauth/register"_s).status, 405);
-    Result<FoundToken> last = running.sandbox().tokens().find(accessTokens.at(2));
-    QVERIFY(last);
-    QVERIFY(running.sandbox().tokens().revoke(last->view.token.id));
-    // A bearer JWT the sandbox signed, and an introspection that breaks a rule (a finding).
-    const qint64 now = s_epochMs / 1000;
-    const QString jwt = running.sandbox()
-                            .keys()
-                            .sign(QJsonObject{{u"iss"_s, running.http().base()},
-                                              {u"sub"_s, u"daniel-adams"_s},
-                                              {u"iat"_s, now},
-                                              {u"exp"_s, now + 300}})
-                            .value();
-    QCOMPARE(running.http().get(u"/admin/status"_s, {{"Authorization", "Bearer " + jwt.toLatin1()}}).status, 200);
-    QCOMPARE(running.http().postForm(u"/oauth/introspect"_s, {{u"token"_s, accessTokens.at(0)}}).status, 401);
-    window.timeTravelWidget()->travel(320); // the first token has expired
-    window.trafficPage()->model()->flushPending();
-    window.tokensPage()->model()->flushPending();
-    window.trafficPage()->view()->selectRow(1);
-
-    const auto save = [&](QWidget *widget, const QString &name) {
-        QCoreApplication::processEvents();
-        QVERIFY(widget->grab().save(folder + u'/' + name + u".png"_s));
-    };
-    save(&window, u"traffic"_s);
-    window.trafficPage()->view()->selectRow(window.trafficPage()->view()->model()->rowCount() - 2);
-    window.trafficPage()->findChild<QTabWidget *>(u"exchangeTabWidget"_s)->setCurrentIndex(2);
-    save(&window, u"traffic-jwt"_s);
-    window.tabWidget()->setCurrentWidget(window.tokensPage());
-    save(&window, u"tokens"_s);
-    window.tabWidget()->setCurrentWidget(window.clientsPage());
-    save(&window, u"clients"_s);
-    MintDialog dialog(running.sandbox(), &window);
-    dialog.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-    QVERIFY(dialog.selectUser(u"daniel-adams"_s));
-    QVERIFY(dialog.mint());
-    save(&dialog, u"mint"_s);
-
-    ClientDialog registerDialog(running.sandbox(), &window);
-    registerDialog.setClientName(u"Growth Chart"_s);
-    registerDialog.addRedirectUri(u"http://localhost:3000/callback"_s);
-    registerDialog.setLaunchUri(u"http://localhost:3000/launch"_s);
-    registerDialog.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&registerDialog));
-    save(&registerDialog, u"register-client"_s);
-    QVERIFY(registerDialog.save());
-    LaunchDialog *launch = window.openLaunchDialog();
-    launch->setUrlOpener([](const QUrl &) { return true; });
-    QVERIFY(QTest::qWaitForWindowExposed(launch));
-    QVERIFY(launch->selectUser(u"daniel-adams"_s));
-    QVERIFY(launch->launch());
-    save(launch, u"ehr-launch"_s);
-    SettingsDialog *settings = window.openSettingsDialog();
-    QVERIFY(QTest::qWaitForWindowExposed(settings));
-    save(settings, u"settings"_s);
+    const QIcon icon = window.windowIcon();
+    QVERIFY(!icon.isNull());
+    // Sharp at every size a panel or task switcher asks for, from the PNGs rendered from our SVG.
+    for (const int size : {16, 22, 24, 32, 48, 64, 128, 256})
+        QVERIFY2(icon.availableSizes().contains(QSize(size, size)), qPrintable(QString::number(size)));
+    const QImage small = icon.pixmap(QSize(16, 16)).toImage();
+    QCOMPARE(small.size(), QSize(16, 16));
+    QVERIFY(small.pixelColor(8, 2).alpha() > 0); // drawn, not an empty placeholder
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -8,6 +8,7 @@
 #include "oauth/clientregistry.h"
 #include "oauth/jose.h"
 #include "oauth/serverkeys.h"
+#include "oauth/tokenservice.h"
 #include "requestlogmodel.h"
 #include "server/requestlog.h"
 #include "server/requestreplayer.h"
@@ -88,6 +89,8 @@ class tst_TrafficPage final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void findingsAreMarked();
+    void filterMatchesTheShownColumns_data();
+    void filterMatchesTheShownColumns();
     void copyAsCurlRunsWithCurl_data();
     void copyAsCurlRunsWithCurl();
     void copyShortcuts();
@@ -137,6 +140,59 @@ void tst_TrafficPage::findingsAreMarked()
     page.view()->selectRow(1);
     QVERIFY(!findings->isHidden());
     QCOMPARE(findings->text(), toolTip);
+}
+
+void tst_TrafficPage::filterMatchesTheShownColumns_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("shownPaths");
+    const QString status = u"/admin/status"_s;
+    const QString patient = u"/api/fhir/Patient/smart-1288992"_s;
+    const QString missing = u"/no/such/path"_s;
+    QTest::newRow("nothing: all") << QString() << QStringList{status, patient, missing};
+    QTest::newRow("method") << u"GET"_s << QStringList{status, patient, missing};
+    QTest::newRow("path, any case") << u"PATIENT/SMART"_s << QStringList{patient};
+    QTest::newRow("query") << u"_summary=true"_s << QStringList{patient};
+    QTest::newRow("status") << u"404"_s << QStringList{missing};
+    QTest::newRow("client") << u"test-suite"_s << QStringList{patient};
+    QTest::newRow("across columns: nothing") << u"GET /admin"_s << QStringList{};
+    QTest::newRow("no match") << u"zzz"_s << QStringList{};
+}
+
+void tst_TrafficPage::filterMatchesTheShownColumns()
+{
+    QFETCH(QString, text);
+    QFETCH(QStringList, shownPaths);
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    TrafficPage page(running.sandbox());
+    QAbstractItemModelTester tester(page.view()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    DebugTokenRequest request;
+    request.clientId = u"test-suite"_s;
+    request.username = u"daniel-adams"_s;
+    request.patientId = u"smart-1288992"_s;
+    Result<TokenView> minted = running.sandbox().tokens().mintDebugToken(request);
+    QVERIFY(minted);
+    QCOMPARE(running.http().get(u"/admin/status"_s).status, 200);
+    QCOMPARE(running.http()
+                 .get(u"/api/fhir/Patient/smart-1288992?_summary=true"_s,
+                      {{"Authorization", "Bearer " + minted->token.accessToken.toUtf8()}})
+                 .status,
+             200);
+    QCOMPARE(running.http().get(u"/no/such/path"_s).status, 404);
+    page.model()->flushPending();
+    page.view()->selectRow(1);
+
+    page.filterEdit()->setText(text); // as typed
+    QStringList paths;
+    for (int row = 0; row < page.view()->model()->rowCount(); ++row)
+        paths.append(
+            page.view()->model()->index(row, RequestLogModel::PathColumn).data().toString().section(u'?', 0, 0));
+    QCOMPARE(paths, shownPaths);
+    // The selected row stays selected while the filter shows it.
+    const bool patientShown = shownPaths.contains(u"/api/fhir/Patient/smart-1288992"_s);
+    QCOMPARE(page.currentEntry().has_value() && page.currentEntry()->path == u"/api/fhir/Patient/smart-1288992"_s,
+             patientShown);
 }
 
 void tst_TrafficPage::copyAsCurlRunsWithCurl_data()

@@ -1,0 +1,1793 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>ClientModel</name>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="93"/>
+        <source>public</source>
+        <translation>öffentlich</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="94"/>
+        <source>confidential</source>
+        <translation>vertraulich</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="95"/>
+        <source>asymmetric</source>
+        <translation>asymmetrisch</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="96"/>
+        <source>backend</source>
+        <translation>Backend</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="127"/>
+        <source>token_endpoint_auth_method: %1</source>
+        <translation>token_endpoint_auth_method: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="150"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="151"/>
+        <source>Client ID</source>
+        <translation>Client-ID</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="152"/>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="153"/>
+        <source>Redirect URIs</source>
+        <translation>Redirect-URIs</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="154"/>
+        <source>Scope</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="155"/>
+        <source>Registered</source>
+        <translation>Registriert</translation>
+    </message>
+</context>
+<context>
+    <name>ClientsPage</name>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="36"/>
+        <location filename="../ui/clientspage.cpp" line="80"/>
+        <source>Copy ID</source>
+        <translation>ID kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="36"/>
+        <source>Copy the client_id (Ctrl+C)</source>
+        <translation>Die client_id kopieren (Strg+C)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="38"/>
+        <source>Copy secret</source>
+        <translation>Secret kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="38"/>
+        <source>Copy the client_secret</source>
+        <translation>Das client_secret kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="39"/>
+        <source>Registration JSON</source>
+        <translation>Registrierungs-JSON</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="40"/>
+        <source>Show the client information response (RFC 7591)</source>
+        <translation>Die Client-Information-Antwort anzeigen (RFC 7591)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="42"/>
+        <location filename="../ui/clientspage.cpp" line="81"/>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="42"/>
+        <source>Delete the client (Delete)</source>
+        <translation>Den Client löschen (Entf)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="49"/>
+        <source>Filter by name, client ID, type, redirect URI or scope (Ctrl+F)</source>
+        <translation>Nach Name, Client-ID, Typ, Redirect-URI oder Scope filtern (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="87"/>
+        <location filename="../ui/clientspage.cpp" line="148"/>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="103"/>
+        <source>No clients. Apps register themselves with POST %1.</source>
+        <translation>Keine Clients. Apps registrieren sich selbst mit POST %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="143"/>
+        <source>Delete client</source>
+        <translation>Client löschen</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="144"/>
+        <source>Delete the client &quot;%1&quot; (%2)? Apps using its client_id can no longer sign in.</source>
+        <translation>Den Client „%1“ (%2) löschen? Apps mit dieser client_id können sich dann nicht mehr anmelden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="145"/>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="157"/>
+        <source>Registration of %1</source>
+        <translation>Registrierung von %1</translation>
+    </message>
+</context>
+<context>
+    <name>CommandLine</name>
+    <message>
+        <location filename="../app/commandline.cpp" line="26"/>
+        <source>SMART Sandbox: a local SMART on FHIR authorization server and FHIR R4 endpoints for testing client apps.</source>
+        <translation>SMART Sandbox: ein lokaler SMART-on-FHIR-Autorisierungsserver mit FHIR-R4-Endpunkten zum Testen von Client-Apps.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="29"/>
+        <source>Show this help.</source>
+        <translation>Diese Hilfe anzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="31"/>
+        <source>Show the version.</source>
+        <translation>Die Version anzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="33"/>
+        <source>Run the server without windows.</source>
+        <translation>Den Server ohne Fenster ausführen.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="35"/>
+        <source>Port to listen on (default 9000; 0 picks a free one).</source>
+        <translation>Port, auf dem gelauscht wird (Standard 9000; 0 wählt einen freien).</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="40"/>
+        <source>Address to listen on (default 127.0.0.1).</source>
+        <translation>Adresse, auf der gelauscht wird (Standard 127.0.0.1).</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="46"/>
+        <source>Database: a SQLite file, :memory:, or postgresql://user:password@host:port/dbname (default: sandbox.sqlite in the data folder).</source>
+        <translation>Datenbank: eine SQLite-Datei, :memory: oder postgresql://user:password@host:port/dbname (Standard: sandbox.sqlite im Datenordner).</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="53"/>
+        <source>Public origin written into every URL the server gives out (default: the request&apos;s Host).</source>
+        <translation>Öffentlicher Ursprung, der in jede vom Server ausgegebene URL geschrieben wird (Standard: der Host der Anfrage).</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="58"/>
+        <source>Return to the built-in fixtures at start.</source>
+        <translation>Beim Start zu den eingebauten Beispieldaten zurückkehren.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="63"/>
+        <source>Require this key (X-Admin-Key or Authorization: Bearer) on the admin endpoints, and allow them off loopback.</source>
+        <translation>Diesen Schlüssel (X-Admin-Key oder Authorization: Bearer) an den Admin-Endpunkten verlangen und sie auch außerhalb von Loopback erlauben.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="68"/>
+        <source>Also append every exchange to FILE as one JSON line.</source>
+        <translation>Zusätzlich jeden Austausch als eine JSON-Zeile an FILE anhängen.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="73"/>
+        <source>Keep at most N exchanges in the request log (default 100000).</source>
+        <translation>Höchstens N Austausche im Anfrageprotokoll behalten (Standard 100000).</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="79"/>
+        <source>Serve /api/fhir and /api/open-fhir from this FHIR server (its base URL), with the sandbox&apos;s access control, instead of the built-in data.</source>
+        <translation>/api/fhir und /api/open-fhir aus diesem FHIR-Server (seine Basis-URL) bedienen, mit der Zugriffskontrolle der Sandbox, statt aus den eingebauten Daten.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="85"/>
+        <source>Let /api/open-fhir create, update and delete resources.</source>
+        <translation>/api/open-fhir Ressourcen anlegen, ändern und löschen lassen.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="88"/>
+        <source>How many generated patients the sample data holds besides the three fixture patients (default 25; applied at a reset).</source>
+        <translation>Wie viele generierte Patienten die Beispieldaten neben den drei festen Patienten enthalten (Standard 25; wirkt beim Zurücksetzen).</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="94"/>
+        <source>Import FHIR data into the database and exit, without starting the server: Bundles, NDJSON files, single resources, or folders of them. More files may follow.</source>
+        <translation>FHIR-Daten in die Datenbank importieren und beenden, ohne den Server zu starten: Bundles, NDJSON-Dateien, einzelne Ressourcen oder Ordner davon. Weitere Dateien dürfen folgen.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="101"/>
+        <source>Language of the windows, pages and help, such as de or es (default: the system&apos;s; English where there is no translation).</source>
+        <translation>Sprache der Fenster, Seiten und Hilfe, etwa de oder es (Standard: die des Systems; Englisch, wo es keine Übersetzung gibt).</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangeView</name>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="39"/>
+        <source>(no body)</source>
+        <translation>(kein Body)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/exchangeview.cpp" line="55"/>
+        <source>(%n byte(s) of binary data)</source>
+        <translation>
+            <numerusform>(%n Byte Binärdaten)</numerusform>
+            <numerusform>(%n Bytes Binärdaten)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="58"/>
+        <source>… cut at %1 of %2 bytes</source>
+        <translation>… abgeschnitten bei %1 von %2 Bytes</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="73"/>
+        <source>Bearer token in the Authorization header</source>
+        <translation>Bearer-Token im Authorization-Header</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="74"/>
+        <source>Query parameter %1</source>
+        <translation>Query-Parameter %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="75"/>
+        <source>Form field %1 of the request</source>
+        <translation>Formularfeld %1 der Anfrage</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="76"/>
+        <source>Field %1 of the request body</source>
+        <translation>Feld %1 des Anfrage-Bodys</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="77"/>
+        <source>Field %1 of the response</source>
+        <translation>Feld %1 der Antwort</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="122"/>
+        <source>Request</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="123"/>
+        <source>Response</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="124"/>
+        <location filename="../ui/exchangeview.cpp" line="144"/>
+        <source>JWTs</source>
+        <translation>JWTs</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="125"/>
+        <source>Every JSON Web Token in the exchange, decoded, with its signature checked</source>
+        <translation>Jedes JSON Web Token des Austauschs, dekodiert und mit geprüfter Signatur</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="139"/>
+        <source>Select a request to see its headers, bodies and tokens.</source>
+        <translation>Eine Anfrage auswählen, um ihre Header, Bodys und Tokens zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="150"/>
+        <source>%1 %2 → %3 in %4 ms</source>
+        <translation>%1 %2 → %3 in %4 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="152"/>
+        <source>client %1</source>
+        <translation>Client %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="171"/>
+        <source>No JSON Web Token in this exchange.</source>
+        <translation>Kein JSON Web Token in diesem Austausch.</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="173"/>
+        <source>JWTs (%1)</source>
+        <translation>JWTs (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="195"/>
+        <source>✔ Signature valid: signed with this sandbox&apos;s key (kid %1)</source>
+        <translation>✔ Signatur gültig: mit dem Schlüssel dieser Sandbox signiert (kid %1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="196"/>
+        <source>✔ Signature valid: checked with the keys client %1 registered</source>
+        <translation>✔ Signatur gültig: geprüft mit den Schlüsseln, die Client %1 registriert hat</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="198"/>
+        <source>✘ Signature NOT valid for this sandbox&apos;s key: %1</source>
+        <translation>✘ Signatur NICHT gültig für den Schlüssel dieser Sandbox: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="199"/>
+        <source>✘ Signature NOT valid for the keys client %1 registered: %2</source>
+        <translation>✘ Signatur NICHT gültig für die Schlüssel, die Client %1 registriert hat: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="200"/>
+        <source>Signature not checked: key unknown</source>
+        <translation>Signatur nicht geprüft: Schlüssel unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="207"/>
+        <source>Header:</source>
+        <translation>Header:</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="208"/>
+        <source>Payload:</source>
+        <translation>Payload:</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="217"/>
+        <source>in %1</source>
+        <translation>in %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="218"/>
+        <source>%1 ago</source>
+        <translation>vor %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/exchangeview.cpp" line="222"/>
+        <source>Times (UTC, relative to the sandbox clock):</source>
+        <translation>Zeiten (UTC, relativ zur Sandbox-Uhr):</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="45"/>
+        <source>SMART Sandbox</source>
+        <translation>SMART Sandbox</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="55"/>
+        <source>&amp;Traffic</source>
+        <translation>&amp;Datenverkehr</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="56"/>
+        <source>T&amp;okens</source>
+        <translation>T&amp;okens</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="57"/>
+        <source>&amp;Clients</source>
+        <translation>&amp;Clients</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="58"/>
+        <source>&amp;People and data</source>
+        <translation>&amp;Personen und Daten</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="71"/>
+        <source>Client &quot;%1&quot; registered over HTTP (%2)</source>
+        <translation>Client „%1“ über HTTP registriert (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="80"/>
+        <source>The sandbox clock is back to real time.</source>
+        <translation>Die Sandbox-Uhr läuft wieder in Echtzeit.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="81"/>
+        <source>The sandbox clock now runs %1 from real time.</source>
+        <translation>Die Sandbox-Uhr weicht jetzt um %1 von der Echtzeit ab.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="85"/>
+        <source>The sandbox is back to its sample data.</source>
+        <translation>Die Sandbox hat wieder ihre Beispieldaten.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <source>Copy %1</source>
+        <translation>%1 kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <source>FHIR base</source>
+        <translation>FHIR-Basis</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <source>the FHIR base URL an app is given as iss</source>
+        <translation>die FHIR-Basis-URL, die eine App als iss bekommt</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="156"/>
+        <source>SMART configuration</source>
+        <translation>SMART-Konfiguration</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <source>the SMART discovery document (.well-known/smart-configuration)</source>
+        <translation>das SMART-Discovery-Dokument (.well-known/smart-configuration)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="159"/>
+        <source>Register</source>
+        <translation>Registrierung</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="159"/>
+        <source>the dynamic client registration endpoint (RFC 7591)</source>
+        <translation>den Endpunkt für dynamische Client-Registrierung (RFC 7591)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <source>&amp;Mint token…</source>
+        <translation>Token &amp;ausstellen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="175"/>
+        <source>Mint a token for any client, user and patient (Ctrl+T)</source>
+        <translation>Ein Token für beliebigen Client, Benutzer und Patienten ausstellen (Strg+T)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="178"/>
+        <source>&amp;Reset…</source>
+        <translation>&amp;Zurücksetzen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="180"/>
+        <source>Return to the sample clients, users and patients</source>
+        <translation>Zu den Beispiel-Clients, -Benutzern und -Patienten zurückkehren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="183"/>
+        <source>&amp;Find</source>
+        <translation>&amp;Suchen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="188"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="194"/>
+        <source>&amp;About SMART Sandbox</source>
+        <translation>Ü&amp;ber SMART Sandbox</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="199"/>
+        <source>&amp;Sandbox</source>
+        <translation>&amp;Sandbox</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="206"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="212"/>
+        <source>Main</source>
+        <translation>Hauptleiste</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="230"/>
+        <source>● Running</source>
+        <translation>● Läuft</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="230"/>
+        <source>● Stopped</source>
+        <translation>● Gestoppt</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="231"/>
+        <source>Listening on %1</source>
+        <translation>Lauscht auf %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="231"/>
+        <source>Not listening; start the server</source>
+        <translation>Lauscht nicht; den Server starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="232"/>
+        <source>S&amp;top server</source>
+        <translation>Server &amp;stoppen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="232"/>
+        <source>S&amp;tart server</source>
+        <translation>Server s&amp;tarten</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="243"/>
+        <source>SMART Sandbox — %1</source>
+        <translation>SMART Sandbox — %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="243"/>
+        <source>SMART Sandbox (stopped)</source>
+        <translation>SMART Sandbox (gestoppt)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="253"/>
+        <source>Start server</source>
+        <translation>Server starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="254"/>
+        <source>The server cannot listen: %1</source>
+        <translation>Der Server kann nicht lauschen: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="275"/>
+        <source>Reset returns the sandbox to its sample clients, users and patients. This is lost:</source>
+        <translation>Zurücksetzen stellt die Beispiel-Clients, -Benutzer und -Patienten der Sandbox wieder her. Verloren geht:</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/mainwindow.cpp" line="276"/>
+        <source>%n client(s) registered or changed since the start</source>
+        <translation>
+            <numerusform>%n seit dem Start registrierter oder geänderter Client</numerusform>
+            <numerusform>%n seit dem Start registrierte oder geänderte Clients</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <source>%n token(s), with the approvals they were issued under</source>
+        <translation>
+            <numerusform>%n Token, mit der Freigabe, unter der es ausgestellt wurde</numerusform>
+            <numerusform>%n Tokens, mit den Freigaben, unter denen sie ausgestellt wurden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="278"/>
+        <source>The request log is kept.</source>
+        <translation>Das Anfrageprotokoll bleibt erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="283"/>
+        <source>Reset the sandbox</source>
+        <translation>Sandbox zurücksetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="283"/>
+        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <source>Reset</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <source>The reset failed: %1</source>
+        <translation>Das Zurücksetzen ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <source>About SMART Sandbox</source>
+        <translation>Über SMART Sandbox</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="313"/>
+        <source>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;A local SMART on FHIR server for developing and testing apps: an OAuth 2 authorization server, FHIR R4 endpoints and a live view of every request.&lt;/p&gt;&lt;p&gt;Built with Qt %2. Licensed under the Apache License 2.0.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;Ein lokaler SMART-on-FHIR-Server zum Entwickeln und Testen von Apps: ein OAuth-2-Autorisierungsserver, FHIR-R4-Endpunkte und eine Live-Ansicht jeder Anfrage.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2. Lizenziert unter der Apache License 2.0.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>MintDialog</name>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="50"/>
+        <source>Mint</source>
+        <translation>Ausstellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="58"/>
+        <source>Mint token</source>
+        <translation>Token ausstellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="63"/>
+        <source>Space-separated SMART scopes; empty means the client&apos;s registered scope</source>
+        <translation>SMART-Scopes, durch Leerzeichen getrennt; leer bedeutet den registrierten Scope des Clients</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="75"/>
+        <source>1 minute</source>
+        <translation>1 Minute</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="76"/>
+        <source>5 minutes</source>
+        <translation>5 Minuten</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="77"/>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="78"/>
+        <source>Custom</source>
+        <translation>Benutzerdefiniert</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="83"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="84"/>
+        <source>Seconds; a negative lifetime mints a token that has already expired</source>
+        <translation>Sekunden; eine negative Laufzeit stellt ein bereits abgelaufenes Token aus</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="90"/>
+        <source>&amp;Client:</source>
+        <translation>&amp;Client:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="91"/>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="92"/>
+        <source>&amp;Patient:</source>
+        <translation>&amp;Patient:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="93"/>
+        <source>&amp;Scope:</source>
+        <translation>Sc&amp;ope:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="95"/>
+        <source>&amp;Access lifetime:</source>
+        <translation>&amp;Laufzeit des Access-Tokens:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="108"/>
+        <source>Copy to the clipboard</source>
+        <translation>In die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="112"/>
+        <source>Access token:</source>
+        <translation>Access-Token:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="113"/>
+        <source>Refresh token:</source>
+        <translation>Refresh-Token:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="114"/>
+        <source>curl:</source>
+        <translation>curl:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="157"/>
+        <location filename="../ui/mintdialog.cpp" line="171"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="183"/>
+        <source>self</source>
+        <translation>selbst</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="183"/>
+        <source>represented</source>
+        <translation>vertreten</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="184"/>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleModel</name>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="100"/>
+        <source>%1 (self)</source>
+        <translation>%1 (selbst)</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="100"/>
+        <source>%1 (represents)</source>
+        <translation>%1 (vertritt)</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="102"/>
+        <source>No user acts for this patient; tokens for it need a user who does, or a backend client.</source>
+        <translation>Kein Benutzer handelt für diesen Patienten; Tokens dafür brauchen einen solchen Benutzer oder einen Backend-Client.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplemodel.cpp" line="107"/>
+        <source>%n FHIR resource(s) in this patient&apos;s record</source>
+        <translation>
+            <numerusform>%n FHIR-Ressource in der Akte dieses Patienten</numerusform>
+            <numerusform>%n FHIR-Ressourcen in der Akte dieses Patienten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="118"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="119"/>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="120"/>
+        <source>Born</source>
+        <translation>Geboren</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="121"/>
+        <source>Gender</source>
+        <translation>Geschlecht</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="122"/>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="123"/>
+        <source>Resources</source>
+        <translation>Ressourcen</translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="39"/>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="40"/>
+        <source>Read the patients and their records again</source>
+        <translation>Die Patienten und ihre Akten neu einlesen</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="41"/>
+        <source>Copy $everything URL</source>
+        <translation>$everything-URL kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="42"/>
+        <source>Copy the open endpoint&apos;s Patient/$everything URL of the selected patient</source>
+        <translation>Die Patient/$everything-URL des offenen Endpunkts für den ausgewählten Patienten kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="46"/>
+        <source>Import…</source>
+        <translation>Importieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="47"/>
+        <source>Import FHIR Bundles or NDJSON files (Synthea output, Bulk Data exports); you can also drop them here</source>
+        <translation>FHIR-Bundles oder NDJSON-Dateien importieren (Synthea-Ausgabe, Bulk-Data-Exporte); sie lassen sich auch hier ablegen</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="49"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="50"/>
+        <source>Stop the import after the current chunk; what was written stays</source>
+        <translation>Den Import nach dem aktuellen Block anhalten; bereits Geschriebenes bleibt</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="64"/>
+        <source>Drop FHIR Bundles or NDJSON files here to import them.</source>
+        <translation>FHIR-Bundles oder NDJSON-Dateien hier ablegen, um sie zu importieren.</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="73"/>
+        <source>Filter by patient, ID or user (Ctrl+F)</source>
+        <translation>Nach Patient, ID oder Benutzer filtern (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="82"/>
+        <source>People and data</source>
+        <translation>Personen und Daten</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="84"/>
+        <location filename="../ui/peoplepage.cpp" line="135"/>
+        <source>%n patient(s)</source>
+        <translation>
+            <numerusform>%n Patient</numerusform>
+            <numerusform>%n Patienten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="85"/>
+        <location filename="../ui/peoplepage.cpp" line="136"/>
+        <source>%n user(s)</source>
+        <translation>
+            <numerusform>%n Benutzer</numerusform>
+            <numerusform>%n Benutzer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="184"/>
+        <source>Select a patient to see their record by resource type.</source>
+        <translation>Einen Patienten auswählen, um seine Akte nach Ressourcentyp zu sehen.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="190"/>
+        <source>%1 (%2): %n FHIR resource(s)</source>
+        <translation>
+            <numerusform>%1 (%2): %n FHIR-Ressource</numerusform>
+            <numerusform>%1 (%2): %n FHIR-Ressourcen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="203"/>
+        <source>Importing %n file(s)…</source>
+        <translation>
+            <numerusform>%n Datei wird importiert…</numerusform>
+            <numerusform>%n Dateien werden importiert…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="208"/>
+        <source>Importing… %n resource(s) so far</source>
+        <translation>
+            <numerusform>Import läuft… bisher %n Ressource</numerusform>
+            <numerusform>Import läuft… bisher %n Ressourcen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="220"/>
+        <source>Import FHIR data</source>
+        <translation>FHIR-Daten importieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="222"/>
+        <source>FHIR JSON (*.json *.ndjson *.jsonl);;All files (*)</source>
+        <translation>FHIR-JSON (*.json *.ndjson *.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="239"/>
+        <source>Imported %n resource(s)</source>
+        <translation>
+            <numerusform>%n Ressource importiert</numerusform>
+            <numerusform>%n Ressourcen importiert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="241"/>
+        <source>%n rejected</source>
+        <translation>
+            <numerusform>%n abgelehnt</numerusform>
+            <numerusform>%n abgelehnt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/peoplepage.cpp" line="243"/>
+        <source>%n file(s) could not be read</source>
+        <translation>
+            <numerusform>%n Datei konnte nicht gelesen werden</numerusform>
+            <numerusform>%n Dateien konnten nicht gelesen werden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplepage.cpp" line="245"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>PortalServer</name>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="94"/>
+        <source>The app sent a bad request</source>
+        <translation>Die App hat eine fehlerhafte Anfrage gesendet</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="95"/>
+        <source>A POST to the authorization endpoint must be an HTML form (application/x-www-form-urlencoded).</source>
+        <translation>Ein POST an den Autorisierungsendpunkt muss ein HTML-Formular sein (application/x-www-form-urlencoded).</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="107"/>
+        <source>The app sent a request that cannot be answered</source>
+        <translation>Die App hat eine Anfrage gesendet, die sich nicht beantworten lässt</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="126"/>
+        <source>This sign-in cannot continue</source>
+        <translation>Diese Anmeldung kann nicht fortgesetzt werden</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="144"/>
+        <source>Sign in to your patient portal.</source>
+        <translation>Melden Sie sich in Ihrem Patientenportal an.</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="150"/>
+        <location filename="../core/server/portalpages.cpp" line="195"/>
+        <location filename="../core/server/portalpages.cpp" line="227"/>
+        <location filename="../core/server/portalpages.cpp" line="256"/>
+        <location filename="../core/server/portalpages.cpp" line="273"/>
+        <location filename="../core/server/portalpages.cpp" line="326"/>
+        <source>This sign-in has expired</source>
+        <translation>Diese Anmeldung ist abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="156"/>
+        <source>&lt;strong&gt;%1&lt;/strong&gt; wants to connect to your records. Sign in to continue.</source>
+        <translation>&lt;strong&gt;%1&lt;/strong&gt; möchte auf Ihre Gesundheitsdaten zugreifen. Melden Sie sich an, um fortzufahren.</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="169"/>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="197"/>
+        <location filename="../core/server/portalpages.cpp" line="203"/>
+        <location filename="../core/server/portalpages.cpp" line="258"/>
+        <location filename="../core/server/portalpages.cpp" line="329"/>
+        <location filename="../core/server/portalpages.cpp" line="400"/>
+        <source>The form is out of date</source>
+        <translation>Das Formular ist veraltet</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="197"/>
+        <location filename="../core/server/portalpages.cpp" line="203"/>
+        <location filename="../core/server/portalpages.cpp" line="258"/>
+        <location filename="../core/server/portalpages.cpp" line="329"/>
+        <location filename="../core/server/portalpages.cpp" line="400"/>
+        <source>Reload the page and try again.</source>
+        <translation>Laden Sie die Seite neu und versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="235"/>
+        <source>%1 (Yourself)</source>
+        <translation>%1 (Sie selbst)</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="242"/>
+        <source>Who are you representing?</source>
+        <translation>Wen vertreten Sie?</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="264"/>
+        <source>That patient cannot be chosen</source>
+        <translation>Dieser Patient kann nicht gewählt werden</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="288"/>
+        <source>You are signed in as %1.</source>
+        <translation>Sie sind als %1 angemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="297"/>
+        <source>The app will see your own record.</source>
+        <translation>Die App sieht Ihre eigene Akte.</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="298"/>
+        <source>The app will see the record of &lt;strong&gt;%1&lt;/strong&gt;, whom you represent.</source>
+        <translation>Die App sieht die Akte von &lt;strong&gt;%1&lt;/strong&gt;, die bzw. den Sie vertreten.</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="306"/>
+        <source>Share your records?</source>
+        <translation>Ihre Gesundheitsdaten freigeben?</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="347"/>
+        <source>This approval cannot be completed</source>
+        <translation>Diese Freigabe kann nicht abgeschlossen werden</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="370"/>
+        <source>Revoked</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="372"/>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="374"/>
+        <source>Sharing</source>
+        <translation>Freigegeben</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="378"/>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="385"/>
+        <source>You have not authorized any app yet.</source>
+        <translation>Sie haben noch keine App autorisiert.</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="387"/>
+        <source>App</source>
+        <translation>App</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="387"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="387"/>
+        <source>Shares</source>
+        <translation>Freigaben</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="387"/>
+        <source>Until</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="387"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="390"/>
+        <source>Your apps</source>
+        <translation>Ihre Apps</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="404"/>
+        <source>Nothing was revoked</source>
+        <translation>Nichts wurde widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="414"/>
+        <source>Signed out</source>
+        <translation>Abgemeldet</translation>
+    </message>
+    <message>
+        <location filename="../core/server/portalpages.cpp" line="414"/>
+        <source>You are signed out of the portal.</source>
+        <translation>Sie sind vom Portal abgemeldet.</translation>
+    </message>
+</context>
+<context>
+    <name>RequestLogModel</name>
+    <message numerus="yes">
+        <location filename="../ui/requestlogmodel.cpp" line="74"/>
+        <source>%n finding(s):</source>
+        <translation>
+            <numerusform>%n Befund:</numerusform>
+            <numerusform>%n Befunde:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/requestlogmodel.cpp" line="107"/>
+        <source>%n finding(s)</source>
+        <translation>
+            <numerusform>%n Befund</numerusform>
+            <numerusform>%n Befunde</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="127"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="136"/>
+        <source>Findings: rules the request broke or bent</source>
+        <translation>Befunde: Regeln, die die Anfrage gebrochen oder gebogen hat</translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="141"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="142"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="143"/>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="144"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="145"/>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="146"/>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+</context>
+<context>
+    <name>ResourceCountModel</name>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="167"/>
+        <source>Resource type</source>
+        <translation>Ressourcentyp</translation>
+    </message>
+    <message>
+        <location filename="../ui/peoplemodel.cpp" line="167"/>
+        <source>Count</source>
+        <translation>Anzahl</translation>
+    </message>
+</context>
+<context>
+    <name>Scopes</name>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="175"/>
+        <source>Open within your health record system, with its context</source>
+        <translation>Innerhalb Ihres Patientenaktensystems öffnen, mit dessen Kontext</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="178"/>
+        <source>Know which patient&apos;s record you chose</source>
+        <translation>Wissen, wessen Akte Sie gewählt haben</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="180"/>
+        <source>Know which visit (encounter) is open</source>
+        <translation>Wissen, welcher Besuch (Encounter) offen ist</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="181"/>
+        <source>Know the launch context &quot;%1&quot;</source>
+        <translation>Den Startkontext „%1“ kennen</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="182"/>
+        <source>Confirm who you are (sign you in)</source>
+        <translation>Bestätigen, wer Sie sind (Sie anmelden)</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="184"/>
+        <source>Know who you are: your name and your own record</source>
+        <translation>Wissen, wer Sie sind: Ihren Namen und Ihre eigene Akte</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="185"/>
+        <source>Keep access when you are not using the app, until the date below</source>
+        <translation>Zugriff behalten, wenn Sie die App nicht benutzen, bis zum Datum unten</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="186"/>
+        <source>Keep access while you are using the app</source>
+        <translation>Zugriff behalten, solange Sie die App benutzen</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="192"/>
+        <source>read</source>
+        <translation>Lesen</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="194"/>
+        <source>search</source>
+        <translation>Durchsuchen</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="196"/>
+        <source>add to</source>
+        <translation>Ergänzen</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="198"/>
+        <source>change</source>
+        <translation>Ändern</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="200"/>
+        <source>delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="201"/>
+        <source>all records</source>
+        <translation>aller Datensätze</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="201"/>
+        <source>records of type %1</source>
+        <translation>der Datensätze vom Typ %1</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="204"/>
+        <source>of the chosen patient</source>
+        <translation>des gewählten Patienten</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="206"/>
+        <source>that you can see</source>
+        <translation>im Rahmen Ihrer Sichtrechte</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="208"/>
+        <source>of every patient (system access)</source>
+        <translation>aller Patienten (Systemzugriff)</translation>
+    </message>
+    <message>
+        <location filename="../core/oauth/scopes.cpp" line="214"/>
+        <source>, only where %1</source>
+        <translation>, nur wo %1</translation>
+    </message>
+</context>
+<context>
+    <name>TimeTravelDialog</name>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="40"/>
+        <source>Travel in time</source>
+        <translation>Zeitreise</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="43"/>
+        <source>How far to move the sandbox clock; a negative amount goes back</source>
+        <translation>Wie weit die Sandbox-Uhr verstellt wird; ein negativer Wert geht zurück</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="45"/>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="46"/>
+        <source>hours</source>
+        <translation>Stunden</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="47"/>
+        <source>days</source>
+        <translation>Tage</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="55"/>
+        <source>&amp;Move the clock by</source>
+        <translation>Uhr verstellen &amp;um</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="57"/>
+        <source>&amp;Travel</source>
+        <translation>&amp;Reisen</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="98"/>
+        <source>The clock stays where it is.</source>
+        <translation>Die Uhr bleibt, wo sie ist.</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="100"/>
+        <source>Tokens, codes and approvals age by this much: countdowns fall and expiries pass.</source>
+        <translation>Tokens, Codes und Freigaben altern um so viel: Countdowns sinken und Abläufe treten ein.</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetraveldialog.cpp" line="102"/>
+        <source>The clock goes back: expired tokens may become active again until they expire anew.</source>
+        <translation>Die Uhr geht zurück: abgelaufene Tokens können wieder aktiv werden, bis sie erneut ablaufen.</translation>
+    </message>
+</context>
+<context>
+    <name>TimeTravelWidget</name>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="23"/>
+        <source>T&amp;ime</source>
+        <translation>&amp;Zeit</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="30"/>
+        <source>+1 &amp;minute</source>
+        <translation>+1 &amp;Minute</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="30"/>
+        <source>Move the sandbox clock one minute ahead</source>
+        <translation>Die Sandbox-Uhr eine Minute vorstellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="31"/>
+        <source>+1 &amp;hour</source>
+        <translation>+1 &amp;Stunde</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="31"/>
+        <source>Move the sandbox clock one hour ahead</source>
+        <translation>Die Sandbox-Uhr eine Stunde vorstellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="32"/>
+        <source>+1 &amp;day</source>
+        <translation>+1 &amp;Tag</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="32"/>
+        <source>Move the sandbox clock one day ahead</source>
+        <translation>Die Sandbox-Uhr einen Tag vorstellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="37"/>
+        <source>&amp;Custom…</source>
+        <translation>&amp;Benutzerdefiniert…</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="37"/>
+        <source>Move the sandbox clock by a duration you choose</source>
+        <translation>Die Sandbox-Uhr um eine selbst gewählte Dauer verstellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="40"/>
+        <source>&amp;Back to now</source>
+        <translation>&amp;Zurück zu jetzt</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="40"/>
+        <source>Return the sandbox clock to real time</source>
+        <translation>Die Sandbox-Uhr auf Echtzeit zurücksetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="45"/>
+        <source>Time travel</source>
+        <translation>Zeitreise</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="46"/>
+        <source>Move the sandbox clock: tokens, codes and approvals expire as if time had passed</source>
+        <translation>Die Sandbox-Uhr verstellen: Tokens, Codes und Freigaben laufen ab, als wäre Zeit vergangen</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="119"/>
+        <source>%1 UTC</source>
+        <translation>%1 UTC</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="119"/>
+        <source>%1 UTC (travelled %2)</source>
+        <translation>%1 UTC (verstellt um %2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="126"/>
+        <source>The sandbox clock is moved from real time; Back to now undoes it</source>
+        <translation>Die Sandbox-Uhr weicht von der Echtzeit ab; „Zurück zu jetzt“ macht das rückgängig</translation>
+    </message>
+    <message>
+        <location filename="../ui/timetravelwidget.cpp" line="127"/>
+        <source>The sandbox clock, which every expiry and countdown reads</source>
+        <translation>Die Sandbox-Uhr, nach der sich jeder Ablauf und Countdown richtet</translation>
+    </message>
+</context>
+<context>
+    <name>TokenModel</name>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="112"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="114"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="116"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="117"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="126"/>
+        <location filename="../ui/tokenmodel.cpp" line="200"/>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="172"/>
+        <source>Access token expires %1</source>
+        <translation>Access-Token läuft ab: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="177"/>
+        <source>The refresh token works until the approval expires on %1</source>
+        <translation>Das Refresh-Token gilt, bis die Freigabe am %1 abläuft</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="180"/>
+        <source>No refresh token was issued</source>
+        <translation>Es wurde kein Refresh-Token ausgestellt</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="199"/>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="201"/>
+        <source>revoked</source>
+        <translation>widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="213"/>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="214"/>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="215"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="216"/>
+        <source>Scope</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="217"/>
+        <source>Issued</source>
+        <translation>Ausgestellt</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="218"/>
+        <source>Expires in</source>
+        <translation>Läuft ab in</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="219"/>
+        <source>Refresh until</source>
+        <translation>Erneuerbar bis</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="220"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+</context>
+<context>
+    <name>TokensPage</name>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="37"/>
+        <location filename="../ui/tokenspage.cpp" line="91"/>
+        <source>Copy token</source>
+        <translation>Token kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="38"/>
+        <source>Copy the access token (Ctrl+C)</source>
+        <translation>Das Access-Token kopieren (Strg+C)</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="39"/>
+        <source>Copy curl</source>
+        <translation>curl kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="40"/>
+        <source>Copy a curl command that reads the token&apos;s patient</source>
+        <translation>Einen curl-Befehl kopieren, der den Patienten des Tokens liest</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="41"/>
+        <location filename="../ui/tokenspage.cpp" line="93"/>
+        <source>Revoke…</source>
+        <translation>Widerrufen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="42"/>
+        <source>Revoke the access and refresh token (Delete)</source>
+        <translation>Access- und Refresh-Token widerrufen (Entf)</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="43"/>
+        <source>Expire now</source>
+        <translation>Jetzt ablaufen lassen</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="44"/>
+        <source>End the access token now; its refresh token stays usable</source>
+        <translation>Das Access-Token jetzt beenden; sein Refresh-Token bleibt nutzbar</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="46"/>
+        <source>Extend +1 h</source>
+        <translation>+1 h verlängern</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="47"/>
+        <source>Give the access token one more hour (counted from now if it has expired); a revoked token stays revoked</source>
+        <translation>Dem Access-Token eine Stunde mehr geben (ab jetzt gerechnet, falls es abgelaufen ist); ein widerrufenes Token bleibt widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="51"/>
+        <source>Introspect…</source>
+        <translation>Introspektion…</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="52"/>
+        <source>Show what the introspection endpoint (RFC 7662) answers for the access token</source>
+        <translation>Zeigen, was der Introspektionsendpunkt (RFC 7662) für das Access-Token antwortet</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="59"/>
+        <source>Filter by client, user, patient, scope or state (Ctrl+F)</source>
+        <translation>Nach Client, Benutzer, Patient, Scope oder Zustand filtern (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="137"/>
+        <source>No tokens yet. Mint one with Mint token (Ctrl+T), or let an app sign in through %1.</source>
+        <translation>Noch keine Tokens. Stellen Sie eines mit „Token ausstellen“ (Strg+T) aus oder lassen Sie eine App sich über %1 anmelden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="186"/>
+        <location filename="../ui/tokenspage.cpp" line="226"/>
+        <source>%1 for %2</source>
+        <translation>%1 für %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="187"/>
+        <source>Revoke token</source>
+        <translation>Token widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="188"/>
+        <source>Revoke the token of %1? Its access token and refresh token stop working at once.</source>
+        <translation>Das Token von %1 widerrufen? Access- und Refresh-Token funktionieren sofort nicht mehr.</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="189"/>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="227"/>
+        <source>Introspection of the token of %1</source>
+        <translation>Introspektion des Tokens von %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenspage.cpp" line="233"/>
+        <source>Tokens</source>
+        <translation>Tokens</translation>
+    </message>
+</context>
+<context>
+    <name>TrafficPage</name>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="68"/>
+        <source>Filter by path, method, status or client (Ctrl+F)</source>
+        <translation>Nach Pfad, Methode, Status oder Client filtern (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="73"/>
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="75"/>
+        <source>Hold new requests back; they appear when you resume</source>
+        <translation>Neue Anfragen zurückhalten; sie erscheinen beim Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="79"/>
+        <source>Follow newest</source>
+        <translation>Neueste folgen</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="82"/>
+        <source>Scroll to each new request as it arrives</source>
+        <translation>Zu jeder neuen Anfrage scrollen, sobald sie eintrifft</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="84"/>
+        <location filename="../ui/trafficpage.cpp" line="120"/>
+        <source>Copy as curl</source>
+        <translation>Als curl kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="85"/>
+        <source>Copy a curl command that sends this request again (Ctrl+Shift+C; Ctrl+C in the table)</source>
+        <translation>Einen curl-Befehl kopieren, der diese Anfrage erneut sendet (Strg+Umschalt+C; Strg+C in der Tabelle)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="90"/>
+        <source>Replay</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="90"/>
+        <source>Send this request again to the running server (Ctrl+R)</source>
+        <translation>Diese Anfrage erneut an den laufenden Server senden (Strg+R)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="93"/>
+        <source>Export HAR…</source>
+        <translation>Als HAR exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="94"/>
+        <source>Save the requests shown (all that match the filter) as an HTTP Archive (Ctrl+S)</source>
+        <translation>Die angezeigten Anfragen (alle, die zum Filter passen) als HTTP-Archiv speichern (Strg+S)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="97"/>
+        <source>Export selected as HAR…</source>
+        <translation>Auswahl als HAR exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="98"/>
+        <source>Save the selected requests as an HTTP Archive</source>
+        <translation>Die ausgewählten Anfragen als HTTP-Archiv speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="100"/>
+        <source>Clear…</source>
+        <translation>Leeren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="100"/>
+        <source>Delete every logged request</source>
+        <translation>Alle protokollierten Anfragen löschen</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="142"/>
+        <source>Replayed: the server answered %1</source>
+        <translation>Wiederholt: Der Server antwortete %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="144"/>
+        <source>The replay failed: %1</source>
+        <translation>Die Wiederholung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="184"/>
+        <source>No traffic yet: point your app at %1</source>
+        <translation>Noch kein Datenverkehr: Richten Sie Ihre App auf %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="242"/>
+        <source>Copied as curl; the log kept only part of the body, so the command sends less</source>
+        <translation>Als curl kopiert; das Protokoll hat nur einen Teil des Bodys behalten, der Befehl sendet also weniger</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="243"/>
+        <source>Copied %1 %2 as curl</source>
+        <translation>%1 %2 als curl kopiert</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="255"/>
+        <source>Replaying %1 %2…</source>
+        <translation>%1 %2 wird wiederholt…</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="262"/>
+        <source>There are no requests to export</source>
+        <translation>Es gibt keine Anfragen zum Exportieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="271"/>
+        <source>Export HAR</source>
+        <translation>HAR exportieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="271"/>
+        <source>HTTP Archive (*.har);;All files (*)</source>
+        <translation>HTTP-Archiv (*.har);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="285"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/trafficpage.cpp" line="289"/>
+        <source>Exported %n request(s) to %1</source>
+        <translation>
+            <numerusform>%n Anfrage nach %1 exportiert</numerusform>
+            <numerusform>%n Anfragen nach %1 exportiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="295"/>
+        <source>Clear the request log</source>
+        <translation>Anfrageprotokoll leeren</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="296"/>
+        <source>Delete every logged request, here and in the database? This cannot be undone.</source>
+        <translation>Alle protokollierten Anfragen löschen, hier und in der Datenbank? Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="296"/>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficpage.cpp" line="299"/>
+        <source>The request log was not cleared: %1</source>
+        <translation>Das Anfrageprotokoll wurde nicht geleert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>UiHelpers</name>
+    <message>
+        <location filename="../ui/uihelpers.cpp" line="68"/>
+        <location filename="../ui/uihelpers.cpp" line="142"/>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../app/main.cpp" line="70"/>
+        <source>SMART Sandbox</source>
+        <translation>SMART Sandbox</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="92"/>
+        <source>SMART Sandbox cannot start</source>
+        <translation>SMART Sandbox kann nicht starten</translation>
+    </message>
+</context>
+</TS>
