@@ -221,11 +221,11 @@ HttpResponse FhirProxy::translate(const Call &call, QNetworkReply *networkReply)
     const QByteArray body = networkReply->readAll();
     HttpResponse response;
     response.status = status;
-    for (const QByteArray name : {QByteArray("ETag"), QByteArray("Last-Modified")}) {
+    for (const QByteArray &name : {QByteArray("ETag"), QByteArray("Last-Modified")}) {
         if (networkReply->hasRawHeader(name))
             response.setHeader(name, networkReply->rawHeader(name));
     }
-    for (const QByteArray name : {QByteArray("Location"), QByteArray("Content-Location")}) {
+    for (const QByteArray &name : {QByteArray("Location"), QByteArray("Content-Location")}) {
         if (networkReply->hasRawHeader(name)) {
             QString location = QString::fromUtf8(networkReply->rawHeader(name));
             if (location.startsWith(m_upstreamBase))

@@ -74,7 +74,7 @@ private:
         QString path; // literal segments and {name} segments
         Access access;
         bool limitBody;
-        std::function<HttpResponse(PortalServer &, const HttpRequest &)> handler;
+        std::function<HttpResponse(PortalServer &, const HttpRequest &)> handler = {};
         // Optional: runs first and calls `ready` when the handler may run (after a fetch).
         std::function<void(PortalServer &, const HttpRequest &, std::function<void()> ready)> prepare = {};
         // Instead of `handler`: answers through `reply`, now or later (the upstream FHIR proxy).
