@@ -8,12 +8,9 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMutexLocker>
-#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
-#include <QUrl>
-#include <QUrlQuery>
 
 #include <atomic>
 
@@ -40,52 +37,6 @@ const auto s_createMigrations = u"CREATE TABLE IF NOT EXISTS schema_migrations (
                                 "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"_s;
 
 } // namespace
-
-Result<DatabaseLocation> DatabaseLocation::parse(const QString &spec)
-{
-    DatabaseLocation location;
-    if (spec.isEmpty())
-        return badRequest(u"invalid_database"_s, u"The database location is empty"_s);
-    static const QRegularExpression otherScheme(u"^[A-Za-z][A-Za-z0-9+.-]*://"_s);
-    const QString lower = spec.toLower();
-    if (!lower.startsWith(u"postgres://"_s) && !lower.startsWith(u"postgresql://"_s)) {
-        if (otherScheme.match(spec).hasMatch())
-            return badRequest(
-                u"invalid_database"_s,
-                u"Unsupported database URL %1: use a SQLite file path, :memory: or postgresql://"_s.arg(spec));
-        location.engine = DatabaseEngine::Sqlite;
-        location.sqlitePath = spec;
-        return location;
-    }
-    const QUrl url(spec, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty())
-        return badRequest(u"invalid_database"_s,
-                          u"Not a PostgreSQL URL (postgresql://user:password@host:port/dbname): %1"_s.arg(spec));
-    location.engine = DatabaseEngine::Postgres;
-    location.host = url.host();
-    location.port = url.port(5432);
-    location.user = url.userName();
-    location.password = url.password();
-    location.name = url.path().mid(1);
-    if (location.name.isEmpty())
-        location.name = location.user.isEmpty() ? u"postgres"_s : location.user;
-    const QUrlQuery query(url);
-    QStringList options;
-    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
-        options.append(key + u'=' + value);
-    location.connectOptions = options.join(u';');
-    return location;
-}
-
-QString DatabaseLocation::displayName() const
-{
-    if (engine == DatabaseEngine::Sqlite)
-        return sqlitePath;
-    QString text = u"postgresql://"_s;
-    if (!user.isEmpty())
-        text += user + u'@';
-    return text + host + u':' + QString::number(port) + u'/' + name;
-}
 
 Database::Database(DatabaseLocation location)
     : m_location(std::move(location)), m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1)))
