@@ -2,6 +2,7 @@
 #include "database.h"
 
 #include "migrations.h"
+#include "sqlitestatements.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -39,7 +40,9 @@ const auto s_createMigrations = u"CREATE TABLE IF NOT EXISTS schema_migrations (
 } // namespace
 
 Database::Database(DatabaseLocation location)
-    : m_location(std::move(location)), m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1)))
+    : m_location(std::move(location)),
+      m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1))),
+      m_serializeWrites(m_location.engine == DatabaseEngine::Sqlite && m_location.sqlitePath != u":memory:"_s)
 { }
 
 Database::~Database()
@@ -48,6 +51,7 @@ Database::~Database()
     {
         QMutexLocker locker(&m_mutex);
         m_queries.clear();
+        m_sqliteStatements.clear(); // finalized before their connections close
         names = m_connectionNames.values();
         m_connectionNames.clear();
     }
@@ -111,7 +115,7 @@ QSqlDatabase Database::connection() const
         QMutexLocker locker(&m_mutex);
         name = m_connectionNames.value(thread);
         if (name.isEmpty()) {
-            name = m_connectionPrefix + u'-' + QString::number(m_connectionNames.size());
+            name = m_connectionPrefix + u'-' + QString::number(m_connectionCounter++);
             m_connectionNames.insert(thread, name);
         } else {
             QSqlDatabase database = QSqlDatabase::database(name, false);
@@ -120,6 +124,7 @@ QSqlDatabase Database::connection() const
             // caller must see the failure rather than continue on a fresh connection.
             if (database.isValid() && !database.isOpen() && m_transactionDepth.value(thread) == 0) {
                 m_queries.remove(name);
+                m_sqliteStatements.remove(name);
                 locker.unlock();
                 openConnection(database);
             }
@@ -160,24 +165,60 @@ void Database::openConnection(QSqlDatabase &database) const
     }
 }
 
-QSqlQuery *Database::cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const
+void Database::closeConnection() const
+{
+    const Qt::HANDLE thread = QThread::currentThreadId();
+    QString name;
+    {
+        QMutexLocker locker(&m_mutex);
+        name = m_connectionNames.take(thread);
+        m_transactionDepth.remove(thread);
+        m_queries.remove(name);
+        m_sqliteStatements.remove(name); // finalized here, in their thread, before the close
+    }
+    if (name.isEmpty())
+        return;
+    {
+        QSqlDatabase database = QSqlDatabase::database(name, false);
+        if (database.isValid())
+            database.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+Database::StatementKind Database::kindOf(const QString &sql)
+{
+    if (sql.startsWith(u"SELECT"_s) || sql.startsWith(u"PRAGMA"_s) || sql.startsWith(u"BEGIN"_s)
+        || sql.startsWith(u"COMMIT"_s) || sql.startsWith(u"ROLLBACK"_s))
+        return StatementKind::Read;
+    return StatementKind::Write;
+}
+
+int Database::transactionDepth() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_transactionDepth.value(QThread::currentThreadId());
+}
+
+Database::CachedStatement Database::cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const
 {
     QMutexLocker locker(&m_mutex);
     auto &queries = m_queries[database.connectionName()];
     auto it = queries.find(sql);
     *fresh = it == queries.end();
     if (*fresh)
-        it = queries.insert(sql, std::make_shared<QSqlQuery>(database));
-    return it.value().get();
+        it = queries.insert(sql, CachedStatement{std::make_shared<QSqlQuery>(database), kindOf(sql)});
+    return it.value();
 }
 
-Result<QSqlQuery *> Database::run(const QString &sql, const QVariantList &values) const
+Result<Database::Running> Database::run(const QString &sql, const QVariantList &values) const
 {
     const QSqlDatabase database = connection();
     if (!database.isOpen())
         return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
     bool fresh = false;
-    QSqlQuery &query = *cachedQuery(database, sql, &fresh);
+    const CachedStatement statement = cachedQuery(database, sql, &fresh);
+    QSqlQuery &query = *statement.query;
     query.finish();
     if (fresh) {
         query.setForwardOnly(true);
@@ -197,47 +238,54 @@ Result<QSqlQuery *> Database::run(const QString &sql, const QVariantList &values
         else
             query.bindValue(i, value);
     }
+    Running running{&query, {}};
+    // A write outside a transaction takes its turn here (a transaction already holds it).
+    if (m_serializeWrites && statement.kind != StatementKind::Read && transactionDepth() == 0)
+        running.writeTurn = std::unique_lock<QMutex>(m_writeMutex);
     if (!query.exec()) {
         const QString message = describe(query.lastError());
         qCWarning(lcStorage).noquote() << "query failed:" << message << "in" << sql.simplified();
         return storageError(message);
     }
-    return &query;
+    return running;
 }
 
 Result<QVariant> Database::scalar(const QString &sql, const QVariantList &values) const
 {
-    Result<QSqlQuery *> query = run(sql, values);
-    if (!query)
-        return query.error();
+    Result<Running> running = run(sql, values);
+    if (!running)
+        return running.error();
+    QSqlQuery &query = *running.value().query;
     QVariant value;
-    if (query.value()->next())
-        value = query.value()->value(0);
-    query.value()->finish();
+    if (query.next())
+        value = query.value(0);
+    query.finish();
     return value;
 }
 
 Result<std::optional<QSqlRecord>> Database::one(const QString &sql, const QVariantList &values) const
 {
-    Result<QSqlQuery *> query = run(sql, values);
-    if (!query)
-        return query.error();
+    Result<Running> running = run(sql, values);
+    if (!running)
+        return running.error();
+    QSqlQuery &query = *running.value().query;
     std::optional<QSqlRecord> record;
-    if (query.value()->next())
-        record = query.value()->record();
-    query.value()->finish();
+    if (query.next())
+        record = query.record();
+    query.finish();
     return record;
 }
 
 Result<QList<QSqlRecord>> Database::all(const QString &sql, const QVariantList &values) const
 {
-    Result<QSqlQuery *> query = run(sql, values);
-    if (!query)
-        return query.error();
+    Result<Running> running = run(sql, values);
+    if (!running)
+        return running.error();
+    QSqlQuery &query = *running.value().query;
     QList<QSqlRecord> records;
-    while (query.value()->next())
-        records.append(query.value()->record());
-    query.value()->finish();
+    while (query.next())
+        records.append(query.record());
+    query.finish();
     return records;
 }
 
@@ -273,17 +321,27 @@ Result<QList<QSqlRecord>> Database::select(const QString &sql, const QVariantLis
 
 Result<int> Database::change(const QString &sql, const QVariantList &values) const
 {
-    Result<QSqlQuery *> query = run(sql, values);
-    if (!query)
-        return query.error();
-    const int affected = query.value()->numRowsAffected();
-    query.value()->finish();
+    if (m_location.engine == DatabaseEngine::Sqlite) {
+        Result<SqliteStatements::Outcome> outcome = write(sql, values);
+        if (!outcome)
+            return outcome.error();
+        return outcome.value().changes;
+    }
+    Result<Running> running = run(sql, values);
+    if (!running)
+        return running.error();
+    QSqlQuery &query = *running.value().query;
+    const int affected = query.numRowsAffected();
+    query.finish();
     return affected;
 }
 
 Status Database::runScript(const QStringList &statements) const
 {
     const QSqlDatabase database = connection();
+    std::unique_lock<QMutex> writeTurn;
+    if (m_serializeWrites && transactionDepth() == 0)
+        writeTurn = std::unique_lock<QMutex>(m_writeMutex);
     for (const QString &statement : statements) {
         QSqlQuery query(database);
         if (!query.exec(statement)) {
@@ -307,24 +365,53 @@ Status Database::transaction(const std::function<Status()> &work) const
         return work();
 
     QSqlDatabase database = connection();
-    if (!database.transaction())
-        return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(database.lastError())));
+    std::unique_lock<QMutex> writeTurn;
+    if (m_serializeWrites)
+        writeTurn = std::unique_lock<QMutex>(m_writeMutex);
+    const bool sqlite = m_location.engine == DatabaseEngine::Sqlite;
+    // On SQLite, IMMEDIATE takes the write lock now: a deferred transaction that read first could
+    // not write after another connection committed (SQLITE_BUSY_SNAPSHOT), however long it waited.
+    const auto runSqlite = [&](const QString &sql) -> Status {
+        Result<SqliteStatements::Outcome> done = write(sql, {});
+        if (!done)
+            return done.error();
+        return Done{};
+    };
     const auto setDepth = [&](int value) {
         QMutexLocker locker(&m_mutex);
         m_transactionDepth.insert(thread, value);
     };
-    setDepth(1);
+    setDepth(1); // from here the statements below run in this transaction's turn
+    if (sqlite) {
+        if (Status begun = runSqlite(u"BEGIN IMMEDIATE"_s); !begun) {
+            setDepth(0);
+            return storageError(u"Cannot begin a transaction: %1"_s.arg(begun.error().description));
+        }
+    } else if (!database.transaction()) {
+        setDepth(0);
+        return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(database.lastError())));
+    }
     Status status = work();
-    setDepth(0);
+    const auto rollBack = [&] {
+        if (sqlite)
+            (void)runSqlite(u"ROLLBACK"_s);
+        else
+            database.rollback();
+    };
     if (!status) {
-        database.rollback();
+        rollBack();
+        setDepth(0);
         return status;
     }
-    if (!database.commit()) {
-        const QString message = describe(database.lastError());
-        database.rollback();
-        return storageError(u"Cannot commit: %1"_s.arg(message));
+    const Status committed = sqlite ? runSqlite(u"COMMIT"_s)
+        : database.commit()         ? Status(Done{})
+                                    : Status(storageError(describe(database.lastError())));
+    if (!committed) {
+        rollBack();
+        setDepth(0);
+        return storageError(u"Cannot commit: %1"_s.arg(committed.error().description));
     }
+    setDepth(0);
     return status;
 }
 

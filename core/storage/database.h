@@ -4,8 +4,13 @@
 // The one way to the database: opens SQLite or PostgreSQL from a location string, runs the
 // numbered migrations, hands out one connection per thread and runs statements with cached
 // prepared queries. Repositories build on it; nothing else touches QtSql.
+//
+// Threads: each thread gets its own connection. On a SQLite file, writes from this process's
+// threads take turns on one mutex (a transaction holds it from BEGIN IMMEDIATE to COMMIT), so
+// that they never wait in SQLite's busy handler, which sleeps in whole milliseconds.
 
 #include "result.h"
+#include "sqlitestatements.h"
 
 #include <QHash>
 #include <QMutex>
@@ -15,8 +20,10 @@
 #include <QString>
 #include <QVariant>
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 enum class DatabaseEngine { Sqlite, Postgres };
@@ -54,10 +61,9 @@ public:
 
     // The connection of the calling thread, opened on first use.
     QSqlDatabase connection() const;
+    // Closes the calling thread's connection; a worker thread calls this before it ends.
+    void closeConnection() const;
 
-    // Prepares (once per connection), binds positional values and executes. The returned query
-    // is positioned before the first row and belongs to the cache: read it, then finish() it.
-    Result<QSqlQuery *> run(const QString &sql, const QVariantList &values = {}) const;
     // Runs a statement that returns at most one row and one column; an empty QVariant when none.
     Result<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
     // Runs a query and returns its first row, or nothing when there is none.
@@ -69,6 +75,8 @@ public:
     Result<QList<QSqlRecord>> select(const QString &sql, const QVariantList &values = {}) const;
     // Runs a statement and returns how many rows it changed.
     Result<int> change(const QString &sql, const QVariantList &values = {}) const;
+    // Runs an INSERT and returns the row id SQLite gave the last row it inserted. SQLite only.
+    Result<qint64> insertReturningLastId(const QString &sql, const QVariantList &values = {}) const;
     // Runs several statements that take no values.
     Status runScript(const QStringList &statements) const;
 
@@ -77,23 +85,48 @@ public:
     Status transaction(const std::function<Status()> &work) const;
 
     // NULL for a null QString or a flagged number, the value otherwise. Every other null QString
-    // passed to run() binds as an empty string, so that NULL is always a decision.
+    // binds as an empty string, so that NULL is always a decision.
     static QVariant nullable(const QString &text);
     static QVariant nullable(qint64 value, bool isNull);
 
 private:
+    // Whether a statement only reads.
+    enum class StatementKind { Read, Write };
+    struct CachedStatement
+    {
+        std::shared_ptr<QSqlQuery> query;
+        StatementKind kind = StatementKind::Write;
+    };
+    // An executed cached query and, for a write outside a transaction, the write turn it holds
+    // until the caller has read it.
+    struct Running
+    {
+        QSqlQuery *query = nullptr;
+        std::unique_lock<QMutex> writeTurn;
+    };
+
     explicit Database(DatabaseLocation location);
     Status connectMainThread();
     Status migrate();
     Status configureConnection(QSqlDatabase &database) const;
     void openConnection(QSqlDatabase &database) const;
-    QSqlQuery *cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const;
+    CachedStatement cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const;
+    Result<Running> run(const QString &sql, const QVariantList &values) const;
+    // A write statement on SQLite, through SqliteStatements: bound, then run in its write turn.
+    Result<SqliteStatements::Outcome> write(const QString &sql, const QVariantList &values) const;
+    SqliteStatements *sqliteStatements(const QSqlDatabase &database) const;
+    int transactionDepth() const;
+    static StatementKind kindOf(const QString &sql);
 
     DatabaseLocation m_location;
     QString m_connectionPrefix;
     int m_schemaVersion = 0;
+    bool m_serializeWrites = false; // a SQLite file: see the header comment
     mutable QMutex m_mutex;
+    mutable QMutex m_writeMutex;
+    mutable int m_connectionCounter = 0;
     mutable QHash<Qt::HANDLE, QString> m_connectionNames;
     mutable QHash<Qt::HANDLE, int> m_transactionDepth;
-    mutable QHash<QString, QHash<QString, std::shared_ptr<QSqlQuery>>> m_queries; // connection name -> sql -> query
+    mutable QHash<QString, QHash<QString, CachedStatement>> m_queries; // connection name -> sql -> query
+    mutable QHash<QString, std::shared_ptr<SqliteStatements>> m_sqliteStatements; // by connection name
 };

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Database's parts that only SQLite has: writes through SQLite's own API (SqliteStatements).
+#include "database.h"
+
+#include <QLoggingCategory>
+#include <QMutexLocker>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+SqliteStatements *Database::sqliteStatements(const QSqlDatabase &database) const
+{
+    QMutexLocker locker(&m_mutex);
+    std::shared_ptr<SqliteStatements> &statements = m_sqliteStatements[database.connectionName()];
+    if (!statements)
+        statements = SqliteStatements::attach(database);
+    return statements.get();
+}
+
+Result<SqliteStatements::Outcome> Database::write(const QString &sql, const QVariantList &values) const
+{
+    const QSqlDatabase database = connection();
+    if (!database.isOpen())
+        return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
+    SqliteStatements *statements = sqliteStatements(database);
+    if (!statements)
+        return storageError(u"The database %1 has no SQLite handle"_s.arg(m_location.displayName()));
+    Result<sqlite3_stmt *> prepared = statements->prepare(sql, values); // bound before the turn
+    if (!prepared)
+        return prepared.error();
+    std::unique_lock<QMutex> writeTurn;
+    if (m_serializeWrites && transactionDepth() == 0)
+        writeTurn = std::unique_lock<QMutex>(m_writeMutex);
+    Result<SqliteStatements::Outcome> outcome = statements->step(prepared.value());
+    return outcome;
+}
+
+Result<qint64> Database::insertReturningLastId(const QString &sql, const QVariantList &values) const
+{
+    Q_ASSERT(m_location.engine == DatabaseEngine::Sqlite);
+    Result<SqliteStatements::Outcome> outcome = write(sql, values);
+    if (!outcome)
+        return outcome.error();
+    return outcome.value().lastInsertId;
+}
