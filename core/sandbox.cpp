@@ -153,7 +153,7 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
     Result<PortalCounts> counts = StatsStore::counts(*m_database, m_clock->nowMs());
     if (!counts)
         return counts.error();
-    Result<qint64> logged = m_requestLog->storedCount();
+    Result<qint64> logged = m_requestLog->loggedCount();
     if (!logged)
         return logged.error();
     const qint64 uptime = m_startedAt.isValid() ? m_startedAt.secsTo(QDateTime::currentDateTimeUtc()) : 0;
@@ -177,7 +177,7 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
                      {u"approvals"_s, counts.value().approvals},
                      {u"tokens"_s, counts.value().tokens},
                      {u"active_tokens"_s, counts.value().activeTokens},
-                     {u"requests_logged"_s, logged.value() + m_requestLog->pendingCount()}}},
+                     {u"requests_logged"_s, logged.value()}}},
         {u"urls"_s,
          QJsonObject{{u"base"_s, baseUrl},
                      {u"register"_s, QString(baseUrl + u"/oauth/register"_s)},

@@ -63,6 +63,13 @@ public:
     QSqlDatabase connection() const;
     // Closes the calling thread's connection; a worker thread calls this before it ends.
     void closeConnection() const;
+    // ":memory:": a single connection holds the whole database, so other threads cannot share it.
+    bool isInMemory() const;
+
+    // SQLite WAL checkpoints, for the calling thread's connection (no-ops on other databases):
+    // whether its commits run SQLite's automatic checkpoint, and a PASSIVE checkpoint now.
+    Status setAutoCheckpoint(bool enabled) const;
+    Status checkpoint() const;
 
     // Runs a statement that returns at most one row and one column; an empty QVariant when none.
     Result<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Database's parts that only SQLite has: writes through SQLite's own API (SqliteStatements).
+// Database's parts that only SQLite has: writes through SQLite's own API (SqliteStatements) and
+// WAL checkpoints.
 #include "database.h"
 
 #include <QLoggingCategory>
@@ -7,6 +8,30 @@
 #include <QThread>
 
 using namespace Qt::StringLiterals;
+
+bool Database::isInMemory() const
+{
+    return m_location.engine == DatabaseEngine::Sqlite && m_location.sqlitePath == u":memory:"_s;
+}
+
+Status Database::setAutoCheckpoint(bool enabled) const
+{
+    if (!m_serializeWrites)
+        return Done{};
+    // 1000 pages is SQLite's default.
+    return runScript({enabled ? u"PRAGMA wal_autocheckpoint = 1000"_s : u"PRAGMA wal_autocheckpoint = 0"_s});
+}
+
+Status Database::checkpoint() const
+{
+    if (!m_serializeWrites)
+        return Done{};
+    // PASSIVE: copies what it can without waiting for readers or writers.
+    Result<QVariant> done = scalar(u"PRAGMA wal_checkpoint(PASSIVE)"_s);
+    if (!done)
+        return done.error();
+    return Done{};
+}
 
 SqliteStatements *Database::sqliteStatements(const QSqlDatabase &database) const
 {

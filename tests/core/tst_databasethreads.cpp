@@ -2,7 +2,8 @@
 // Database used from several threads, as the request log's writer uses it: each thread has its
 // own connection, closed when the thread is done with it; on a SQLite file, transactions of
 // different threads take turns instead of failing with "database is locked" (a transaction that
-// read first could not write after another connection's commit).
+// read first could not write after another connection's commit); WAL checkpoints can be left to
+// one thread.
 
 #include "coretestdatabase.h"
 #include "storage/database.h"
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void concurrentTransactions();
     void threadConnectionIsClosed_data() { CoreTest::addEngineData(); }
     void threadConnectionIsClosed();
+    void checkpointsOnOneThread();
 };
 
 void TestDatabaseThreads::concurrentTransactions()
@@ -123,6 +125,32 @@ void TestDatabaseThreads::threadConnectionIsClosed()
         QCOMPARE(QSqlDatabase::connectionNames().size(), before);
     }
     QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'thread-%'"_s).value().toInt(), 3);
+}
+
+void TestDatabaseThreads::checkpointsOnOneThread()
+{
+    const TestSupport::TestDatabase testDatabase(TestSupport::TestDatabase::Engine::Sqlite);
+    Result<std::unique_ptr<Database>> opened = openAt(testDatabase.location());
+    QVERIFY(opened.ok());
+    const Database &database = *opened.value();
+    QCOMPARE(database.scalar(u"PRAGMA wal_autocheckpoint"_s).value().toInt(), 1000);
+    QVERIFY(database.setAutoCheckpoint(false).ok());
+    QCOMPARE(database.scalar(u"PRAGMA wal_autocheckpoint"_s).value().toInt(), 0);
+    for (int i = 0; i < 50; ++i)
+        QVERIFY(database.change(u"INSERT INTO settings (key, value) VALUES (?, ?)"_s, {i, QString(2000, u'x')}).ok());
+    QVERIFY(database.checkpoint().ok());
+    // Everything in the WAL has been copied into the database file.
+    const std::optional<QSqlRecord> state = database.one(u"PRAGMA wal_checkpoint(PASSIVE)"_s).value();
+    QVERIFY(state);
+    QCOMPARE(state->value(1).toInt(), state->value(2).toInt());
+    QVERIFY(database.setAutoCheckpoint(true).ok());
+    QCOMPARE(database.scalar(u"PRAGMA wal_autocheckpoint"_s).value().toInt(), 1000);
+
+    // Elsewhere these are no-ops.
+    Result<std::unique_ptr<Database>> memory = openAt(u":memory:"_s);
+    QVERIFY(memory.ok());
+    QVERIFY(memory.value()->setAutoCheckpoint(false).ok());
+    QVERIFY(memory.value()->checkpoint().ok());
 }
 
 QTEST_GUILESS_MAIN(TestDatabaseThreads)
