@@ -4,8 +4,12 @@
 // Issues, finds and ends tokens. For now: the admin "debug token" that mints a token for a
 // chosen client, user and patient without a browser, introspection of access and refresh tokens,
 // revocation and expiry. The authorization server's grants build on the same approvals and rows.
+// Token lookups and the client and people checks of a debug token are answered from RowCaches
+// while the database shows no change (docs/decisions/0021-read-caches.md).
 
 #include "result.h"
+#include "scopes.h"
+#include "storage/rowcache.h"
 #include "token.h"
 
 #include <QJsonObject>
@@ -72,6 +76,8 @@ public:
     void announceChanged(const QString &tokenId);
     // Finds a token by its access token, else by its refresh token; no_token when neither.
     Result<FoundToken> find(const QString &token) const;
+    // How many token lookups the cache holds (for tests).
+    qsizetype cachedTokenCount() const { return m_found.size(); }
     Result<QList<TokenView>> tokens() const;
     Result<TokenView> revoke(const QString &tokenId);
     // Moves the access token's expiry to now (its refresh token stays usable).
@@ -82,11 +88,25 @@ Q_SIGNALS:
     void tokenChanged(const TokenView &token);
 
 private:
+    // What a debug token needs of its client.
+    struct MintClient
+    {
+        QString scope;
+        QStringList securityLabels;
+        QList<Scope> granted; // scope, parsed
+    };
+
     Result<TokenView> reload(const QString &tokenId);
+    // The user exists, the patient exists and the user represents them.
+    Status checkPeople(const DebugTokenRequest &request, const std::optional<DataStamp> &stamp);
+    Result<TokenView> mint(const DebugTokenRequest &request, const MintClient &client);
 
     const Database &m_database;
     const Clock &m_clock;
     std::unique_ptr<ClientStore> m_clients;
     std::unique_ptr<PeopleStore> m_people;
     std::unique_ptr<TokenStore> m_tokens;
+    mutable RowCache<FoundToken> m_found; // by the presented token string
+    RowCache<MintClient> m_mintClients; // by client id
+    RowCache<bool> m_mintPeople; // "username\npatient id" of a user who represents the patient
 };

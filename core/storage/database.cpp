@@ -191,7 +191,10 @@ Database::StatementKind Database::kindOf(const QString &sql)
     if (sql.startsWith(u"SELECT"_s) || sql.startsWith(u"PRAGMA"_s) || sql.startsWith(u"BEGIN"_s)
         || sql.startsWith(u"COMMIT"_s) || sql.startsWith(u"ROLLBACK"_s))
         return StatementKind::Read;
-    return StatementKind::Write;
+    // A plain INSERT adds rows and changes none that a cache could hold; an upsert may.
+    if (sql.startsWith(u"INSERT INTO"_s) && !sql.contains(u" ON CONFLICT"_s))
+        return StatementKind::Insert;
+    return StatementKind::Change;
 }
 
 int Database::transactionDepth() const
@@ -247,6 +250,8 @@ Result<Database::Running> Database::run(const QString &sql, const QVariantList &
         qCWarning(lcStorage).noquote() << "query failed:" << message << "in" << sql.simplified();
         return storageError(message);
     }
+    if (statement.kind == StatementKind::Change && query.numRowsAffected() != 0)
+        bumpGeneration();
     return running;
 }
 
@@ -342,6 +347,8 @@ Status Database::runScript(const QStringList &statements) const
     std::unique_lock<QMutex> writeTurn;
     if (m_serializeWrites && transactionDepth() == 0)
         writeTurn = std::unique_lock<QMutex>(m_writeMutex);
+    // Scripts change the schema or many rows: whatever a cache holds may be gone.
+    bumpGeneration();
     for (const QString &statement : statements) {
         QSqlQuery query(database);
         if (!query.exec(statement)) {
@@ -397,6 +404,7 @@ Status Database::transaction(const std::function<Status()> &work) const
             (void)runSqlite(u"ROLLBACK"_s);
         else
             database.rollback();
+        bumpGeneration(); // a cache may have read rows that the rollback took back
     };
     if (!status) {
         rollBack();

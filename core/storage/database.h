@@ -28,6 +28,15 @@
 
 enum class DatabaseEngine { Sqlite, Postgres };
 
+// What a cache of rows compares to know that none of them changed since it read them.
+struct DataStamp
+{
+    quint64 generation = 0; // Database::writeGeneration()
+    qint64 version = 0; // SQLite's PRAGMA data_version on the calling thread's connection
+
+    friend bool operator==(const DataStamp &, const DataStamp &) = default;
+};
+
 struct DatabaseLocation
 {
     DatabaseEngine engine = DatabaseEngine::Sqlite;
@@ -66,6 +75,15 @@ public:
     // ":memory:": a single connection holds the whole database, so other threads cannot share it.
     bool isInMemory() const;
 
+    // Bumped by every statement that may change or remove existing rows (anything but SELECT and
+    // a plain INSERT) in any thread, by every script and by every rollback.
+    quint64 writeGeneration() const { return m_writeGeneration.load(std::memory_order_acquire); }
+    // The stamp a row cache keeps with the rows it read, taken before reading them: when a later
+    // stamp differs, a row may have changed. On SQLite it also changes when another connection
+    // (another thread, another process) commits. Nothing on PostgreSQL: other sandboxes share
+    // the tables there and no cheap check sees their writes, so nothing may be cached.
+    std::optional<DataStamp> dataStamp() const;
+
     // SQLite WAL checkpoints, for the calling thread's connection (no-ops on other databases):
     // whether its commits run SQLite's automatic checkpoint, and a PASSIVE checkpoint now.
     Status setAutoCheckpoint(bool enabled) const;
@@ -97,12 +115,12 @@ public:
     static QVariant nullable(qint64 value, bool isNull);
 
 private:
-    // Whether a statement only reads.
-    enum class StatementKind { Read, Write };
+    // What a statement may do to existing rows.
+    enum class StatementKind { Read, Insert, Change };
     struct CachedStatement
     {
         std::shared_ptr<QSqlQuery> query;
-        StatementKind kind = StatementKind::Write;
+        StatementKind kind = StatementKind::Change;
     };
     // An executed cached query and, for a write outside a transaction, the write turn it holds
     // until the caller has read it.
@@ -123,6 +141,7 @@ private:
     Result<SqliteStatements::Outcome> write(const QString &sql, const QVariantList &values) const;
     SqliteStatements *sqliteStatements(const QSqlDatabase &database) const;
     int transactionDepth() const;
+    void bumpGeneration() const { m_writeGeneration.fetch_add(1, std::memory_order_acq_rel); }
     static StatementKind kindOf(const QString &sql);
 
     DatabaseLocation m_location;
@@ -131,6 +150,7 @@ private:
     bool m_serializeWrites = false; // a SQLite file: see the header comment
     mutable QMutex m_mutex;
     mutable QMutex m_writeMutex;
+    mutable std::atomic<quint64> m_writeGeneration{1};
     mutable int m_connectionCounter = 0;
     mutable QHash<Qt::HANDLE, QString> m_connectionNames;
     mutable QHash<Qt::HANDLE, int> m_transactionDepth;

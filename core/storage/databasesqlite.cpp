@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Database's parts that only SQLite has: writes through SQLite's own API (SqliteStatements) and
-// WAL checkpoints.
+// Database's parts that only SQLite has: writes through SQLite's own API (SqliteStatements), the
+// data stamp that row caches compare, and WAL checkpoints.
 #include "database.h"
 
 #include <QLoggingCategory>
@@ -12,6 +12,22 @@ using namespace Qt::StringLiterals;
 bool Database::isInMemory() const
 {
     return m_location.engine == DatabaseEngine::Sqlite && m_location.sqlitePath == u":memory:"_s;
+}
+
+std::optional<DataStamp> Database::dataStamp() const
+{
+    if (m_location.engine != DatabaseEngine::Sqlite)
+        return std::nullopt;
+    DataStamp stamp;
+    stamp.generation = writeGeneration();
+    if (!isInMemory()) {
+        // Only another connection can change a file behind this one's back; ":memory:" has none.
+        Result<QVariant> version = scalar(u"PRAGMA data_version"_s);
+        if (!version)
+            return std::nullopt;
+        stamp.version = version.value().toLongLong();
+    }
+    return stamp;
 }
 
 Status Database::setAutoCheckpoint(bool enabled) const
@@ -57,6 +73,8 @@ Result<SqliteStatements::Outcome> Database::write(const QString &sql, const QVar
     if (m_serializeWrites && transactionDepth() == 0)
         writeTurn = std::unique_lock<QMutex>(m_writeMutex);
     Result<SqliteStatements::Outcome> outcome = statements->step(prepared.value());
+    if (outcome && outcome.value().changes != 0 && kindOf(sql) == StatementKind::Change)
+        bumpGeneration();
     return outcome;
 }
 
