@@ -88,18 +88,30 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                     "How many generated patients the sample data holds besides the three "
                                     "fixture patients (default 25; applied at a reset)."),
         u"N"_s, u"25"_s);
+    const QCommandLineOption import(
+        u"import"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Import FHIR data into the database and exit, without "
+                                    "starting the server: Bundles, NDJSON files, single "
+                                    "resources, or folders of them. More files may follow."),
+        u"FILE"_s);
     parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap,
-                       upstream, openFhirWrites, samplePatients});
+                       upstream, openFhirWrites, samplePatients, import});
 
     if (!parser.parse(arguments))
         return failure(parser.errorText());
-    if (!parser.positionalArguments().isEmpty())
+    // Files after --import's own are more files to import (as a shell glob gives them).
+    if (!parser.positionalArguments().isEmpty() && !parser.isSet(import))
         return failure(u"Unexpected argument '%1'."_s.arg(parser.positionalArguments().first()));
 
     CommandLine result;
     if (parser.isSet(help)) {
         result.outcome = Outcome::ShowHelp;
+        // Parsed before the application object exists, so Qt cannot name the program itself.
         result.text = parser.helpText();
+        const qsizetype end = result.text.indexOf(u" [options]"_s);
+        if (result.text.startsWith(u"Usage: "_s) && end > 7)
+            result.text.replace(7, end - 7, u"smart-sandbox"_s);
         return result;
     }
     if (parser.isSet(version)) {
@@ -155,5 +167,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.options.logFile = parser.value(logFile);
     result.options.reset = parser.isSet(reset);
     result.headless = parser.isSet(headless);
+    result.importFiles = parser.values(import) + parser.positionalArguments();
+    if (result.importFiles.contains(QString()))
+        return failure(u"--import needs a file or folder name."_s);
     return result;
 }

@@ -2,6 +2,7 @@
 // smart-sandbox: parses the command line, opens the sandbox and runs it, with windows or without.
 
 #include "commandline.h"
+#include "importcommand.h"
 #include "mainwindow.h"
 #include "sandbox.h"
 #include "server/portalserver.h"
@@ -52,7 +53,8 @@ int main(int argc, char *argv[])
 {
     // The command line decides whether this is a GUI application, so it is read before one exists.
     const CommandLine commandLine = CommandLine::parse(argumentsOf(argc, argv));
-    const bool gui = commandLine.outcome == CommandLine::Outcome::Run && !commandLine.headless && displayAvailable();
+    const bool gui = commandLine.outcome == CommandLine::Outcome::Run && !commandLine.headless
+        && commandLine.importFiles.isEmpty() && displayAvailable();
     std::unique_ptr<QCoreApplication> app
         = gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(u"smart-sandbox"_s);
@@ -71,7 +73,7 @@ int main(int argc, char *argv[])
         return ExitUsage;
     case CommandLine::Outcome::Run: break;
     }
-    if (!commandLine.headless && !gui)
+    if (!commandLine.headless && !gui && commandLine.importFiles.isEmpty())
         printLine(
             stdout,
             u"No display found ($DISPLAY and $WAYLAND_DISPLAY are unset); running headless (as with --headless)."_s);
@@ -87,6 +89,8 @@ int main(int argc, char *argv[])
     Sandbox sandbox(commandLine.options);
     if (Status opened = sandbox.open(); !opened)
         return fail(opened.error().description, opened.error().code == u"log_file"_s ? ExitLogFile : ExitDatabase);
+    if (!commandLine.importFiles.isEmpty())
+        return runImport(sandbox, commandLine.importFiles);
     Result<quint16> port = sandbox.start();
     if (!port)
         return fail(port.error().description, ExitNetwork);

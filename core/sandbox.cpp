@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "fhir/fhirservice.h"
+#include "fhir/importer.h"
 #include "oauth/authorizationservice.h"
 #include "oauth/clientauthenticator.h"
 #include "oauth/clientregistry.h"
@@ -41,7 +42,10 @@ Sandbox::Sandbox(SandboxOptions options, Clock *clock, QObject *parent)
 
 Sandbox::~Sandbox()
 {
-    // The server and log use the database: end them first, in that order.
+    // Imports, the server and the log use the database: end them first, in that order.
+    const QList<FhirImporter *> importers = findChildren<FhirImporter *>(Qt::FindDirectChildrenOnly);
+    for (FhirImporter *importer : importers)
+        delete importer;
     delete m_server;
     delete m_requestLog;
     delete m_grants;
@@ -91,7 +95,7 @@ Status Sandbox::open()
     m_clients = new ClientRegistry(*m_database, *m_clock, this);
     m_tokens = new TokenService(*m_database, *m_clock, this);
     m_keys = std::make_unique<ServerKeys>(*m_database);
-    if (Status keys = m_keys->load(); !keys)
+    if (Status keys = m_keys->load(m_options.initialSigningKey); !keys)
         return keys;
     m_keySets = new JwksCache(this);
     m_authenticator = std::make_unique<ClientAuthenticator>(*m_database, *m_clock, *m_keySets);
@@ -148,11 +152,21 @@ Status Sandbox::reset()
     return status;
 }
 
+FhirImporter *Sandbox::importFiles(const QStringList &paths)
+{
+    auto *importer = new FhirImporter(*m_database, *m_clock, this);
+    importer->start(paths);
+    return importer;
+}
+
 Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
 {
     Result<PortalCounts> counts = StatsStore::counts(*m_database, m_clock->nowMs());
     if (!counts)
         return counts.error();
+    Result<int> resources = m_fhir->store().total();
+    if (!resources)
+        return resources.error();
     Result<qint64> logged = m_requestLog->loggedCount();
     if (!logged)
         return logged.error();
@@ -177,11 +191,14 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
                      {u"approvals"_s, counts.value().approvals},
                      {u"tokens"_s, counts.value().tokens},
                      {u"active_tokens"_s, counts.value().activeTokens},
+                     {u"fhir_resources"_s, resources.value()},
                      {u"requests_logged"_s, logged.value()}}},
         {u"urls"_s,
          QJsonObject{{u"base"_s, baseUrl},
                      {u"register"_s, QString(baseUrl + u"/oauth/register"_s)},
                      {u"debug_token"_s, QString(baseUrl + u"/oauth/debug/token"_s)},
-                     {u"debug_introspect"_s, QString(baseUrl + u"/oauth/debug/introspect"_s)}}},
+                     {u"debug_introspect"_s, QString(baseUrl + u"/oauth/debug/introspect"_s)},
+                     {u"fhir"_s, QString(baseUrl + u"/api/fhir"_s)},
+                     {u"open_fhir"_s, QString(baseUrl + u"/api/open-fhir"_s)}}},
     };
 }

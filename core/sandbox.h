@@ -22,6 +22,7 @@ class JwksCache;
 class ServerKeys;
 class Clock;
 class Database;
+class FhirImporter;
 class FhirService;
 class PeopleStore;
 class PortalServer;
@@ -42,6 +43,7 @@ struct SandboxOptions
     bool openFhirWrites = false; // /api/open-fhir accepts create, update and delete
     int samplePatients = 25; // generated sample patients beyond the three fixture patients
     QString upstream; // upstream mode: a FHIR base URL the FHIR endpoints forward to
+    QJsonObject initialSigningKey; // an RS256 JWK for a database without a key; empty: generate one
 };
 
 class Sandbox final : public QObject
@@ -68,6 +70,11 @@ public:
 
     // Returns the portal to the fixtures in one transaction; the request log is kept.
     Status reset();
+    // Starts importing FHIR files (Bundles, NDJSON, single resources, or folders of them) on a
+    // worker thread and returns the importer, a child of the sandbox, whose signals report progress
+    // and the summary. Delete it when it has finished, or leave it to the sandbox.
+    FhirImporter *importFiles(const QStringList &paths);
+
     // Version, uptime, database, counts and URLs, as GET /admin/status shows them.
     Result<QJsonObject> statusJson(const QString &baseUrl) const;
 

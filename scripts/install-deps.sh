@@ -20,8 +20,9 @@ packages=(
     # databases: SQLite's C API (the same library QSQLITE uses), PostgreSQL for the test server,
     # sqlite3 to look inside a sandbox file
     libsqlite3-dev postgresql sqlite3
-    # load tests, screenshots under a virtual display, browser tests
-    wrk xvfb xauth chromium
+    # load tests (python3 makes bench/run.sh's pools of codes and refresh tokens), screenshots
+    # under a virtual display, browser tests
+    wrk python3 xvfb xauth chromium
 )
 # Installed only when the archive has them.
 optional_packages=(qt6-translations-l10n)
@@ -82,5 +83,14 @@ if [ -f tests/e2e/package.json ]; then
         else
             (cd tests/e2e && npm install --no-audit --no-fund)
         fi
+    fi
+fi
+
+# tests/fhir-validation (the offline FHIR R4 validators for the sample records: HL7's JSON schema
+# with Ajv, and FHIR.js): the same, from its own lock file.
+if [ -f tests/fhir-validation/package.json ]; then
+    if [ ! -f tests/fhir-validation/node_modules/.package-lock.json ] \
+        || [ tests/fhir-validation/package-lock.json -nt tests/fhir-validation/node_modules/.package-lock.json ]; then
+        (cd tests/fhir-validation && npm ci --no-audit --no-fund)
     fi
 fi

@@ -8,17 +8,12 @@
 
 #include <QAction>
 #include <QDateTime>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
-#include <QPlainTextEdit>
-#include <QPushButton>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -158,24 +153,9 @@ void ClientsPage::showSelectedRegistration()
     const std::optional<Client> client = selectedClient();
     if (!client)
         return;
-    auto *dialog = new QDialog(this);
-    dialog->setObjectName(u"registrationDialog"_s);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Registration of %1").arg(client->name.isEmpty() ? client->id : client->name));
-    auto *text = new QPlainTextEdit(dialog);
-    text->setObjectName(u"registrationEdit"_s);
-    text->setReadOnly(true);
-    text->setFont(UiHelpers::monospaceFont());
-    text->setPlainText(QString::fromUtf8(QJsonDocument(client->registrationJson()).toJson(QJsonDocument::Indented)));
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
-    QPushButton *copy = buttons->addButton(tr("Copy"), QDialogButtonBox::ActionRole);
-    connect(copy, &QPushButton::clicked, text, [text] { UiHelpers::copyToClipboard(text->toPlainText()); });
-    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-    auto *layout = new QVBoxLayout(dialog);
-    layout->addWidget(text);
-    layout->addWidget(buttons);
-    dialog->resize(640, 520);
-    dialog->show();
+    UiHelpers::showJsonDialog(this, u"registrationDialog"_s,
+                              tr("Registration of %1").arg(client->name.isEmpty() ? client->id : client->name),
+                              client->registrationJson());
 }
 
 void ClientsPage::updateActions()

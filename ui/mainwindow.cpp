@@ -4,9 +4,11 @@
 #include "clientmodel.h"
 #include "clientspage.h"
 #include "mintdialog.h"
+#include "peoplepage.h"
 #include "sandbox.h"
 #include "server/portalserver.h"
 #include "statecolors.h"
+#include "timetravelwidget.h"
 #include "tokenmodel.h"
 #include "tokenspage.h"
 #include "trafficpage.h"
@@ -35,12 +37,6 @@ const auto s_geometryKey = "mainWindow/geometry"_L1;
 const auto s_stateKey = "mainWindow/state"_L1;
 const auto s_tabKey = "mainWindow/tab"_L1;
 
-// Not QSettings(): an organization name would also move the default database folder.
-QSettings windowSettings()
-{
-    return QSettings(u"smart-sandbox"_s, QCoreApplication::applicationName());
-}
-
 } // namespace
 
 MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent), m_sandbox(sandbox)
@@ -54,9 +50,11 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
     m_trafficPage = new TrafficPage(sandbox, m_tabs);
     m_tokensPage = new TokensPage(sandbox, m_tabs);
     m_clientsPage = new ClientsPage(sandbox, m_tabs);
+    m_peoplePage = new PeoplePage(sandbox, m_tabs);
     m_tabs->addTab(m_trafficPage, tr("&Traffic"));
     m_tabs->addTab(m_tokensPage, tr("T&okens"));
     m_tabs->addTab(m_clientsPage, tr("&Clients"));
+    m_tabs->addTab(m_peoplePage, tr("&People and data"));
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -73,12 +71,21 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
                                      .arg(client.name.isEmpty() ? client.id : client.name, client.id),
                                  8000);
     });
+    connect(m_trafficPage, &TrafficPage::reported, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_timeTravel, &TimeTravelWidget::travelled, this, [this](qint64 offsetMs) {
+        statusBar()->showMessage(
+            offsetMs == 0
+                ? tr("The sandbox clock is back to real time.")
+                : tr("The sandbox clock now runs %1 from real time.").arg(TimeTravelWidget::offsetText(offsetMs)),
+            8000);
+    });
     connect(&sandbox, &Sandbox::resetDone, this,
             [this] { statusBar()->showMessage(tr("The sandbox is back to its sample data."), 8000); });
     updateServerState();
 
     resize(1280, 800);
-    const QSettings settings(windowSettings());
+    const QSettings settings(UiHelpers::settings());
     restoreGeometry(settings.value(s_geometryKey).toByteArray());
     restoreState(settings.value(s_stateKey).toByteArray());
     m_tabs->setCurrentIndex(qBound(0, settings.value(s_tabKey, 0).toInt(), m_tabs->count() - 1));
@@ -89,6 +96,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::setConfirmer(UiHelpers::Confirmer confirmer)
 {
     m_confirm = confirmer;
+    m_trafficPage->setConfirmer(confirmer);
     m_tokensPage->setConfirmer(confirmer);
     m_clientsPage->setConfirmer(std::move(confirmer));
 }
@@ -149,6 +157,8 @@ QWidget *MainWindow::createServerBar()
                                       &MainWindow::smartConfigurationUrl, 3);
     m_registerEdit = addUrl(tr("Register"), u"register"_s, tr("the dynamic client registration endpoint (RFC 7591)"),
                             &MainWindow::registerUrl, 2);
+    m_timeTravel = new TimeTravelWidget(m_sandbox.clock(), bar);
+    layout->addWidget(m_timeTravel);
     return bar;
 }
 
@@ -194,6 +204,7 @@ void MainWindow::createActions()
     sandboxMenu->addAction(quitAction);
     QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
     editMenu->addAction(findAction);
+    menuBar()->addMenu(m_timeTravel->menu());
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(aboutAction);
 
@@ -224,9 +235,10 @@ void MainWindow::updateServerState()
     m_registerEdit->setText(registerUrl());
     for (QLineEdit *edit : {m_fhirBaseEdit, m_smartConfigurationEdit, m_registerEdit})
         edit->setCursorPosition(0);
-    m_trafficPage->setFhirBase(fhirBaseUrl());
+    m_trafficPage->setBaseUrl(m_baseUrl);
     m_tokensPage->setBaseUrl(m_baseUrl);
     m_clientsPage->setBaseUrl(m_baseUrl);
+    m_peoplePage->setBaseUrl(m_baseUrl);
     setWindowTitle(listening ? tr("SMART Sandbox — %1").arg(m_baseUrl) : tr("SMART Sandbox (stopped)"));
 }
 
@@ -285,6 +297,8 @@ void MainWindow::focusFilter()
         edit = m_tokensPage->filterEdit();
     else if (m_tabs->currentWidget() == m_clientsPage)
         edit = m_clientsPage->filterEdit();
+    else if (m_tabs->currentWidget() == m_peoplePage)
+        edit = m_peoplePage->filterEdit();
     if (!edit)
         return;
     edit->setFocus(Qt::ShortcutFocusReason);
@@ -304,7 +318,7 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    QSettings settings(windowSettings());
+    QSettings settings(UiHelpers::settings());
     settings.setValue(s_geometryKey, saveGeometry());
     settings.setValue(s_stateKey, saveState());
     settings.setValue(s_tabKey, m_tabs->currentIndex());

@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The main window: a server bar that is always visible (state, the URLs an app needs, start and
-// stop), tabs for Traffic, Tokens and Clients, and the sandbox-wide actions (mint, reset, about).
+// The main window: a server bar that is always visible (state, the URLs an app needs, the
+// sandbox clock with time travel, start and stop), tabs for Traffic, Tokens and Clients, and the
+// sandbox-wide actions (mint, reset, about).
 
 #include "uihelpers.h"
 
 #include <QMainWindow>
 
 class ClientsPage;
+class PeoplePage;
 class QAction;
 class QLabel;
 class QLineEdit;
 class QTabWidget;
 class QToolButton;
 class Sandbox;
+class TimeTravelWidget;
 class TokensPage;
 class TrafficPage;
 
@@ -38,7 +41,9 @@ public:
     TrafficPage *trafficPage() const { return m_trafficPage; }
     TokensPage *tokensPage() const { return m_tokensPage; }
     ClientsPage *clientsPage() const { return m_clientsPage; }
+    PeoplePage *peoplePage() const { return m_peoplePage; }
     QTabWidget *tabWidget() const { return m_tabs; }
+    TimeTravelWidget *timeTravelWidget() const { return m_timeTravel; }
 
     // Asks, then returns the sandbox to its fixtures; false when declined or failed.
     bool resetSandbox();
@@ -63,7 +68,9 @@ private:
     TrafficPage *m_trafficPage = nullptr;
     TokensPage *m_tokensPage = nullptr;
     ClientsPage *m_clientsPage = nullptr;
+    PeoplePage *m_peoplePage = nullptr;
     QLabel *m_stateLabel = nullptr;
+    TimeTravelWidget *m_timeTravel = nullptr;
     QLineEdit *m_fhirBaseEdit = nullptr;
     QLineEdit *m_smartConfigurationEdit = nullptr;
     QLineEdit *m_registerEdit = nullptr;

@@ -2,6 +2,7 @@
 #include "requestlogmodel.h"
 
 #include "server/requestlog.h"
+#include "statecolors.h"
 
 #include <QBrush>
 #include <QDateTime>
@@ -66,6 +67,16 @@ void RequestLogModel::clearAll()
     endResetModel();
 }
 
+QString RequestLogModel::findingsText(const RequestLogEntry &entry)
+{
+    if (entry.findings.isEmpty())
+        return {};
+    QString text = tr("%n finding(s):", nullptr, int(entry.findings.size()));
+    for (const QString &finding : entry.findings)
+        text += u"\n• "_s + finding;
+    return text;
+}
+
 int RequestLogModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_entries.size());
@@ -87,6 +98,18 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
         return entry.status / 100;
     if (role == Qt::TextAlignmentRole && (index.column() == StatusColumn || index.column() == DurationColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (index.column() == FindingsColumn) {
+        if (entry.findings.isEmpty())
+            return {};
+        switch (role) {
+        case Qt::DisplayRole: return u"⚠"_s;
+        case Qt::ToolTipRole: return findingsText(entry);
+        case Qt::AccessibleTextRole: return tr("%n finding(s)", nullptr, int(entry.findings.size()));
+        case Qt::ForegroundRole: return QBrush(StateColors::warning());
+        case Qt::TextAlignmentRole: return QVariant(Qt::AlignCenter);
+        default: return {};
+        }
+    }
     if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
         if (entry.status >= 500)
             return QBrush(Qt::red);
@@ -109,9 +132,12 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
 
 QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && section == FindingsColumn && role == Qt::ToolTipRole)
+        return tr("Findings: rules the request broke or bent");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
+    case FindingsColumn: return u"⚠"_s;
     case TimeColumn: return tr("Time");
     case MethodColumn: return tr("Method");
     case PathColumn: return tr("Path");

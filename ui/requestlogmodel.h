@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The live traffic table: one row per exchange the request log announces. New entries are
-// gathered and inserted at most ten times a second, so a burst of requests costs one repaint,
-// and the model keeps at most a fixed number of rows (the oldest leave first).
+// The live traffic table: one row per exchange the request log announces, with a mark on the
+// ones that have findings. New entries are gathered and inserted at most ten times a second, so
+// a burst of requests costs one repaint, and the model keeps at most a fixed number of rows (the
+// oldest leave first).
 
 #include "server/requestlogentry.h"
 
@@ -19,7 +20,16 @@ class RequestLogModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(RequestLogModel)
 
 public:
-    enum Column { TimeColumn, MethodColumn, PathColumn, StatusColumn, DurationColumn, ClientColumn, ColumnCount };
+    enum Column {
+        FindingsColumn,
+        TimeColumn,
+        MethodColumn,
+        PathColumn,
+        StatusColumn,
+        DurationColumn,
+        ClientColumn,
+        ColumnCount
+    };
     enum Role { EntryRole = Qt::UserRole + 1, StatusClassRole };
 
     explicit RequestLogModel(RequestLog &log, QObject *parent = nullptr);
@@ -32,6 +42,8 @@ public:
     // Inserts what is waiting now instead of at the next tick (tests, and "follow newest").
     void flushPending();
     const RequestLogEntry &entry(int row) const { return m_entries.at(row); }
+    // "2 findings:" and one bullet line per finding; empty when there are none.
+    static QString findingsText(const RequestLogEntry &entry);
     // Entries announced but not yet shown, and whether an update is scheduled for them.
     int pendingCount() const { return int(m_pending.size()); }
     bool isUpdateScheduled() const { return m_coalesce.isActive(); }

@@ -2,6 +2,7 @@
 #include "tokenspage.h"
 
 #include "columnfilterproxy.h"
+#include "oauth/grantservice.h"
 #include "oauth/tokenservice.h"
 #include "sandbox.h"
 #include "tokenmodel.h"
@@ -13,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QTableView>
@@ -39,7 +41,15 @@ TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
       m_revokeButton(UiHelpers::makeActionButton(u"revokeButton"_s, tr("Revoke…"),
                                                  tr("Revoke the access and refresh token (Delete)"), this)),
       m_expireButton(UiHelpers::makeActionButton(u"expireButton"_s, tr("Expire now"),
-                                                 tr("End the access token now; its refresh token stays usable"), this))
+                                                 tr("End the access token now; its refresh token stays usable"), this)),
+      m_extendButton(UiHelpers::makeActionButton(
+          u"extendButton"_s, tr("Extend +1 h"),
+          tr("Give the access token one more hour (counted from now if it has expired); a revoked token stays "
+             "revoked"),
+          this)),
+      m_introspectButton(UiHelpers::makeActionButton(
+          u"introspectButton"_s, tr("Introspect…"),
+          tr("Show what the introspection endpoint (RFC 7662) answers for the access token"), this))
 {
     setObjectName(u"tokensPage"_s);
     m_proxy->setSourceModel(m_model);
@@ -54,10 +64,13 @@ TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
     connect(m_curlButton, &QToolButton::clicked, this, &TokensPage::copySelectedCurl);
     connect(m_revokeButton, &QToolButton::clicked, this, &TokensPage::revokeSelected);
     connect(m_expireButton, &QToolButton::clicked, this, &TokensPage::expireSelected);
+    connect(m_extendButton, &QToolButton::clicked, this, &TokensPage::extendSelected);
+    connect(m_introspectButton, &QToolButton::clicked, this, [this] { (void)introspectSelected(); });
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filterEdit, 1);
-    for (QToolButton *button : {m_copyButton, m_curlButton, m_expireButton, m_revokeButton})
+    for (QToolButton *button :
+         {m_copyButton, m_curlButton, m_introspectButton, m_extendButton, m_expireButton, m_revokeButton})
         bar->addWidget(button);
 
     m_view->setObjectName(u"tokensView"_s);
@@ -74,8 +87,32 @@ TokensPage::TokensPage(Sandbox &sandbox, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TokensPage::updateActions);
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &TokensPage::updateActions);
 
-    UiHelpers::addViewAction(m_view, tr("Copy token"), QKeySequence::Copy, [this] { copySelectedToken(); });
-    UiHelpers::addViewAction(m_view, tr("Revoke…"), QKeySequence::Delete, [this] { revokeSelected(); });
+    QAction *copyAction
+        = UiHelpers::addViewAction(m_view, tr("Copy token"), QKeySequence::Copy, [this] { copySelectedToken(); });
+    QAction *revokeAction
+        = UiHelpers::addViewAction(m_view, tr("Revoke…"), QKeySequence::Delete, [this] { revokeSelected(); });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this, copyAction, revokeAction](const QPoint &at) {
+        const std::optional<TokenView> token = selectedToken();
+        if (!token)
+            return;
+        QMenu menu(this);
+        const auto add = [&](QAction *action, QToolButton *button) {
+            action->setEnabled(button->isEnabled());
+            menu.addAction(action);
+        };
+        add(copyAction, m_copyButton);
+        menu.addAction(m_curlButton->text(), this, &TokensPage::copySelectedCurl)
+            ->setEnabled(m_curlButton->isEnabled());
+        menu.addSeparator();
+        menu.addAction(m_introspectButton->text(), this, [this] { (void)introspectSelected(); });
+        menu.addAction(m_extendButton->text(), this, &TokensPage::extendSelected)
+            ->setEnabled(m_extendButton->isEnabled());
+        menu.addAction(m_expireButton->text(), this, &TokensPage::expireSelected)
+            ->setEnabled(m_expireButton->isEnabled());
+        add(revokeAction, m_revokeButton);
+        menu.exec(m_view->viewport()->mapToGlobal(at));
+    });
 
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_model, signal, this, &TokensPage::updateEmptyState);
@@ -126,11 +163,17 @@ void TokensPage::copySelectedToken()
         UiHelpers::copyToClipboard(token->token.accessToken);
 }
 
+QString TokensPage::curlCommand(const TokenView &token) const
+{
+    return u"curl -H 'Authorization: Bearer %1' %2/api/fhir/Patient/%3"_s.arg(token.token.accessToken, m_baseUrl,
+                                                                              token.approval.patientId);
+}
+
 void TokensPage::copySelectedCurl()
 {
-    if (const std::optional<TokenView> token = selectedToken())
-        UiHelpers::copyToClipboard(u"curl -H 'Authorization: Bearer %1' %2/api/fhir/Patient/%3"_s.arg(
-            token->token.accessToken, m_baseUrl, token->approval.patientId));
+    const std::optional<TokenView> token = selectedToken();
+    if (token && !token->approval.patientId.isEmpty())
+        UiHelpers::copyToClipboard(curlCommand(*token));
 }
 
 void TokensPage::revokeSelected()
@@ -158,6 +201,33 @@ void TokensPage::expireSelected()
         report(expired.error().description);
 }
 
+void TokensPage::extendSelected()
+{
+    const std::optional<TokenView> token = selectedToken();
+    if (!token || m_model->state(*token) == TokenModel::State::Revoked)
+        return;
+    if (Result<TokenView> extended = m_sandbox.tokens().extend(token->token.id, 3600); !extended)
+        report(extended.error().description);
+}
+
+QDialog *TokensPage::introspectSelected()
+{
+    const std::optional<TokenView> token = selectedToken();
+    if (!token)
+        return nullptr;
+    const ServerUrls urls{m_baseUrl, m_baseUrl + u"/api/fhir"_s};
+    Result<QJsonObject> answer = m_sandbox.grants().introspect(token->token.accessToken, urls);
+    if (!answer) {
+        report(answer.error().description);
+        return nullptr;
+    }
+    const QString who = token->approval.username.isEmpty()
+        ? token->token.clientId
+        : tr("%1 for %2").arg(token->token.clientId, token->approval.username);
+    return UiHelpers::showJsonDialog(this, u"introspectionDialog"_s, tr("Introspection of the token of %1").arg(who),
+                                     answer.value());
+}
+
 void TokensPage::report(const QString &message)
 {
     QMessageBox::warning(this, tr("Tokens"), message);
@@ -171,6 +241,8 @@ void TokensPage::updateActions()
     m_curlButton->setEnabled(token && !token->approval.patientId.isEmpty());
     m_revokeButton->setEnabled(token && !revoked);
     m_expireButton->setEnabled(token && !revoked);
+    m_extendButton->setEnabled(token && !revoked);
+    m_introspectButton->setEnabled(token.has_value());
 }
 
 void TokensPage::updateEmptyState()

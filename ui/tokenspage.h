@@ -2,7 +2,9 @@
 #pragma once
 
 // The Tokens tab: every token with live countdowns, and the actions on the selected one (copy,
-// copy as curl, revoke, expire now). Delete revokes after a confirmation.
+// copy as curl, introspect, extend by an hour, expire now, revoke), on buttons and in the
+// table's context menu. Delete revokes after a confirmation. Each goes through the service the
+// matching HTTP route uses (TokenService, GrantService::introspect).
 
 #include "uihelpers.h"
 
@@ -11,6 +13,7 @@
 #include <optional>
 
 class ColumnFilterProxy;
+class QDialog;
 class QLabel;
 class QLineEdit;
 class QStackedWidget;
@@ -40,8 +43,13 @@ public:
 
     void copySelectedToken();
     void copySelectedCurl();
+    QString curlCommand(const TokenView &token) const;
     void revokeSelected();
     void expireSelected();
+    // Gives the access token one more hour (from now when it has expired).
+    void extendSelected();
+    // Shows the RFC 7662 answer for the access token in a dialog; nullptr when nothing is selected.
+    QDialog *introspectSelected();
 
 private:
     void report(const QString &message);
@@ -59,6 +67,8 @@ private:
     QToolButton *m_curlButton;
     QToolButton *m_revokeButton;
     QToolButton *m_expireButton;
+    QToolButton *m_extendButton;
+    QToolButton *m_introspectButton;
     QString m_baseUrl;
     UiHelpers::Confirmer m_confirm = UiHelpers::messageBoxConfirmer();
 };

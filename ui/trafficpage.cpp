@@ -2,73 +2,45 @@
 #include "trafficpage.h"
 
 #include "columnfilterproxy.h"
+#include "exchangeview.h"
 #include "requestlogmodel.h"
 #include "sandbox.h"
+#include "server/har.h"
+#include "server/portalserver.h"
+#include "server/replayrequest.h"
 #include "server/requestlog.h"
-#include "statecolors.h"
-#include "uihelpers.h"
+#include "server/requestreplayer.h"
 
+#include <QAction>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
-#include <QPlainTextEdit>
+#include <QMenu>
+#include <QSaveFile>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStringDecoder>
-#include <QTabWidget>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QToolButton>
-#include <QUrlQuery>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-QByteArray headerValue(const HeaderList &headers, QByteArrayView name)
-{
-    for (const auto &[key, value] : headers) {
-        if (QByteArrayView(key).compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
+const auto s_harFolderKey = "traffic/harFolder"_L1;
 
-QString describeBody(const HeaderList &headers, const QByteArray &body, qint64 size, bool truncated)
+QToolButton *actionButton(QAction *action, const QString &objectName, QWidget *parent)
 {
-    if (size == 0)
-        return TrafficPage::tr("(no body)");
-    QString text;
-    const QByteArray type = headerValue(headers, "content-type").toLower();
-    QJsonParseError error{};
-    const QJsonDocument json = truncated ? QJsonDocument() : QJsonDocument::fromJson(body, &error);
-    if (!json.isNull() && error.error == QJsonParseError::NoError) {
-        text = QString::fromUtf8(json.toJson(QJsonDocument::Indented)).trimmed();
-    } else if (type.contains("application/x-www-form-urlencoded")) {
-        const QUrlQuery query(QString::fromUtf8(body));
-        for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
-            text += key + u" = "_s + value + u'\n';
-        text = text.trimmed();
-    } else {
-        QStringDecoder decoder(QStringDecoder::Utf8);
-        text = decoder.decode(body);
-        if (decoder.hasError())
-            text = TrafficPage::tr("(%n byte(s) of binary data)", nullptr, int(qMin<qint64>(size, INT_MAX)));
-    }
-    if (truncated)
-        text += u'\n' + TrafficPage::tr("… cut at %1 of %2 bytes").arg(body.size()).arg(size);
-    return text;
-}
-
-QString describeHeaders(const HeaderList &headers)
-{
-    QString text;
-    for (const auto &[key, value] : headers)
-        text += QString::fromLatin1(key) + u": "_s + QString::fromUtf8(value) + u'\n';
-    return text;
+    auto *button = new QToolButton(parent);
+    button->setObjectName(objectName);
+    button->setDefaultAction(action);
+    return button;
 }
 
 } // namespace
@@ -80,16 +52,14 @@ TrafficPage::TrafficPage(Sandbox &sandbox, QWidget *parent)
       m_proxy(new ColumnFilterProxy({RequestLogModel::MethodColumn, RequestLogModel::PathColumn,
                                      RequestLogModel::StatusColumn, RequestLogModel::ClientColumn},
                                     this)),
+      m_replayer(new RequestReplayer(sandbox.server(), this)),
       m_stack(new QStackedWidget(this)),
       m_emptyLabel(UiHelpers::makeEmptyStateLabel(u"trafficEmptyLabel"_s, this)),
       m_view(new QTableView(this)),
       m_filterEdit(new QLineEdit(this)),
       m_pauseButton(new QToolButton(this)),
       m_followButton(new QToolButton(this)),
-      m_summaryLabel(new QLabel(this)),
-      m_findingsLabel(new QLabel(this)),
-      m_requestEdit(new QPlainTextEdit(this)),
-      m_responseEdit(new QPlainTextEdit(this))
+      m_exchangeView(new ExchangeView(sandbox, this))
 {
     setObjectName(u"trafficPage"_s);
     m_proxy->setSourceModel(m_model);
@@ -111,24 +81,55 @@ TrafficPage::TrafficPage(Sandbox &sandbox, QWidget *parent)
     m_followButton->setChecked(true);
     m_followButton->setToolTip(tr("Scroll to each new request as it arrives"));
 
-    auto *clearButton = new QToolButton(this);
-    clearButton->setObjectName(u"clearButton"_s);
-    clearButton->setText(tr("Clear"));
-    clearButton->setToolTip(tr("Delete every logged request"));
-    connect(clearButton, &QToolButton::clicked, this, [this] { (void)m_sandbox.requestLog().clear(); });
+    m_copyCurlAction = makeAction(u"copyCurlAction"_s, tr("Copy as curl"),
+                                  tr("Copy a curl command that sends this request again (Ctrl+Shift+C; Ctrl+C in the "
+                                     "table)"),
+                                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), &TrafficPage::copyCurrentAsCurl);
+    m_copyCurlAction->setIcon(QIcon::fromTheme(u"edit-copy"_s));
+    m_replayAction
+        = makeAction(u"replayAction"_s, tr("Replay"), tr("Send this request again to the running server (Ctrl+R)"),
+                     QKeySequence(Qt::CTRL | Qt::Key_R), &TrafficPage::replayCurrent);
+    m_replayAction->setIcon(QIcon::fromTheme(u"view-refresh"_s));
+    m_exportAction = makeAction(u"exportHarAction"_s, tr("Export HAR…"),
+                                tr("Save the requests shown (all that match the filter) as an HTTP Archive (Ctrl+S)"),
+                                QKeySequence::Save, nullptr);
+    connect(m_exportAction, &QAction::triggered, this, [this] { (void)exportHar(false); });
+    m_exportSelectedAction = makeAction(u"exportSelectedHarAction"_s, tr("Export selected as HAR…"),
+                                        tr("Save the selected requests as an HTTP Archive"), {}, nullptr);
+    connect(m_exportSelectedAction, &QAction::triggered, this, [this] { (void)exportHar(true); });
+    m_clearAction = makeAction(u"clearAction"_s, tr("Clear…"), tr("Delete every logged request"), {}, nullptr);
+    m_clearAction->setIcon(QIcon::fromTheme(u"edit-clear-all"_s));
+    connect(m_clearAction, &QAction::triggered, this, [this] { (void)clearLog(); });
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filterEdit, 1);
     bar->addWidget(m_pauseButton);
     bar->addWidget(m_followButton);
-    bar->addWidget(clearButton);
+    bar->addWidget(actionButton(m_copyCurlAction, u"copyCurlButton"_s, this));
+    bar->addWidget(actionButton(m_replayAction, u"replayButton"_s, this));
+    bar->addWidget(actionButton(m_exportAction, u"exportHarButton"_s, this));
+    bar->addWidget(actionButton(m_clearAction, u"clearButton"_s, this));
 
     m_view->setObjectName(u"trafficView"_s);
     m_view->setModel(m_proxy);
     UiHelpers::configureTableView(m_view);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection); // several rows for a HAR file
     m_view->horizontalHeader()->setSectionResizeMode(RequestLogModel::PathColumn, QHeaderView::Stretch);
+    m_view->setColumnWidth(RequestLogModel::FindingsColumn, m_view->fontMetrics().horizontalAdvance(u"⚠"_s) + 16);
     m_view->setColumnWidth(RequestLogModel::TimeColumn, m_view->fontMetrics().horizontalAdvance(u"00:00:00.000000"_s));
+    UiHelpers::addViewAction(m_view, tr("Copy as curl"), QKeySequence::Copy, [this] { copyCurrentAsCurl(); });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
+        QMenu menu(this);
+        menu.addActions({m_copyCurlAction, m_replayAction});
+        menu.addSeparator();
+        menu.addActions({m_exportSelectedAction, m_exportAction});
+        menu.addSeparator();
+        menu.addAction(m_clearAction);
+        menu.exec(m_view->viewport()->mapToGlobal(position));
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficPage::showSelected);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TrafficPage::updateActions);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
         if (m_followButton->isChecked())
             m_view->scrollToBottom();
@@ -137,44 +138,19 @@ TrafficPage::TrafficPage(Sandbox &sandbox, QWidget *parent)
         connect(m_model, signal, this, &TrafficPage::updateEmptyState);
     connect(m_model, &QAbstractItemModel::modelReset, this, &TrafficPage::updateEmptyState);
 
+    connect(m_replayer, &RequestReplayer::replayed, this,
+            [this](quint64, int status) { Q_EMIT reported(tr("Replayed: the server answered %1").arg(status)); });
+    connect(m_replayer, &RequestReplayer::replayFailed, this, [this](quint64, const QString &description) {
+        Q_EMIT reported(tr("The replay failed: %1").arg(description));
+    });
+
     m_stack->addWidget(m_emptyLabel);
     m_stack->addWidget(m_view);
-
-    m_summaryLabel->setObjectName(u"summaryLabel"_s);
-    m_summaryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summaryLabel->setText(tr("Select a request to see its headers and bodies."));
-    m_findingsLabel->setObjectName(u"findingsLabel"_s);
-    m_findingsLabel->setWordWrap(true);
-    m_findingsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_findingsLabel->hide();
-    QFont bold = m_findingsLabel->font();
-    bold.setBold(true);
-    m_findingsLabel->setFont(bold);
-
-    auto *sides = new QTabWidget(this);
-    sides->setObjectName(u"exchangeTabWidget"_s);
-    sides->setDocumentMode(true);
-    for (QPlainTextEdit *edit : {m_requestEdit, m_responseEdit}) {
-        edit->setReadOnly(true);
-        edit->setFont(UiHelpers::monospaceFont());
-        edit->setLineWrapMode(QPlainTextEdit::NoWrap);
-    }
-    m_requestEdit->setObjectName(u"requestEdit"_s);
-    m_responseEdit->setObjectName(u"responseEdit"_s);
-    sides->addTab(m_requestEdit, tr("Request"));
-    sides->addTab(m_responseEdit, tr("Response"));
-
-    auto *detail = new QWidget(this);
-    auto *detailLayout = new QVBoxLayout(detail);
-    detailLayout->setContentsMargins(0, 0, 0, 0);
-    detailLayout->addWidget(m_summaryLabel);
-    detailLayout->addWidget(m_findingsLabel);
-    detailLayout->addWidget(sides, 1);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(u"trafficSplitter"_s);
     splitter->addWidget(m_stack);
-    splitter->addWidget(detail);
+    splitter->addWidget(m_exchangeView);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setChildrenCollapsible(false);
@@ -183,63 +159,155 @@ TrafficPage::TrafficPage(Sandbox &sandbox, QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(splitter, 1);
     updateEmptyState();
+    updateActions();
 }
 
 TrafficPage::~TrafficPage() = default;
 
-void TrafficPage::setFhirBase(const QString &fhirBase)
+QAction *TrafficPage::makeAction(const QString &name, const QString &text, const QString &toolTip,
+                                 const QKeySequence &shortcut, void (TrafficPage::*slot)())
 {
-    m_fhirBase = fhirBase;
-    m_emptyLabel->setText(tr("No traffic yet: point your app at %1").arg(fhirBase));
+    auto *action = new QAction(text, this);
+    action->setObjectName(name);
+    action->setToolTip(toolTip);
+    action->setShortcut(shortcut);
+    action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    if (slot)
+        connect(action, &QAction::triggered, this, slot);
+    QWidget::addAction(action);
+    return action;
+}
+
+void TrafficPage::setBaseUrl(const QString &baseUrl)
+{
+    m_baseUrl = baseUrl;
+    m_emptyLabel->setText(tr("No traffic yet: point your app at %1").arg(baseUrl + u"/api/fhir"_s));
 }
 
 void TrafficPage::updateEmptyState()
 {
     m_stack->setCurrentWidget(m_model->rowCount() == 0 ? static_cast<QWidget *>(m_emptyLabel) : m_view);
+    updateActions();
 }
 
-QString TrafficPage::describeRequest(const RequestLogEntry &entry)
+void TrafficPage::updateActions()
 {
-    const QString target = entry.query.isEmpty() ? entry.path : entry.path + u'?' + entry.query;
-    return entry.method + u' ' + target + u'\n' + describeHeaders(entry.requestHeaders) + u'\n'
-        + describeBody(entry.requestHeaders, entry.requestBody, entry.requestBodySize, entry.requestBodyTruncated());
+    const bool current = m_view->selectionModel()->currentIndex().isValid();
+    m_copyCurlAction->setEnabled(current);
+    m_replayAction->setEnabled(current);
+    m_exportAction->setEnabled(m_model->rowCount() > 0);
+    m_exportSelectedAction->setEnabled(m_view->selectionModel()->hasSelection());
+    m_clearAction->setEnabled(m_model->rowCount() > 0);
 }
 
-QString TrafficPage::describeResponse(const RequestLogEntry &entry)
+std::optional<RequestLogEntry> TrafficPage::currentEntry() const
 {
-    return QString::number(entry.status) + u'\n' + describeHeaders(entry.responseHeaders) + u'\n'
-        + describeBody(entry.responseHeaders, entry.responseBody, entry.responseBodySize,
-                       entry.responseBodyTruncated());
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    if (!current.isValid())
+        return std::nullopt;
+    return m_model->entry(m_proxy->mapToSource(current).row());
+}
+
+QList<RequestLogEntry> TrafficPage::selectedEntries() const
+{
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QList<RequestLogEntry> entries;
+    for (const QModelIndex &row : std::as_const(rows))
+        entries.append(m_model->entry(m_proxy->mapToSource(row).row()));
+    return entries;
+}
+
+QList<RequestLogEntry> TrafficPage::shownEntries() const
+{
+    QList<RequestLogEntry> entries;
+    for (int row = 0; row < m_proxy->rowCount(); ++row)
+        entries.append(m_model->entry(m_proxy->mapToSource(m_proxy->index(row, 0)).row()));
+    return entries;
+}
+
+QString TrafficPage::curlCommand(const RequestLogEntry &entry) const
+{
+    const QString origin = m_baseUrl.isEmpty() ? m_sandbox.server().baseUrl() : m_baseUrl;
+    return ReplayRequest::fromEntry(entry, origin).curlCommand();
+}
+
+void TrafficPage::copyCurrentAsCurl()
+{
+    const std::optional<RequestLogEntry> entry = currentEntry();
+    if (!entry)
+        return;
+    UiHelpers::copyToClipboard(curlCommand(*entry));
+    Q_EMIT reported(entry->requestBodyTruncated()
+                        ? tr("Copied as curl; the log kept only part of the body, so the command sends less")
+                        : tr("Copied %1 %2 as curl").arg(entry->method, entry->path));
+}
+
+void TrafficPage::replayCurrent()
+{
+    const std::optional<RequestLogEntry> entry = currentEntry();
+    if (!entry)
+        return;
+    if (Status started = m_replayer->replay(*entry); !started) {
+        Q_EMIT reported(started.error().description);
+        return;
+    }
+    Q_EMIT reported(tr("Replaying %1 %2…").arg(entry->method, entry->path));
+}
+
+bool TrafficPage::exportHar(bool selectedOnly)
+{
+    const QList<RequestLogEntry> entries = selectedOnly ? selectedEntries() : shownEntries();
+    if (entries.isEmpty()) {
+        Q_EMIT reported(tr("There are no requests to export"));
+        return false;
+    }
+    QSettings settings = UiHelpers::settings();
+    const QString folder
+        = settings.value(s_harFolderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+              .toString();
+    const QString suggested = QDir(folder).filePath(
+        u"smart-sandbox-%1.har"_s.arg(QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s)));
+    const QString fileName = m_chooseFile(this, tr("Export HAR"), suggested, tr("HTTP Archive (*.har);;All files (*)"));
+    if (fileName.isEmpty())
+        return false;
+    settings.setValue(s_harFolderKey, QFileInfo(fileName).absolutePath());
+    return writeHar(fileName, entries);
+}
+
+bool TrafficPage::writeHar(const QString &fileName, const QList<RequestLogEntry> &entries)
+{
+    const QString origin = m_baseUrl.isEmpty() ? m_sandbox.server().baseUrl() : m_baseUrl;
+    QSaveFile file(fileName);
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(QJsonDocument(Har::document(entries, origin)).toJson(QJsonDocument::Indented)) < 0
+        || !file.commit()) {
+        Q_EMIT reported(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(fileName), file.errorString()));
+        return false;
+    }
+    Q_EMIT reported(
+        tr("Exported %n request(s) to %1", nullptr, int(entries.size())).arg(QDir::toNativeSeparators(fileName)));
+    return true;
+}
+
+bool TrafficPage::clearLog()
+{
+    if (!m_confirm(this, tr("Clear the request log"),
+                   tr("Delete every logged request, here and in the database? This cannot be undone."), tr("Clear")))
+        return false;
+    if (Status cleared = m_sandbox.requestLog().clear(); !cleared) {
+        Q_EMIT reported(tr("The request log was not cleared: %1").arg(cleared.error().description));
+        return false;
+    }
+    m_exchangeView->clear();
+    return true;
 }
 
 void TrafficPage::showSelected()
 {
-    const QModelIndex current = m_view->selectionModel()->currentIndex();
-    if (!current.isValid()) {
-        m_summaryLabel->setText(tr("Select a request to see its headers and bodies."));
-        m_findingsLabel->hide();
-        m_requestEdit->clear();
-        m_responseEdit->clear();
-        return;
-    }
-    const auto entry = current.data(RequestLogModel::EntryRole).value<RequestLogEntry>();
-    const QString duration = QLocale().toString(double(entry.durationUs) / 1000.0, 'f', 1);
-    QString summary = tr("%1 %2 → %3 in %4 ms").arg(entry.method, entry.path).arg(entry.status).arg(duration);
-    if (!entry.clientId.isEmpty())
-        summary += u"  ·  "_s + tr("client %1").arg(entry.clientId);
-    m_summaryLabel->setText(summary);
-    if (entry.findings.isEmpty()) {
-        m_findingsLabel->hide();
-    } else {
-        QPalette palette = m_findingsLabel->palette();
-        palette.setColor(QPalette::WindowText, StateColors::warning());
-        m_findingsLabel->setPalette(palette);
-        QString text = tr("%n finding(s):", nullptr, int(entry.findings.size()));
-        for (const QString &finding : entry.findings)
-            text += u"\n• "_s + finding;
-        m_findingsLabel->setText(text);
-        m_findingsLabel->show();
-    }
-    m_requestEdit->setPlainText(describeRequest(entry));
-    m_responseEdit->setPlainText(describeResponse(entry));
+    updateActions();
+    if (const std::optional<RequestLogEntry> entry = currentEntry())
+        m_exchangeView->showEntry(*entry);
+    else
+        m_exchangeView->clear();
 }

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The Traffic tab: every exchange live in a filterable table, with pause and "follow newest",
-// and a detail pane with the selected exchange's findings, headers and bodies.
+// The Traffic tab: every exchange live in a filterable table (findings marked), with pause and
+// "follow newest", a detail pane (ExchangeView), and the actions on the selected exchanges: copy
+// as curl, replay against the running server, export as HAR and clear. The work is core's
+// (ReplayRequest, RequestReplayer, Har, RequestLog); this page picks the rows and shows results.
+
+#include "uihelpers.h"
 
 #include <QWidget>
 
+#include <optional>
+
 class ColumnFilterProxy;
+class ExchangeView;
+class QAction;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QStackedWidget;
 class QTableView;
 class QToolButton;
 class RequestLogModel;
+class RequestReplayer;
 class Sandbox;
 struct RequestLogEntry;
 
@@ -30,30 +38,57 @@ public:
     ColumnFilterProxy *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
     QLineEdit *filterEdit() const { return m_filterEdit; }
-    // The FHIR base that the empty state tells the user to point an app at.
-    void setFhirBase(const QString &fhirBase);
+    ExchangeView *exchangeView() const { return m_exchangeView; }
+    RequestReplayer *replayer() const { return m_replayer; }
+    // The origin curl commands and HAR files use, and the FHIR base the empty state names.
+    void setBaseUrl(const QString &baseUrl);
+    void setConfirmer(UiHelpers::Confirmer confirmer) { m_confirm = std::move(confirmer); }
+    void setSaveFileChooser(UiHelpers::SaveFileChooser chooser) { m_chooseFile = std::move(chooser); }
 
-    // What the detail pane shows for one side of an exchange: the first line, the headers and the
-    // body (JSON pretty-printed, forms as fields, binary as a size).
-    static QString describeRequest(const RequestLogEntry &entry);
-    static QString describeResponse(const RequestLogEntry &entry);
+    // The exchange in the current row, and the selected ones in table order.
+    std::optional<RequestLogEntry> currentEntry() const;
+    QList<RequestLogEntry> selectedEntries() const;
+    // Every exchange the table shows (the filter applies), in table order.
+    QList<RequestLogEntry> shownEntries() const;
+    QString curlCommand(const RequestLogEntry &entry) const;
+
+    void copyCurrentAsCurl();
+    void replayCurrent();
+    // Writes a HAR file of the shown (or the selected) exchanges, asking where; false when
+    // cancelled or failed (the reason went to `reported`).
+    bool exportHar(bool selectedOnly);
+    bool writeHar(const QString &fileName, const QList<RequestLogEntry> &entries);
+    // Asks, then deletes every logged request (the database table too).
+    bool clearLog();
+
+Q_SIGNALS:
+    // A line for the status bar: what an action did or why it failed.
+    void reported(const QString &text);
 
 private:
+    QAction *makeAction(const QString &name, const QString &text, const QString &toolTip, const QKeySequence &shortcut,
+                        void (TrafficPage::*slot)());
     void showSelected();
+    void updateActions();
     void updateEmptyState();
 
     Sandbox &m_sandbox;
     RequestLogModel *m_model;
     ColumnFilterProxy *m_proxy;
+    RequestReplayer *m_replayer;
     QStackedWidget *m_stack;
     QLabel *m_emptyLabel;
     QTableView *m_view;
     QLineEdit *m_filterEdit;
     QToolButton *m_pauseButton;
     QToolButton *m_followButton;
-    QLabel *m_summaryLabel;
-    QLabel *m_findingsLabel;
-    QPlainTextEdit *m_requestEdit;
-    QPlainTextEdit *m_responseEdit;
-    QString m_fhirBase;
+    ExchangeView *m_exchangeView;
+    QAction *m_copyCurlAction = nullptr;
+    QAction *m_replayAction = nullptr;
+    QAction *m_exportAction = nullptr;
+    QAction *m_exportSelectedAction = nullptr;
+    QAction *m_clearAction = nullptr;
+    QString m_baseUrl;
+    UiHelpers::Confirmer m_confirm = UiHelpers::messageBoxConfirmer();
+    UiHelpers::SaveFileChooser m_chooseFile = UiHelpers::fileDialogSaveChooser();
 };

@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "uihelpers.h"
 
+#include "jsonhighlighter.h"
+
 #include <QAction>
 #include <QClipboard>
 #include <QCoreApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QIcon>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableView>
 #include <QToolButton>
 #include <QTranslator>
+#include <QVBoxLayout>
 
 #include <memory>
 
@@ -30,6 +39,18 @@ Confirmer messageBoxConfirmer()
         box.exec();
         return box.clickedButton() == accept;
     };
+}
+
+SaveFileChooser fileDialogSaveChooser()
+{
+    return [](QWidget *parent, const QString &title, const QString &suggestedPath, const QString &filter) {
+        return QFileDialog::getSaveFileName(parent, title, suggestedPath, filter);
+    };
+}
+
+QSettings settings()
+{
+    return QSettings(u"smart-sandbox"_s, QCoreApplication::applicationName());
 }
 
 void copyToClipboard(const QString &text)
@@ -100,6 +121,32 @@ QLabel *makeEmptyStateLabel(const QString &objectName, QWidget *parent)
 QFont monospaceFont()
 {
     return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+}
+
+QDialog *showJsonDialog(QWidget *parent, const QString &objectName, const QString &title, const QJsonObject &json)
+{
+    auto *dialog = new QDialog(parent);
+    dialog->setObjectName(objectName);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(title);
+    auto *text = new QPlainTextEdit(dialog);
+    text->setObjectName(objectName + u"Edit"_s);
+    text->setReadOnly(true);
+    text->setFont(monospaceFont());
+    new JsonHighlighter(text->document());
+    text->setPlainText(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    QPushButton *copy
+        = buttons->addButton(QCoreApplication::translate("UiHelpers", "Copy"), QDialogButtonBox::ActionRole);
+    copy->setObjectName(u"copyButton"_s);
+    QObject::connect(copy, &QPushButton::clicked, text, [text] { copyToClipboard(text->toPlainText()); });
+    QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(text);
+    layout->addWidget(buttons);
+    dialog->resize(640, 520);
+    dialog->show();
+    return dialog;
 }
 
 void installTranslator(const QString &language)

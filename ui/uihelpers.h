@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Small pieces every page shares: copy buttons, the confirmation question (injectable, so tests
-// answer it without a modal dialog), empty-state labels and the monospace font for tokens.
+// Small pieces every page shares: copy buttons, the confirmation question and the save-file
+// question (injectable, so tests answer them without a modal dialog), empty-state labels, the
+// monospace font for tokens, a JSON viewer dialog and the window's settings.
 
 #include <QKeySequence>
+#include <QSettings>
 #include <QString>
 
 #include <functional>
 
-class QFont;
-class QLabel;
-class QToolButton;
-class QWidget;
-
 class QAction;
+class QDialog;
+class QFont;
+class QJsonObject;
+class QLabel;
 class QTableView;
 class QToolButton;
+class QWidget;
 
 namespace UiHelpers {
 
@@ -27,6 +29,15 @@ using Confirmer
 Confirmer messageBoxConfirmer();
 
 void copyToClipboard(const QString &text);
+// Asks where to save; the chosen path, or an empty string when the user cancelled.
+using SaveFileChooser = std::function<QString(QWidget *parent, const QString &title, const QString &suggestedPath,
+                                              const QString &filter)>;
+SaveFileChooser fileDialogSaveChooser();
+
+// The window's settings (geometry, last folders, time travel choices). Not QSettings(): an
+// organization name would also move the default database folder.
+QSettings settings();
+
 // A tool button that copies what `text` returns at the moment it is clicked.
 QToolButton *makeCopyButton(const QString &objectName, const QString &toolTip, std::function<QString()> text,
                             QWidget *parent);
@@ -40,6 +51,9 @@ QAction *addViewAction(QTableView *view, const QString &text, const QKeySequence
 // A centred, wrapping label that says what to do when a table is empty.
 QLabel *makeEmptyStateLabel(const QString &objectName, QWidget *parent);
 QFont monospaceFont();
+// A non-modal dialog that shows `json` pretty-printed and coloured, with Copy and Close; it
+// deletes itself when closed. The text view is named `objectName` + "Edit".
+QDialog *showJsonDialog(QWidget *parent, const QString &objectName, const QString &title, const QJsonObject &json);
 // Loads the translation for the system locale (or `language`, e.g. "de"), falling back to English,
 // whose file supplies the plural forms; the translator is parented to the application.
 void installTranslator(const QString &language = {});

@@ -30,8 +30,14 @@ end
 -- Per-thread state (globals, so that done() can read them with thread:get()).
 non2xx = 0
 first_bad = nil
+uncounted = 0 -- answers to filler requests (see pool_ran_out), left out of the BENCH line
+bench_note = nil -- printed as a BENCH-NOTE line (e.g. "the pool ran out")
 
 function response(status, headers, body)
+    if bench_note and body and body:find('"endpoints":', 1, true) then
+        uncounted = uncounted + 1 -- GET / sent by pool_ran_out
+        return
+    end
     if status < 200 or status > 299 then
         non2xx = non2xx + 1
         if first_bad == nil then
@@ -40,25 +46,62 @@ function response(status, headers, body)
     end
 end
 
+-- The pools of single-use credentials (bench/pool.py writes them, one item a line): returns the
+-- lines of PATH that belong to this thread, every THREADS-th line from line `thread_id`, in order.
+function pool_lines(path, threads)
+    threads = tonumber(threads) or error("pool_lines needs the wrk thread count")
+    local file = io.open(path, "r") or error("cannot open the pool " .. path)
+    local lines, n = {}, 0
+    for line in file:lines() do
+        if line ~= "" then
+            n = n + 1
+            if (n - 1) % threads == (thread_id or 1) - 1 then
+                lines[#lines + 1] = line
+            end
+        end
+    end
+    file:close()
+    return lines
+end
+
+-- For request() once this thread's pool is empty: stops the thread (wrk still divides by the whole
+-- duration, so req/s then understates the rate) and notes it. request() must return something, so
+-- it returns a cheap GET /; should its answer still arrive, response() leaves it out.
+local filler = nil
+function pool_ran_out(what)
+    if bench_note == nil then
+        bench_note = "the " .. what .. " pool ran out before the end; req/s is understated (make the pool bigger)"
+        wrk.thread:stop()
+    end
+    filler = filler or wrk.format("GET", "/")
+    return filler
+end
+
 local function ms(us)
     return us / 1000.0
 end
 
 function done(summary, latency, requests)
-    local bad, sample = 0, nil
+    local bad, sample, skipped, note = 0, nil, 0, nil
     for _, thread in ipairs(threads) do
         bad = bad + (thread:get("non2xx") or 0)
         sample = sample or thread:get("first_bad")
+        skipped = skipped + (thread:get("uncounted") or 0)
+        note = note or thread:get("bench_note")
     end
     local e = summary.errors
     local socket = e.connect + e.read + e.write + e.timeout
     local seconds = summary.duration / 1e6
+    local counted = math.max(0, summary.requests - skipped)
     io.write(string.format(
         "BENCH endpoint=%s requests=%d duration_s=%.2f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
             .. "p999_ms=%.3f max_ms=%.3f non2xx=%d socket_errors=%d connect=%d read=%d write=%d timeout=%d\n",
-        bench_endpoint or "?", summary.requests, seconds, summary.requests / seconds,
+        bench_endpoint or "?", counted, seconds, counted / seconds,
         ms(latency:percentile(50)), ms(latency:percentile(90)), ms(latency:percentile(99)),
         ms(latency:percentile(99.9)), ms(latency.max), bad, socket, e.connect, e.read, e.write, e.timeout))
+    if note then
+        io.write("BENCH-NOTE endpoint=" .. (bench_endpoint or "?") .. " " .. note .. "\n")
+    end
     if sample then
         io.write("BENCH-SAMPLE endpoint=" .. (bench_endpoint or "?") .. " first non-2xx: "
             .. sample:gsub("%s+", " ") .. "\n")

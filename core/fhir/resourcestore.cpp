@@ -304,6 +304,26 @@ Result<QList<StoredResource>> ResourceStore::readMany(const QStringList &referen
     return found;
 }
 
+Result<QSet<QString>> ResourceStore::storedIds(const QString &type, const QStringList &ids) const
+{
+    QSet<QString> stored;
+    for (qsizetype start = 0; start < ids.size(); start += 200) {
+        const QStringList chunk = ids.mid(start, 200);
+        QVariantList values{type};
+        for (const QString &id : chunk)
+            values.append(id);
+        Result<QList<QSqlRecord>> rows = m_database.select(
+            u"SELECT resource_id FROM fhir_resources WHERE resource_type = ? AND resource_id IN (%1)"_s.arg(
+                QStringList(chunk.size(), u"?"_s).join(u", "_s)),
+            values);
+        if (!rows)
+            return rows.error();
+        for (const QSqlRecord &record : rows.value())
+            stored.insert(record.value(0).toString());
+    }
+    return stored;
+}
+
 Result<QStringList> ResourceStore::referenceValues(const QString &type, const QStringList &ids,
                                                    const QString &parameter) const
 {
@@ -337,6 +357,22 @@ Result<QHash<QString, int>> ResourceStore::countsFor(const QString &patientId) c
     QHash<QString, int> counts;
     for (const QSqlRecord &record : rows.value())
         counts.insert(record.value(0).toString(), record.value(1).toInt());
+    return counts;
+}
+
+Result<QHash<QString, QHash<QString, int>>> ResourceStore::compartmentCounts() const
+{
+    Result<QList<QSqlRecord>> rows
+        = m_database.all(u"SELECT value, resource_type, COUNT(*) FROM fhir_index WHERE name = ? "
+                         "GROUP BY value, resource_type"_s,
+                         {QString(Fhir::s_compartment)});
+    if (!rows)
+        return rows.error();
+    QHash<QString, QHash<QString, int>> counts;
+    for (const QSqlRecord &record : rows.value()) {
+        const QString reference = record.value(0).toString();
+        counts[reference.mid(reference.indexOf(u'/') + 1)].insert(record.value(1).toString(), record.value(2).toInt());
+    }
     return counts;
 }
 

@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QVariantList>
 
@@ -75,10 +76,15 @@ public:
     // Live resources by reference ("Type/id"), in no particular order; unknown ones are skipped.
     Result<QList<StoredResource>> readMany(const QStringList &references) const;
 
+    // Which of `ids` of `type` have been stored (live or deleted): import puts the others in bulk.
+    Result<QSet<QString>> storedIds(const QString &type, const QStringList &ids) const;
+
     // The values ("Type/id") of a reference search parameter of the given resources.
     Result<QStringList> referenceValues(const QString &type, const QStringList &ids, const QString &parameter) const;
     // Live resources per type in a patient's compartment (the UI's "People and data").
     Result<QHash<QString, int>> countsFor(const QString &patientId) const;
+    // The same for every patient at once: patient id -> type -> count.
+    Result<QHash<QString, QHash<QString, int>>> compartmentCounts() const;
     Result<int> total() const;
 
     // Writes the meta block the store keeps: versionId and lastUpdated.

@@ -15,7 +15,7 @@ const auto s_keySetting = u"signing_key_rs256"_s;
 
 } // namespace
 
-Status ServerKeys::load()
+Status ServerKeys::load(const QJsonObject &initialKey)
 {
     const SettingsStore settings(m_database);
     Result<QString> stored = settings.value(s_keySetting);
@@ -23,7 +23,7 @@ Status ServerKeys::load()
         return stored.error();
     QString text = stored.value();
     if (text.isNull()) {
-        Result<QJsonObject> generated = Jose::generateKey(u"RS256"_s);
+        Result<QJsonObject> generated = initialKey.isEmpty() ? Jose::generateKey(u"RS256"_s) : initialKey;
         if (!generated)
             return generated.error();
         Result<QString> kept = settings.valueOrInsert(s_keySetting, JsonText::fromObject(generated.value()));
@@ -46,4 +46,9 @@ QJsonObject ServerKeys::jwks() const
 Result<QString> ServerKeys::sign(const QJsonObject &claims) const
 {
     return Jose::sign(claims, m_signingKey);
+}
+
+Result<Jose::Decoded> ServerKeys::verify(const QString &compact) const
+{
+    return Jose::verify(compact, jwks(), {m_signingKey.value(u"alg"_s).toString(u"RS256"_s)});
 }

@@ -275,6 +275,30 @@ Result<TokenView> TokenService::expireNow(const QString &tokenId)
     return reload(tokenId);
 }
 
+Result<TokenView> TokenService::extend(const QString &tokenId, qint64 seconds)
+{
+    if (seconds <= 0 || seconds > DebugTokenRequest::s_maxLifetime)
+        return badRequest(u"malformed_lifetime"_s,
+                          u"A token is extended by 1 to %1 seconds"_s.arg(DebugTokenRequest::s_maxLifetime));
+    Result<std::optional<TokenView>> found = m_tokens->findById(tokenId);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return Error{ErrorKind::NotFound, u"no_token"_s, u"No token with id \"%1\""_s.arg(tokenId)};
+    const TokenView &view = *found.value();
+    if (view.token.revokedAtMs != 0 || (view.hasApproval && view.approval.revokedAtMs != 0))
+        return Error{ErrorKind::Conflict, u"token_revoked"_s,
+                     u"The token \"%1\" is revoked; a revoked token cannot be extended"_s.arg(tokenId)};
+    const qint64 expiresAtMs = qMax(view.token.expiresAtMs, m_clock.nowMs()) + seconds * 1000;
+    Result<bool> changed = m_tokens->extendTokenExpiry(tokenId, expiresAtMs);
+    if (!changed)
+        return changed.error();
+    if (!changed.value())
+        return Error{ErrorKind::Conflict, u"token_revoked"_s,
+                     u"The token \"%1\" was revoked meanwhile; it cannot be extended"_s.arg(tokenId)};
+    return reload(tokenId);
+}
+
 Result<TokenView> TokenService::store(const TokenRecord &token)
 {
     if (Status stored = m_tokens->insertToken(token); !stored)

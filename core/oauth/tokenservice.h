@@ -3,9 +3,9 @@
 
 // Issues, finds and ends tokens. For now: the admin "debug token" that mints a token for a
 // chosen client, user and patient without a browser, introspection of access and refresh tokens,
-// revocation and expiry. The authorization server's grants build on the same approvals and rows.
-// Token lookups and the client and people checks of a debug token are answered from RowCaches
-// while the database shows no change (docs/decisions/0021-read-caches.md).
+// revocation, expiry and extension. The authorization server's grants build on the same approvals
+// and rows. Token lookups and the client and people checks of a debug token are answered from
+// RowCaches while the database shows no change (docs/decisions/0023-read-caches.md).
 
 #include "result.h"
 #include "scopes.h"
@@ -82,6 +82,9 @@ public:
     Result<TokenView> revoke(const QString &tokenId);
     // Moves the access token's expiry to now (its refresh token stays usable).
     Result<TokenView> expireNow(const QString &tokenId);
+    // Gives the access token `seconds` more, counted from its expiry or from now when it has
+    // already expired. A revoked token stays revoked: token_revoked (409).
+    Result<TokenView> extend(const QString &tokenId, qint64 seconds);
 
 Q_SIGNALS:
     void tokenIssued(const TokenView &token);

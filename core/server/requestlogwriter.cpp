@@ -120,7 +120,6 @@ void RequestLogWriter::run()
 {
     // Checkpoints are this thread's job (see write()), never a commit's in the answering thread.
     (void)m_database.setAutoCheckpoint(false);
-    m_sinceCheckpoint.start();
     QMutexLocker locker(&m_mutex);
     for (;;) {
         while (m_queue.isEmpty() && !m_stopping)
@@ -176,9 +175,10 @@ void RequestLogWriter::write(QList<RequestLogEntry> &batch)
         if (Status trimmed = m_store->trimBelow(lastId - m_cap.load() + 1); !trimmed && !failure)
             failure = trimmed.error();
     }
-    if (m_thread && m_sinceCheckpoint.elapsed() >= s_checkpointIntervalMs) {
-        (void)m_database.checkpoint();
-        m_sinceCheckpoint.restart();
+    if (m_thread) {
+        const Result<Database::WalState> wal = m_database.checkpoint();
+        if (wal && wal.value().frames >= s_walRestartFrames)
+            (void)m_database.checkpoint(true);
     }
     {
         QMutexLocker locker(&m_mutex);

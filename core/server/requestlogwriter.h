@@ -11,7 +11,6 @@
 #include "requestlogentry.h"
 #include "result.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QList>
 #include <QMutex>
@@ -31,8 +30,11 @@ class RequestLogWriter final
     Q_DISABLE_COPY_MOVE(RequestLogWriter)
 
 public:
-    // The writer runs a PASSIVE WAL checkpoint after a batch when the last one is this old.
-    static constexpr qint64 s_checkpointIntervalMs = 100;
+    // After each batch the writer runs a PASSIVE WAL checkpoint. Under steady writes from the
+    // answering thread such a checkpoint never catches up and the WAL file keeps growing, so once
+    // it holds this many pages the writer also tries a RESTART that this process's writes wait
+    // for: it copies only what the PASSIVE one left, and gives up at once while a reader is busy.
+    static constexpr qint64 s_walRestartFrames = 4'096; // 16 MB of 4 KB pages
 
     // `written` is called after each batch, from the writer's thread.
     RequestLogWriter(const Database &database, std::function<void()> written);
@@ -80,5 +82,4 @@ private:
 
     QMutex m_fileMutex;
     QFile m_file;
-    QElapsedTimer m_sinceCheckpoint;
 };

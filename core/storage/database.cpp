@@ -93,7 +93,7 @@ Status Database::configureConnection(QSqlDatabase &database) const
 {
     QStringList pragmas;
     if (m_location.engine == DatabaseEngine::Sqlite) {
-        pragmas = {u"PRAGMA foreign_keys = ON"_s, u"PRAGMA busy_timeout = 5000"_s};
+        pragmas = {u"PRAGMA foreign_keys = ON"_s, QString(s_busyTimeoutPragma)};
         if (m_location.sqlitePath != u":memory:"_s)
             pragmas += {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s};
     } else {

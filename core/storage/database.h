@@ -70,7 +70,9 @@ public:
 
     // The connection of the calling thread, opened on first use.
     QSqlDatabase connection() const;
-    // Closes the calling thread's connection; a worker thread calls this before it ends.
+    // Closes the calling thread's connection and forgets it with its cached statements. A worker
+    // thread calls this before it ends: a connection belongs to the thread that opened it, and a
+    // later thread may be given the same id.
     void closeConnection() const;
     // ":memory:": a single connection holds the whole database, so other threads cannot share it.
     bool isInMemory() const;
@@ -85,9 +87,18 @@ public:
     std::optional<DataStamp> dataStamp() const;
 
     // SQLite WAL checkpoints, for the calling thread's connection (no-ops on other databases):
-    // whether its commits run SQLite's automatic checkpoint, and a PASSIVE checkpoint now.
+    // whether its commits run SQLite's automatic checkpoint, and a PASSIVE checkpoint now. A
+    // checkpoint that this process's writes wait for (`blockWrites`) copies the whole WAL, so that
+    // the next write starts the WAL file from its beginning again; without it, steady writes from
+    // another thread keep appending and the file grows without end.
+    struct WalState
+    {
+        bool busy = false; // a reader or writer kept the checkpoint from finishing
+        qint64 frames = 0; // pages in the WAL
+        qint64 checkpointed = 0; // of those, copied into the database
+    };
     Status setAutoCheckpoint(bool enabled) const;
-    Status checkpoint() const;
+    Result<WalState> checkpoint(bool blockWrites = false) const;
 
     // Runs a statement that returns at most one row and one column; an empty QVariant when none.
     Result<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
@@ -130,6 +141,9 @@ private:
         std::unique_lock<QMutex> writeTurn;
     };
 
+    // Every SQLite connection waits this long for another one's lock.
+    static constexpr QLatin1StringView s_busyTimeoutPragma{"PRAGMA busy_timeout = 5000"};
+
     explicit Database(DatabaseLocation location);
     Status connectMainThread();
     Status migrate();
@@ -140,6 +154,7 @@ private:
     // A write statement on SQLite, through SqliteStatements: bound, then run in its write turn.
     Result<SqliteStatements::Outcome> write(const QString &sql, const QVariantList &values) const;
     SqliteStatements *sqliteStatements(const QSqlDatabase &database) const;
+    Result<WalState> walCheckpoint(const QString &pragma) const;
     int transactionDepth() const;
     void bumpGeneration() const { m_writeGeneration.fetch_add(1, std::memory_order_acq_rel); }
     static StatementKind kindOf(const QString &sql);

@@ -38,15 +38,38 @@ Status Database::setAutoCheckpoint(bool enabled) const
     return runScript({enabled ? u"PRAGMA wal_autocheckpoint = 1000"_s : u"PRAGMA wal_autocheckpoint = 0"_s});
 }
 
-Status Database::checkpoint() const
+Result<Database::WalState> Database::checkpoint(bool blockWrites) const
 {
     if (!m_serializeWrites)
-        return Done{};
-    // PASSIVE: copies what it can without waiting for readers or writers.
-    Result<QVariant> done = scalar(u"PRAGMA wal_checkpoint(PASSIVE)"_s);
-    if (!done)
-        return done.error();
-    return Done{};
+        return WalState{};
+    if (!blockWrites)
+        return walCheckpoint(u"PRAGMA wal_checkpoint(PASSIVE)"_s); // copies what it can, waits for nobody
+    // RESTART also waits for readers to leave the WAL, so that the next write starts it from its
+    // beginning. It must not wait here: this process's writers wait for the turn held meanwhile, and
+    // SQLite's busy handler sleeps in steps of up to 100 ms. Without a busy timeout a reader makes
+    // it return at once ("busy"), and the caller tries again after its next batch.
+    std::unique_lock<QMutex> writeTurn;
+    if (transactionDepth() == 0)
+        writeTurn = std::unique_lock<QMutex>(m_writeMutex);
+    // (PRAGMAs run as reads: runScript() would take the turn again.)
+    if (Result<std::optional<QSqlRecord>> noWait = one(u"PRAGMA busy_timeout = 0"_s); !noWait)
+        return noWait.error();
+    Result<WalState> state = walCheckpoint(u"PRAGMA wal_checkpoint(RESTART)"_s);
+    if (Result<std::optional<QSqlRecord>> restored = one(QString(s_busyTimeoutPragma)); !restored)
+        return restored.error();
+    return state;
+}
+
+Result<Database::WalState> Database::walCheckpoint(const QString &pragma) const
+{
+    Result<std::optional<QSqlRecord>> state = one(pragma);
+    if (!state)
+        return state.error();
+    if (!state.value())
+        return WalState{};
+    // The row is (busy, frames in the WAL, frames copied into the database).
+    return WalState{state.value()->value(0).toInt() != 0, state.value()->value(1).toLongLong(),
+                    state.value()->value(2).toLongLong()};
 }
 
 SqliteStatements *Database::sqliteStatements(const QSqlDatabase &database) const

@@ -4,12 +4,15 @@
 #include "clientstore.h"
 #include "database.h"
 #include "fhir/resourcestore.h"
+#include "fhir/sampledata.h"
 #include "oauth/secrets.h"
 #include "peoplestore.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMutex>
 
 using namespace Qt::StringLiterals;
 
@@ -83,13 +86,39 @@ Status loadFixtures(const Database &database, const QJsonObject &fixtures, qint6
     return Done{};
 }
 
+// The generated records for a number of extra patients. Generation is deterministic, so each
+// size is made once per process and kept: tests and repeated resets pay for it once.
+QList<QJsonObject> sampleResources(int samplePatients)
+{
+    static QMutex mutex;
+    static QHash<int, QList<QJsonObject>> cache;
+    QMutexLocker locker(&mutex);
+    auto it = cache.find(samplePatients);
+    if (it == cache.end()) {
+        SampleData::Options options;
+        options.extraPatients = samplePatients;
+        it = cache.insert(samplePatients, SampleData::generate(options));
+    }
+    return it.value();
+}
+
 Status loadSampleData(const Database &database, qint64 nowMs, int samplePatients)
 {
     const ResourceStore store(database);
     if (Status cleared = store.clear(); !cleared)
         return cleared;
-    Q_UNUSED(nowMs);
-    Q_UNUSED(samplePatients);
+    if (Status inserted = store.insertNew(sampleResources(samplePatients), nowMs); !inserted)
+        return inserted;
+    // The generated patients join the portal's patient list, so that tokens can name them.
+    const PeopleStore people(database);
+    SampleData::Options options;
+    options.extraPatients = samplePatients;
+    for (const SampleData::PatientSummary &patient : SampleData::patients(options)) {
+        if (Status saved
+            = people.savePatient(Patient{patient.id, patient.displayName, patient.birthDate, patient.gender});
+            !saved)
+            return saved;
+    }
     return Done{};
 }
 

@@ -6,7 +6,7 @@
 // database's DataStamp is the one taken before the entry was read: any statement that may change
 // rows, any rollback and any commit on another connection empties the cache, so it can never
 // answer with a row that has changed. Without a stamp (PostgreSQL) it holds nothing.
-// docs/decisions/0021-read-caches.md explains why. One thread only.
+// docs/decisions/0023-read-caches.md explains why. One thread only.
 
 #include "database.h"
 

@@ -149,6 +149,16 @@ Result<bool> TokenStore::setTokenExpiry(const QString &tokenId, qint64 expiresAt
     return changed.value() > 0;
 }
 
+Result<bool> TokenStore::extendTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const
+{
+    Result<int> changed = m_database.change(
+        u"UPDATE tokens SET expires_at = ? WHERE token_id = ? AND revoked_at IS NULL AND expires_at < ?"_s,
+        {expiresAtMs, tokenId, expiresAtMs});
+    if (!changed)
+        return changed.error();
+    return changed.value() > 0;
+}
+
 Result<bool> TokenStore::spendRefreshToken(const QString &tokenId, qint64 nowMs) const
 {
     Result<int> changed = m_database.change(

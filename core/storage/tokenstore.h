@@ -30,6 +30,9 @@ public:
     Result<bool> revokeToken(const QString &tokenId, qint64 nowMs) const;
     // Moves the expiry earlier (never later); false when nothing changed.
     Result<bool> setTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const;
+    // Moves the expiry of a token that is not revoked to `expiresAtMs`, later only; false when
+    // nothing changed.
+    Result<bool> extendTokenExpiry(const QString &tokenId, qint64 expiresAtMs) const;
     // Marks a refresh token spent (rotation); false when it already was (a replay).
     Result<bool> spendRefreshToken(const QString &tokenId, qint64 nowMs) const;
     // Revokes every token issued from an authorization code (the code was replayed).

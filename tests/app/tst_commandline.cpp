@@ -16,6 +16,7 @@ private Q_SLOTS:
     void defaults();
     void everyOption();
     void helpAndVersion();
+    void importFiles();
     void mistakes_data();
     void mistakes();
 };
@@ -81,13 +82,25 @@ void tst_CommandLine::helpAndVersion()
 {
     const CommandLine help = parse({u"--help"_s});
     QCOMPARE(help.outcome, CommandLine::Outcome::ShowHelp);
-    for (const QString &option :
-         {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s, u"--admin-key"_s,
-          u"--log-file"_s, u"--version"_s, u"--upstream"_s, u"--open-fhir-writes"_s, u"--sample-patients"_s})
+    QVERIFY2(help.text.startsWith(u"Usage: smart-sandbox [options]"_s), qPrintable(help.text.section(u'\n', 0, 0)));
+    for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
+                                  u"--admin-key"_s, u"--log-file"_s, u"--version"_s, u"--upstream"_s,
+                                  u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--import"_s})
         QVERIFY2(help.text.contains(option), qPrintable(option));
     const CommandLine version = parse({u"--version"_s});
     QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
     QCOMPARE(version.text, u"smart-sandbox "_s + QStringLiteral(SANDBOX_VERSION));
+}
+
+void tst_CommandLine::importFiles()
+{
+    QVERIFY(parse({}).importFiles.isEmpty());
+    // --import once or more; files after it are more files to import, as a shell glob gives them.
+    const CommandLine line
+        = parse({u"--db"_s, u"/tmp/s.sqlite"_s, u"--import"_s, u"a.json"_s, u"b.ndjson"_s, u"--import=synthea/fhir"_s});
+    QCOMPARE(line.outcome, CommandLine::Outcome::Run);
+    QCOMPARE(line.importFiles, (QStringList{u"a.json"_s, u"synthea/fhir"_s, u"b.ndjson"_s}));
+    QCOMPARE(line.options.database, u"/tmp/s.sqlite"_s);
 }
 
 void tst_CommandLine::mistakes_data()
@@ -113,6 +126,8 @@ void tst_CommandLine::mistakes_data()
     QTest::newRow("sample patients a word")
         << QStringList{u"--sample-patients"_s, u"many"_s} << u"--sample-patients must be"_s;
     QTest::newRow("positional") << QStringList{u"serve"_s} << u"Unexpected argument 'serve'."_s;
+    QTest::newRow("import nothing") << QStringList{u"--import="_s} << u"--import needs a file or folder name."_s;
+    QTest::newRow("import missing value") << QStringList{u"--import"_s} << u"Missing value after '--import'."_s;
 }
 
 void tst_CommandLine::mistakes()

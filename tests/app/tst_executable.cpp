@@ -5,6 +5,7 @@
 
 #include "testsupport.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void mistakesAreOneLine();
     void portInUse();
     void stateSurvivesRestartAndLogIsWritten();
+    void importPrintsASummaryPerFile();
 };
 
 void tst_Executable::helpAndVersion()
@@ -185,6 +187,58 @@ void tst_Executable::stateSurvivesRestartAndLogIsWritten()
     QVERIFY(resetPort != 0);
     QCOMPARE(HttpClient(resetPort).get(u"/oauth/debug/introspect?token="_s + token).status, 400);
     QVERIFY(stop(reset));
+}
+
+void tst_Executable::importPrintsASummaryPerFile()
+{
+    QTemporaryDir dir;
+    const QString database = dir.filePath(u"sandbox.sqlite"_s);
+    const auto write = [&dir](const QString &name, const QByteArray &content) {
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly))
+            return QString();
+        file.write(content);
+        return file.fileName();
+    };
+    const QByteArray patient = "{\"resourceType\":\"Patient\",\"id\":\"imported-1\","
+                               "\"name\":[{\"given\":[\"Ada\"],\"family\":\"Import\"}]}";
+    const QByteArray observation = "{\"resourceType\":\"Observation\",\"id\":\"imported-obs\",\"status\":"
+                                   "\"final\",\"subject\":{\"reference\":\"Patient/imported-1\"}}";
+    const QString good = write(u"good.ndjson"_s, patient + '\n' + observation + '\n');
+    const QString mixed = write(u"mixed.ndjson"_s, patient + "\n{\"resourceType\":\n" + observation + '\n');
+    const QString missing = dir.filePath(u"missing.json"_s);
+
+    Finished finished = runToEnd({u"--import"_s, good, u"--db"_s, database});
+    QCOMPARE(finished.exitCode, 0);
+    QVERIFY2(finished.standardError.isEmpty(), qPrintable(finished.standardError));
+    QStringList lines = finished.standardOutput.trimmed().split(u'\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines[0], good + u": imported 2 resources (Observation 1, Patient 1); rejected 0"_s);
+    QVERIFY2(lines[1].startsWith(u"Imported 2 resources from 1 file in "_s), qPrintable(lines[1]));
+
+    finished = runToEnd({u"--db"_s, database, u"--import"_s, mixed});
+    QCOMPARE(finished.exitCode, 5);
+    lines = finished.standardOutput.trimmed().split(u'\n');
+    QCOMPARE(lines[0], mixed + u": imported 2 resources (Observation 1, Patient 1); rejected 1"_s);
+    QCOMPARE(lines[1], u"  line 2: not valid JSON: unterminated object at column 17"_s);
+    QVERIFY2(lines[2].startsWith(u"Imported 2 resources from 1 file in "_s), qPrintable(lines[2]));
+    QVERIFY2(lines[2].endsWith(u"; rejected 1."_s), qPrintable(lines[2]));
+
+    finished = runToEnd({u"--db"_s, database, u"--import"_s, missing, good});
+    QCOMPARE(finished.exitCode, 6);
+    lines = finished.standardOutput.trimmed().split(u'\n');
+    QCOMPARE(lines[0], missing + u" cannot be opened: No such file or directory"_s);
+    QCOMPARE(lines[1], good + u": imported 2 resources (Observation 1, Patient 1); rejected 0"_s);
+    QVERIFY2(lines[2].endsWith(u"; 1 file not imported."_s), qPrintable(lines[2]));
+
+    // The server then serves what was imported: the third version of the patient.
+    QProcess process;
+    const quint16 port = startServer(process, {u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s, database});
+    QVERIFY(port != 0);
+    const Reply read = HttpClient(port).get(u"/api/open-fhir/Patient/imported-1"_s);
+    QCOMPARE(read.status, 200);
+    QCOMPARE(read.json()[u"meta"_s][u"versionId"_s].toString(), u"3"_s);
+    QVERIFY(stop(process));
 }
 
 QTEST_GUILESS_MAIN(tst_Executable)

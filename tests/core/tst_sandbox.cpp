@@ -5,6 +5,8 @@
 
 #include "clock.h"
 #include "coretestdatabase.h"
+#include "fhir/fhirservice.h"
+#include "fhir/resourcestore.h"
 #include "oauth/clientregistry.h"
 #include "oauth/secrets.h"
 #include "oauth/tokenservice.h"
@@ -39,6 +41,7 @@ OpenedSandbox openSandbox(const QString &location, qint64 nowMs = TestSupport::s
     SandboxOptions options;
     options.database = location;
     options.reset = reset;
+    options.samplePatients = 2; // besides the three fixture patients
     opened.clock = new ManualClock(nowMs);
     opened.sandbox = std::make_unique<Sandbox>(options, opened.clock);
     if (Status status = opened.sandbox->open(); !status)
@@ -128,7 +131,15 @@ void TestSandbox::fixturesOnFirstOpen()
 
     const Result<QList<Patient>> patients = sandbox.people().patients();
     QVERIFY(patients.ok());
-    QCOMPARE(patients.value().size(), 3);
+    // The three fixture patients, then the two generated ones the options ask for.
+    QCOMPARE(patients.value().size(), 5);
+    QCOMPARE(patients.value().at(3).id, u"smart-sample-001"_s);
+    QCOMPARE(patients.value().at(4).id, u"smart-sample-002"_s);
+    // Their FHIR records are loaded too: Daniel Adams, as the fixture describes him.
+    const Result<std::optional<StoredResource>> record = sandbox.fhir().store().read(u"Patient"_s, u"smart-1288992"_s);
+    QVERIFY(record.ok() && record.value());
+    QCOMPARE(record.value()->content[u"birthDate"_s].toString(), u"1925-12-23"_s);
+    QVERIFY(sandbox.fhir().store().countsFor(u"smart-sample-002"_s).value().value(u"Observation"_s) > 0);
     const QList<QStringList> expectedPatients = {
         {u"smart-1032702"_s, u"Amy Shaw"_s, u"1987-02-20"_s, u"female"_s},
         {u"smart-1081332"_s, u"Joseph Ross"_s, u"1932-04-15"_s, u"male"_s},
@@ -286,7 +297,7 @@ void TestSandbox::resetReturnsToFixtures()
     QVERIFY(!gone.ok());
     QCOMPARE(gone.error().code, u"no_token"_s);
     QVERIFY(sandbox.tokens().tokens().value().isEmpty());
-    QCOMPARE(sandbox.people().patients().value().size(), 3);
+    QCOMPARE(sandbox.people().patients().value().size(), 5);
     QCOMPARE(sandbox.people().patientsOf(u"daniel-adams"_s).value().size(), 2);
     // The fixtures are loaded afresh, at the time of the reset.
     QCOMPARE(sandbox.clients().find(u"api-test"_s).value()->issuedAtMs, TestSupport::s_epochMs + s_dayMs);
@@ -334,7 +345,7 @@ void TestSandbox::resetIsOneTransaction()
     before.sort();
     QCOMPARE(clientIds(sandbox), before);
     QVERIFY(sandbox.tokens().find(token->token.accessToken).ok());
-    QCOMPARE(sandbox.people().patients().value().size(), 3);
+    QCOMPARE(sandbox.people().patients().value().size(), 5);
     QCOMPARE(sandbox.people().users().value().size(), 2);
     QCOMPARE(sandbox.people().patientsOf(u"daniel-adams"_s).value().size(), 2);
 
@@ -362,7 +373,7 @@ void TestSandbox::resetOptionResetsAtOpen()
         OPEN_SANDBOX(reset, testDatabase->location(), TestSupport::s_epochMs, true);
         QCOMPARE(clientIds(*reset.sandbox), (QStringList{u"api-test"_s, u"test-suite"_s}));
         QVERIFY(reset.sandbox->tokens().tokens().value().isEmpty());
-        QCOMPARE(reset.sandbox->people().patients().value().size(), 3);
+        QCOMPARE(reset.sandbox->people().patients().value().size(), 5);
         QCOMPARE(reset.sandbox->requestLog().storedCount().value(), 1);
         QVERIFY(registerApp(*reset.sandbox, u"Kept App"_s).ok());
     }
@@ -407,18 +418,21 @@ void TestSandbox::statusJson()
         return values;
     };
     //                               clients users patients approvals tokens active logged
-    QCOMPARE(counts(), (QList<qint64>{2, 2, 3, 0, 0, 0, 0}));
+    QCOMPARE(counts(), (QList<qint64>{2, 2, 5, 0, 0, 0, 0}));
+    const qint64 resources = sandbox.statusJson(base)->value(u"counts"_s)[u"fhir_resources"_s].toInteger();
+    QCOMPARE(resources, qint64(sandbox.fhir().store().total().value()));
+    QVERIFY(resources > 400);
 
     QVERIFY(registerApp(sandbox, u"Counted App"_s).ok());
     QVERIFY(mintFor(sandbox, u"test-suite"_s).ok());
     QVERIFY(mintFor(sandbox, u"api-test"_s, -60).ok()); // expired at once
     sandbox.requestLog().record(logEntry(u"/pending"_s));
-    QCOMPARE(counts(), (QList<qint64>{3, 2, 3, 2, 2, 1, 1})); // a pending log entry counts
+    QCOMPARE(counts(), (QList<qint64>{3, 2, 5, 2, 2, 1, 1})); // a pending log entry counts
     QVERIFY(sandbox.requestLog().flush().ok());
-    QCOMPARE(counts(), (QList<qint64>{3, 2, 3, 2, 2, 1, 1})); // and is not counted twice once written
+    QCOMPARE(counts(), (QList<qint64>{3, 2, 5, 2, 2, 1, 1})); // and is not counted twice once written
 
     opened.clock->advanceSeconds(3600);
-    QCOMPARE(counts(), (QList<qint64>{3, 2, 3, 2, 2, 0, 1}));
+    QCOMPARE(counts(), (QList<qint64>{3, 2, 5, 2, 2, 0, 1}));
 
     opened.clock->setOffsetMs(2 * 3600 * 1000);
     status = sandbox.statusJson(base);

@@ -4,6 +4,7 @@
 
 #include "clock.h"
 #include "oauth/client.h"
+#include "oauth/grantservice.h"
 #include "oauth/tokenservice.h"
 #include "sandbox.h"
 #include "testsupport.h"
@@ -68,6 +69,9 @@ private Q_SLOTS:
     void expireNow();
     void expireNowKeepsEarlierExpiry();
     void tokenIssuedSignal();
+    void extend();
+    void extendExpiredCountsFromNow();
+    void extendNeverResurrectsRevoked();
 
 private:
     TokenService &tokens() { return m_sandbox->tokens(); }
@@ -522,6 +526,71 @@ void TestTokenService::tokenIssuedSignal()
 
     QVERIFY(!tokens().mintDebugToken(request(u"test-suite"_s, u"daniel-adams"_s, u"nobody"_s)).ok());
     QCOMPARE(issued.count(), 1);
+}
+
+void TestTokenService::extend()
+{
+    const Result<TokenView> minted = mintDefault(600);
+    QVERIFY(minted.ok());
+    QSignalSpy changed(&tokens(), &TokenService::tokenChanged);
+    m_clock->advanceSeconds(100);
+    const Result<TokenView> extended = tokens().extend(minted->token.id, 3600);
+    QVERIFY2(extended.ok(), qPrintable(extended.ok() ? QString() : describe(extended.error())));
+    // An hour more than it had: counted from the expiry, not from now.
+    QCOMPARE(extended->token.expiresAtMs, minted->token.expiresAtMs + s_hourMs);
+    QCOMPARE(changed.count(), 1);
+    m_clock->advanceSeconds(600);
+    QVERIFY(tokens().find(minted->token.accessToken)->active(m_clock->nowMs()));
+
+    for (const qint64 seconds : {qint64(0), qint64(-60), DebugTokenRequest::s_maxLifetime + 1}) {
+        const Result<TokenView> refused = tokens().extend(minted->token.id, seconds);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, u"malformed_lifetime"_s);
+    }
+    const Result<TokenView> unknown = tokens().extend(u"no-such-token-id"_s, 60);
+    QVERIFY(!unknown.ok());
+    QCOMPARE(unknown.error().kind, ErrorKind::NotFound);
+    QCOMPARE(changed.count(), 1);
+}
+
+void TestTokenService::extendExpiredCountsFromNow()
+{
+    // A token that expired an hour ago lives an hour from now, not until "now".
+    const Result<TokenView> expired = mintDefault(-3600);
+    QVERIFY(expired.ok());
+    const Result<TokenView> extended = tokens().extend(expired->token.id, 3600);
+    QVERIFY(extended.ok());
+    QCOMPARE(extended->token.expiresAtMs, TestSupport::s_epochMs + s_hourMs);
+    QVERIFY(tokens().find(expired->token.accessToken)->active(m_clock->nowMs()));
+}
+
+void TestTokenService::extendNeverResurrectsRevoked()
+{
+    const Result<TokenView> minted = mintDefault(60);
+    QVERIFY(minted.ok());
+    QVERIFY(tokens().revoke(minted->token.id).ok());
+    QSignalSpy changed(&tokens(), &TokenService::tokenChanged);
+    const Result<TokenView> refused = tokens().extend(minted->token.id, 3600);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().kind, ErrorKind::Conflict);
+    QCOMPARE(refused.error().code, u"token_revoked"_s);
+    QCOMPARE(changed.count(), 0);
+    Result<FoundToken> found = tokens().find(minted->token.accessToken);
+    QVERIFY(found.ok());
+    QCOMPARE(found->view.token.expiresAtMs, minted->token.expiresAtMs); // untouched
+    QVERIFY(!found->active(m_clock->nowMs()));
+
+    // Revoking the approval (what a refresh-token revocation does) also ends extension.
+    const Result<TokenView> other = mintDefault(60);
+    QVERIFY(other.ok());
+    AuthenticatedClient client;
+    client.client.id = u"test-suite"_s;
+    client.method = u"none"_s;
+    QStringList findings;
+    QVERIFY(m_sandbox->grants().revoke(client, other->token.refreshToken, &findings).ok());
+    const Result<TokenView> approvalRevoked = tokens().extend(other->token.id, 3600);
+    QVERIFY(!approvalRevoked.ok());
+    QCOMPARE(approvalRevoked.error().code, u"token_revoked"_s);
 }
 
 QTEST_GUILESS_MAIN(TestTokenService)

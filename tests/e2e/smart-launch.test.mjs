@@ -185,7 +185,7 @@ describe('SMART App Launch with fhirclient in Chromium', () => {
     });
 
     test('the app reads its patient through the FHIR API',
-         { timeout: TEST_TIMEOUT_MS, skip: 'needs the FHIR endpoints (issue: FHIR R4 endpoints)' }, async () => {
+         { timeout: TEST_TIMEOUT_MS }, async () => {
              const { urls } = await registerApp('reader', STANDALONE_SCOPE);
              await withPage(async (page) => {
                  await standaloneLaunch(page, urls, DELEGATE);
@@ -193,6 +193,18 @@ describe('SMART App Launch with fhirclient in Chromium', () => {
                  const patient = await page.evaluate(() => window.smartClient.patient.read());
                  assert.equal(patient.resourceType, 'Patient');
                  assert.equal(patient.id, DELEGATE);
+                 assert.equal(patient.name[0].family, 'Shaw');
+                 // A search through the client: only the chosen patient's vital signs come back.
+                 const bundle = await page.evaluate(() => window.smartClient.request(
+                     `Observation?patient=${window.smartClient.patient.id}&category=vital-signs&_count=5`));
+                 assert.equal(bundle.resourceType, 'Bundle');
+                 assert.ok(bundle.total > 0, 'Amy Shaw has vital signs in the sample data');
+                 assert.equal(bundle.entry.length, Math.min(5, bundle.total));
+                 for (const entry of bundle.entry)
+                     assert.equal(entry.resource.subject.reference, `Patient/${DELEGATE}`);
+                 // Another patient's records are not there for this token.
+                 const other = await page.evaluate(() => window.smartClient.request('Observation?patient=smart-1081332'));
+                 assert.equal(other.total, 0);
              });
          });
 });

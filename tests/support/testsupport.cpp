@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "testsupport.h"
 
+#include "oauth/jose.h"
+
 #include "oauth/secrets.h"
 
 #include <QDir>
@@ -158,12 +160,31 @@ void HttpClient::clearCookies()
     m_network.setCookieJar(new QNetworkCookieJar(&m_network));
 }
 
+QJsonObject sharedSigningKey()
+{
+    static const QJsonObject key = [] {
+        Result<QJsonObject> generated = Jose::generateKey(u"RS256"_s);
+        if (!generated)
+            qFatal("Cannot generate the tests' signing key");
+        return generated.value();
+    }();
+    return key;
+}
+
 RunningSandbox::RunningSandbox(SandboxOptions options) : m_clock(new ManualClock(s_epochMs))
 {
     if (options.database.isEmpty())
         options.database = u":memory:"_s;
     options.port = 0;
     options.bindAddress = QHostAddress::LocalHost;
+    // Tests get the fixture patients' records only (about 400 resources), unless they ask for
+    // more: loading 25 generated patients at every start would slow every suite down.
+    if (options.samplePatients == SandboxOptions().samplePatients)
+        options.samplePatients = 0;
+    // One RSA key for every sandbox of the test process: generating one costs more than the rest
+    // of a start. Tests of key generation itself open a Sandbox without this.
+    if (options.initialSigningKey.isEmpty())
+        options.initialSigningKey = sharedSigningKey();
     m_sandbox = std::make_unique<Sandbox>(options, m_clock);
     if (Status opened = m_sandbox->open(); !opened) {
         m_error = opened.error().description;

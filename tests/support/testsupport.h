@@ -88,7 +88,11 @@ private:
     QNetworkAccessManager m_network;
 };
 
-// A sandbox on its own database and a ManualClock, started on 127.0.0.1:0.
+// An RS256 private JWK generated once per test process.
+QJsonObject sharedSigningKey();
+
+// A sandbox on its own database and a ManualClock, started on 127.0.0.1:0, with the shared
+// signing key and, unless asked otherwise, the fixture patients' sample records only.
 class RunningSandbox final
 {
     Q_DISABLE_COPY_MOVE(RunningSandbox)

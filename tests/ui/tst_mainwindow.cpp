@@ -2,7 +2,8 @@
 // The main window offscreen on a real sandbox: the server bar's URLs and copy buttons, Reset (the
 // confirmation answered by the test) emptying and refilling the views, the Mint dialog producing a
 // token the TokenService knows, Traffic's table, filter and detail pane, token actions, Ctrl+F,
-// and stopping and starting the listener.
+// time travel from the server bar (countdowns and introspection follow), and stopping and
+// starting the listener.
 
 #include "clientmodel.h"
 #include "clientspage.h"
@@ -10,10 +11,13 @@
 #include "mainwindow.h"
 #include "mintdialog.h"
 #include "oauth/clientregistry.h"
+#include "oauth/serverkeys.h"
 #include "oauth/tokenservice.h"
 #include "requestlogmodel.h"
 #include "server/portalserver.h"
 #include "testsupport.h"
+#include "timetraveldialog.h"
+#include "timetravelwidget.h"
 #include "tokenmodel.h"
 #include "tokenspage.h"
 #include "trafficpage.h"
@@ -29,6 +33,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -68,6 +73,7 @@ private Q_SLOTS:
     void trafficShowsExchangesAndDetail();
     void tokenActionsRevokeAndExpire();
     void findFocusesTheCurrentFilter();
+    void timeTravelMovesEveryClock();
     void stopAndStartTheListener();
     void screenshots();
 };
@@ -295,6 +301,78 @@ void tst_MainWindow::findFocusesTheCurrentFilter()
     QVERIFY(window.trafficPage()->filterEdit()->hasFocus());
 }
 
+void tst_MainWindow::timeTravelMovesEveryClock()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    MainWindow window(running.sandbox());
+    const Reply minted = running.http().postJson(u"/oauth/debug/token"_s,
+                                                 QJsonObject{{u"client_id"_s, u"test-suite"_s},
+                                                             {u"username"_s, u"joseph-ross"_s},
+                                                             {u"patient_id"_s, u"smart-1081332"_s},
+                                                             {u"access_lifetime"_s, 3600}});
+    QCOMPARE(minted.status, 200);
+    const QString accessToken = minted.json().value(u"access_token"_s).toString();
+    const auto introspect = [&] {
+        return running.http()
+            .postForm(u"/oauth/introspect"_s, {{u"token"_s, accessToken}},
+                      {{"Authorization", "Basic " + QByteArray("test-suite:demo-secret-s4s").toBase64()}})
+            .json();
+    };
+    TokenModel *tokens = window.tokensPage()->model();
+    tokens->flushPending();
+    const QModelIndex expiresIn = tokens->index(0, TokenModel::ExpiresInColumn);
+    const QModelIndex state = tokens->index(0, TokenModel::StateColumn);
+    QCOMPARE(expiresIn.data().toString(), u"1 h 0 min"_s);
+    auto *clock = window.findChild<QLabel *>(u"clockLabel"_s);
+    QVERIFY2(clock->text().endsWith(u"10:00:00 UTC"_s), qPrintable(clock->text()));
+    auto *back = window.findChild<QAction *>(u"backToNowAction"_s);
+    QVERIFY(!back->isEnabled());
+
+    QSignalSpy changed(tokens, &QAbstractItemModel::dataChanged);
+    window.findChild<QAction *>(u"travelMinuteAction"_s)->trigger();
+    QCOMPARE(running.sandbox().clock().offsetMs(), 60'000);
+    QVERIFY(changed.size() >= 1); // the countdowns repaint at once
+    QCOMPARE(expiresIn.data().toString(), u"59 min 0 s"_s);
+    QVERIFY2(clock->text().endsWith(u"10:01:00 UTC (travelled +1 min 0 s)"_s), qPrintable(clock->text()));
+    QVERIFY(back->isEnabled());
+    QCOMPARE(introspect().value(u"active"_s).toBool(), true);
+
+    window.findChild<QAction *>(u"travelHourAction"_s)->trigger();
+    QCOMPARE(expiresIn.data().toString(), u"expired"_s);
+    QCOMPARE(state.data().toString(), u"expired"_s);
+    QCOMPARE(introspect(), (QJsonObject{{u"active"_s, false}}));
+    QCOMPARE(running.http().get(u"/oauth/debug/introspect?token="_s + accessToken).json().value(u"active"_s).toBool(),
+             false);
+
+    // Custom: two hours back, so the token lives again until its real expiry.
+    window.findChild<QAction *>(u"travelCustomAction"_s)->trigger();
+    auto *dialog = window.findChild<TimeTravelDialog *>(u"timeTravelDialog"_s);
+    QVERIFY(dialog);
+    dialog->setDuration(-2, TimeTravelDialog::Unit::Hours);
+    QCOMPARE(dialog->seconds(), -7200);
+    dialog->accept();
+    QCOMPARE(running.sandbox().clock().offsetMs(), (60 + 3600 - 7200) * 1000LL);
+    QCOMPARE(expiresIn.data().toString(), u"1 h 59 min"_s);
+    QCOMPARE(introspect().value(u"active"_s).toBool(), true);
+    QVERIFY2(clock->text().contains(u"(travelled −59 min 0 s)"_s), qPrintable(clock->text()));
+
+    window.findChild<QAction *>(u"travelDayAction"_s)->trigger();
+    QCOMPARE(state.data().toString(), u"expired"_s);
+    back->trigger();
+    QCOMPARE(running.sandbox().clock().offsetMs(), 0);
+    QCOMPARE(expiresIn.data().toString(), u"1 h 0 min"_s);
+    QVERIFY2(clock->text().endsWith(u"10:00:00 UTC"_s), qPrintable(clock->text()));
+    QVERIFY(!back->isEnabled());
+
+    // The custom dialog remembers its last choice.
+    window.findChild<QAction *>(u"travelCustomAction"_s)->trigger();
+    dialog = window.findChild<TimeTravelDialog *>(u"timeTravelDialog"_s);
+    QVERIFY(dialog);
+    QCOMPARE(dialog->seconds(), -7200);
+    dialog->reject();
+}
+
 void tst_MainWindow::stopAndStartTheListener()
 {
     RunningSandbox running;
@@ -356,7 +434,18 @@ void tst_MainWindow::screenshots()
     Result<FoundToken> last = running.sandbox().tokens().find(accessTokens.at(2));
     QVERIFY(last);
     QVERIFY(running.sandbox().tokens().revoke(last->view.token.id));
-    running.clock().advanceSeconds(320); // the first token has expired
+    // A bearer JWT the sandbox signed, and an introspection that breaks a rule (a finding).
+    const qint64 now = s_epochMs / 1000;
+    const QString jwt = running.sandbox()
+                            .keys()
+                            .sign(QJsonObject{{u"iss"_s, running.http().base()},
+                                              {u"sub"_s, u"daniel-adams"_s},
+                                              {u"iat"_s, now},
+                                              {u"exp"_s, now + 300}})
+                            .value();
+    QCOMPARE(running.http().get(u"/admin/status"_s, {{"Authorization", "Bearer " + jwt.toLatin1()}}).status, 200);
+    QCOMPARE(running.http().postForm(u"/oauth/introspect"_s, {{u"token"_s, accessTokens.at(0)}}).status, 401);
+    window.timeTravelWidget()->travel(320); // the first token has expired
     window.trafficPage()->model()->flushPending();
     window.tokensPage()->model()->flushPending();
     window.trafficPage()->view()->selectRow(1);
@@ -366,6 +455,9 @@ void tst_MainWindow::screenshots()
         QVERIFY(widget->grab().save(folder + u'/' + name + u".png"_s));
     };
     save(&window, u"traffic"_s);
+    window.trafficPage()->view()->selectRow(window.trafficPage()->view()->model()->rowCount() - 2);
+    window.trafficPage()->findChild<QTabWidget *>(u"exchangeTabWidget"_s)->setCurrentIndex(2);
+    save(&window, u"traffic-jwt"_s);
     window.tabWidget()->setCurrentWidget(window.tokensPage());
     save(&window, u"tokens"_s);
     window.tabWidget()->setCurrentWidget(window.clientsPage());
