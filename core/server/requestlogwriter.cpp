@@ -4,6 +4,7 @@
 #include "storage/database.h"
 #include "storage/requestlogstore.h"
 
+#include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QThread>
@@ -122,8 +123,18 @@ void RequestLogWriter::run()
     (void)m_database.setAutoCheckpoint(false);
     QMutexLocker locker(&m_mutex);
     for (;;) {
-        while (m_queue.isEmpty() && !m_stopping)
-            m_wake.wait(&m_mutex);
+        while (m_queue.isEmpty() && !m_stopping) {
+            if (!m_restartDue) {
+                m_wake.wait(&m_mutex);
+                continue;
+            }
+            // Nothing logged for a while: nobody is waiting to write, so the WAL can be emptied.
+            if (!m_wake.wait(&m_mutex, QDeadlineTimer(s_walIdleMs))) {
+                locker.unlock();
+                restartWal();
+                locker.relock();
+            }
+        }
         if (m_queue.isEmpty())
             break; // stopping, and everything handed over is written
         QList<RequestLogEntry> batch;
@@ -138,6 +149,25 @@ void RequestLogWriter::run()
     }
     locker.unlock();
     m_database.closeConnection();
+}
+
+bool RequestLogWriter::checkpoint()
+{
+    const Result<Database::WalState> wal = m_database.checkpoint();
+    if (!wal)
+        return false;
+    if (wal.value().frames >= s_walForceFrames) {
+        restartWal();
+        return false;
+    }
+    return m_restartDue || wal.value().frames >= s_walRestartFrames;
+}
+
+void RequestLogWriter::restartWal()
+{
+    const Result<Database::WalState> restarted = m_database.checkpoint(true);
+    // Busy: a reader was in the WAL; the next idle moment tries again.
+    m_restartDue = !restarted || restarted.value().busy;
 }
 
 void RequestLogWriter::write(QList<RequestLogEntry> &batch)
@@ -175,11 +205,8 @@ void RequestLogWriter::write(QList<RequestLogEntry> &batch)
         if (Status trimmed = m_store->trimBelow(lastId - m_cap.load() + 1); !trimmed && !failure)
             failure = trimmed.error();
     }
-    if (m_thread) {
-        const Result<Database::WalState> wal = m_database.checkpoint();
-        if (wal && wal.value().frames >= s_walRestartFrames)
-            (void)m_database.checkpoint(true);
-    }
+    if (m_thread)
+        m_restartDue = checkpoint();
     {
         QMutexLocker locker(&m_mutex);
         if (failure && !m_failure)

@@ -30,11 +30,17 @@ class RequestLogWriter final
     Q_DISABLE_COPY_MOVE(RequestLogWriter)
 
 public:
-    // After each batch the writer runs a PASSIVE WAL checkpoint. Under steady writes from the
-    // answering thread such a checkpoint never catches up and the WAL file keeps growing, so once
-    // it holds this many pages the writer also tries a RESTART that this process's writes wait
-    // for: it copies only what the PASSIVE one left, and gives up at once while a reader is busy.
+    // After each batch the writer runs a PASSIVE WAL checkpoint, which waits for nobody. Under
+    // steady writes from the answering thread such a checkpoint never finishes (new pages arrive
+    // while it copies), so the WAL file keeps growing. Emptying it takes a TRUNCATE checkpoint
+    // that this process's writes wait for, and its fsyncs can take tens of milliseconds on a busy
+    // disk. So once the WAL holds s_walRestartFrames pages, the writer runs that TRUNCATE when no
+    // request has been logged for s_walIdleMs (the server is idle), and only when the WAL
+    // reaches s_walForceFrames does it run one at once, busy or not
+    // (docs/decisions/0025-wal-restart-when-idle.md).
     static constexpr qint64 s_walRestartFrames = 4'096; // 16 MB of 4 KB pages
+    static constexpr qint64 s_walForceFrames = 131'072; // 512 MB
+    static constexpr int s_walIdleMs = 100;
 
     // `written` is called after each batch, from the writer's thread.
     RequestLogWriter(const Database &database, std::function<void()> written);
@@ -63,6 +69,9 @@ public:
 private:
     void run();
     void write(QList<RequestLogEntry> &batch);
+    // The checkpoints after a batch; whether a TRUNCATE is due once the server is idle.
+    bool checkpoint();
+    void restartWal();
 
     const Database &m_database;
     std::unique_ptr<RequestLogStore> m_store;
@@ -77,6 +86,7 @@ private:
     qsizetype m_unwritten = 0; // queued plus being written
     bool m_writing = false;
     bool m_stopping = false;
+    bool m_restartDue = false; // writer thread only
     std::optional<Error> m_failure;
     QList<int> m_stored;
 

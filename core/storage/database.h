@@ -88,8 +88,8 @@ public:
 
     // SQLite WAL checkpoints, for the calling thread's connection (no-ops on other databases):
     // whether its commits run SQLite's automatic checkpoint, and a PASSIVE checkpoint now. A
-    // checkpoint that this process's writes wait for (`blockWrites`) copies the whole WAL, so that
-    // the next write starts the WAL file from its beginning again; without it, steady writes from
+    // checkpoint that this process's writes wait for (`blockWrites`, a TRUNCATE) copies the whole
+    // WAL and empties the file, unless a reader is in it ("busy"); without it, steady writes from
     // another thread keep appending and the file grows without end.
     struct WalState
     {

@@ -44,17 +44,17 @@ Result<Database::WalState> Database::checkpoint(bool blockWrites) const
         return WalState{};
     if (!blockWrites)
         return walCheckpoint(u"PRAGMA wal_checkpoint(PASSIVE)"_s); // copies what it can, waits for nobody
-    // RESTART also waits for readers to leave the WAL, so that the next write starts it from its
-    // beginning. It must not wait here: this process's writers wait for the turn held meanwhile, and
-    // SQLite's busy handler sleeps in steps of up to 100 ms. Without a busy timeout a reader makes
-    // it return at once ("busy"), and the caller tries again after its next batch.
+    // TRUNCATE also waits for readers to leave the WAL, then empties the WAL file, so that the next
+    // write starts it from its beginning. It must not wait here: this process's writers wait for
+    // the turn held meanwhile, and SQLite's busy handler sleeps in steps of up to 100 ms. Without a
+    // busy timeout a reader makes it return at once ("busy"), and the caller tries again later.
     std::unique_lock<QMutex> writeTurn;
     if (transactionDepth() == 0)
         writeTurn = std::unique_lock<QMutex>(m_writeMutex);
     // (PRAGMAs run as reads: runScript() would take the turn again.)
     if (Result<std::optional<QSqlRecord>> noWait = one(u"PRAGMA busy_timeout = 0"_s); !noWait)
         return noWait.error();
-    Result<WalState> state = walCheckpoint(u"PRAGMA wal_checkpoint(RESTART)"_s);
+    Result<WalState> state = walCheckpoint(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
     if (Result<std::optional<QSqlRecord>> restored = one(QString(s_busyTimeoutPragma)); !restored)
         return restored.error();
     return state;

@@ -7,9 +7,11 @@
 
 #include "coretestdatabase.h"
 #include "server/requestlog.h"
+#include "server/requestlogwriter.h"
 #include "storage/database.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -94,6 +96,7 @@ private Q_SLOTS:
     void clearDropsWhatIsOnItsWay_data() { allEngines(); }
     void clearDropsWhatIsOnItsWay();
     void destroyingWritesEverything();
+    void walStartsOverWhenIdle();
 
 private:
     static void allEngines()
@@ -321,6 +324,51 @@ void TestRequestLogWriter::destroyingWritesEverything()
     }
     RequestLog reopened(*opened.value());
     QCOMPARE(reopened.storedCount().value(), qint64(1000));
+}
+
+void TestRequestLogWriter::walStartsOverWhenIdle()
+{
+    // While another connection reads, no checkpoint can finish and the WAL only grows (as under
+    // steady load). Once the writer has seen it pass s_walRestartFrames and the reader has gone,
+    // the writer empties the WAL at its next idle moment.
+    const TestSupport::TestDatabase testDatabase(TestSupport::TestDatabase::Engine::Sqlite);
+    Result<std::unique_ptr<Database>> opened = openAt(testDatabase.location());
+    QVERIFY(opened.ok());
+    Database &database = *opened.value();
+    auto log = std::make_unique<RequestLog>(database);
+    log->setFlushInterval(0);
+    const auto walFrames = [&database] {
+        const std::optional<QSqlRecord> state = database.one(u"PRAGMA wal_checkpoint(PASSIVE)"_s).value();
+        return state ? state->value(1).toLongLong() : -1;
+    };
+    int number = 0;
+    {
+        QSqlDatabase reader = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"reader"_s);
+        reader.setDatabaseName(DatabaseLocation::parse(testDatabase.location()).value().sqlitePath);
+        QVERIFY(reader.open());
+        QSqlQuery read(reader);
+        QVERIFY(read.exec(u"BEGIN"_s));
+        QVERIFY(read.exec(u"SELECT COUNT(*) FROM request_log"_s));
+        QVERIFY(read.next());
+        while (walFrames() < RequestLogWriter::s_walRestartFrames) {
+            for (int i = 0; i < 200; ++i) {
+                RequestLogEntry big = entry(++number);
+                big.responseBody = QByteArray(8000, 'x');
+                big.responseBodySize = big.responseBody.size();
+                log->record(std::move(big));
+            }
+            QVERIFY(log->flush().ok());
+        }
+        read.finish();
+        QVERIFY(read.exec(u"COMMIT"_s));
+        read = QSqlQuery();
+        reader.close();
+    }
+    QSqlDatabase::removeDatabase(u"reader"_s);
+    const QString walFile = DatabaseLocation::parse(testDatabase.location()).value().sqlitePath + u"-wal"_s;
+    QVERIFY(QFileInfo(walFile).size() >= RequestLogWriter::s_walRestartFrames * 4096);
+    QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(walFile).size(), qint64(0), 10'000);
+    QCOMPARE(log->storedCount().value(), qint64(number));
 }
 
 QTEST_GUILESS_MAIN(TestRequestLogWriter)
