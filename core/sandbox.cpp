@@ -237,7 +237,7 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
     Result<int> resources = m_fhir->store().total();
     if (!resources)
         return resources.error();
-    Result<qint64> logged = m_requestLog->storedCount();
+    Result<qint64> logged = m_requestLog->loggedCount();
     if (!logged)
         return logged.error();
     const qint64 uptime = m_startedAt.isValid() ? m_startedAt.secsTo(QDateTime::currentDateTimeUtc()) : 0;
@@ -262,7 +262,7 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
                      {u"tokens"_s, counts.value().tokens},
                      {u"active_tokens"_s, counts.value().activeTokens},
                      {u"fhir_resources"_s, resources.value()},
-                     {u"requests_logged"_s, logged.value() + m_requestLog->pendingCount()}}},
+                     {u"requests_logged"_s, logged.value()}}},
         {u"urls"_s,
          QJsonObject{{u"base"_s, baseUrl},
                      {u"register"_s, QString(baseUrl + u"/oauth/register"_s)},

@@ -17,8 +17,9 @@ packages=(
     qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools
     # JOSE (JWS, JWK) in C
     libjose-dev libjansson-dev
-    # databases: PostgreSQL for the test server, sqlite3 to look inside a sandbox file
-    postgresql sqlite3
+    # databases: SQLite's C API (the same library QSQLITE uses), PostgreSQL for the test server,
+    # sqlite3 to look inside a sandbox file
+    libsqlite3-dev postgresql sqlite3
     # load tests (python3 makes bench/run.sh's pools of codes and refresh tokens), screenshots
     # under a virtual display, browser tests
     wrk python3 xvfb xauth chromium

@@ -115,7 +115,7 @@ bool FhirImporter::start(const QStringList &paths)
         ImportSummary summary = job->finish(m_cancelled);
         summary.onWorkerThread = true;
         // The connection belongs to this thread, which ends now.
-        m_database.closeThreadConnection();
+        m_database.closeConnection();
         QMetaObject::invokeMethod(
             this,
             [this, summary, done = job->bytesDone(), total = job->bytesTotal(), count = job->resourcesDone()] {

@@ -163,17 +163,38 @@ TokenService::~TokenService() = default;
 
 Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request, const ServerUrls &urls)
 {
-    Result<std::optional<Client>> client = m_clients->find(request.clientId);
-    if (!client)
-        return client.error();
-    if (!client.value())
-        return badRequest(u"no_client"_s, u"No client with client_id \"%1\""_s.arg(request.clientId));
-    const bool jwt = client.value()->accessTokenFormat == AccessTokenFormat::Jwt;
-    if (TokenDefects::needsJwt(request.defect) && !jwt)
+    const std::optional<DataStamp> stamp = m_database.dataStamp();
+    MintClient client;
+    if (const MintClient *cached = m_mintClients.find(request.clientId, stamp)) {
+        client = *cached;
+    } else {
+        Result<std::optional<Client>> found = m_clients->find(request.clientId);
+        if (!found)
+            return found.error();
+        if (!found.value())
+            return badRequest(u"no_client"_s, u"No client with client_id \"%1\""_s.arg(request.clientId));
+        Result<QList<Scope>> granted = Scopes::parse(found.value()->scope);
+        if (!granted)
+            return granted.error();
+        client = MintClient{found.value()->scope, found.value()->securityLabels, granted.value(),
+                            found.value()->accessTokenFormat == AccessTokenFormat::Jwt};
+        m_mintClients.insert(request.clientId, client, stamp);
+    }
+    if (TokenDefects::needsJwt(request.defect) && !client.jwt)
         return badRequest(
             u"invalid_defect"_s,
             u"The defect %1 needs JWT access tokens, and client \"%2\" has opaque ones; register it "
             "with \"access_token_format\": \"jwt\""_s.arg(TokenDefects::name(request.defect), request.clientId));
+    if (Status checked = checkPeople(request, stamp); !checked)
+        return checked.error();
+    return mint(request, client, urls);
+}
+
+Status TokenService::checkPeople(const DebugTokenRequest &request, const std::optional<DataStamp> &stamp)
+{
+    const QString key = request.username + u'\n' + request.patientId;
+    if (m_mintPeople.find(key, stamp))
+        return Done{};
     Result<std::optional<User>> user = m_people->findUser(request.username);
     if (!user)
         return user.error();
@@ -190,17 +211,18 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request,
     if (!relationship.value())
         return badRequest(u"no_patient_for_user"_s,
                           u"User \"%1\" does not represent patient \"%2\""_s.arg(request.username, request.patientId));
+    m_mintPeople.insert(key, true, stamp);
+    return Done{};
+}
 
-    const QString clientScope = client.value()->scope;
-    Result<QList<Scope>> granted = Scopes::parse(clientScope);
-    if (!granted)
-        return granted.error();
-    QString scope = clientScope;
+Result<TokenView> TokenService::mint(const DebugTokenRequest &request, const MintClient &client, const ServerUrls &urls)
+{
+    QString scope = client.scope;
     if (!request.scope.trimmed().isEmpty()) {
         Result<QList<Scope>> requested = Scopes::parse(request.scope);
         if (!requested)
             return requested.error();
-        const QStringList missing = Scopes::uncovered(requested.value(), granted.value());
+        const QStringList missing = Scopes::uncovered(requested.value(), client.granted);
         if (!missing.isEmpty())
             return badRequest(u"invalid_scope"_s,
                               u"The client %1 is not registered for: %2"_s.arg(request.clientId, missing.join(u' ')));
@@ -226,7 +248,7 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request,
     approval.username = request.username;
     approval.patientId = patientId;
     approval.scope = scope;
-    approval.securityLabels = client.value()->securityLabels;
+    approval.securityLabels = client.securityLabels;
     approval.createdAtMs = now;
     approval.expiresAtMs = request.approvalExpiresAtSeconds ? *request.approvalExpiresAtSeconds * 1000
                                                             : now + DebugTokenRequest::s_defaultApprovalLifetime * 1000;
@@ -246,7 +268,7 @@ Result<TokenView> TokenService::mintDebugToken(const DebugTokenRequest &request,
         token.expiresAtMs = now - 60 * 1000;
     if (request.defect == TokenDefect::Revoked)
         token.revokedAtMs = now;
-    if (jwt) {
+    if (client.jwt) {
         token.format = AccessTokenFormat::Jwt;
         Result<QString> signedToken = signedAccessToken(token, &approval, urls, request.defect);
         if (!signedToken)
@@ -270,16 +292,25 @@ Result<FoundToken> TokenService::find(const QString &token) const
 {
     if (token.isEmpty())
         return badRequest(u"no_token"_s, u"The token parameter is required"_s);
+    const std::optional<DataStamp> stamp = m_database.dataStamp();
+    if (const FoundToken *cached = m_found.find(token, stamp))
+        return *cached;
     Result<std::optional<TokenView>> byAccess = m_tokens->findByAccessToken(token);
     if (!byAccess)
         return byAccess.error();
-    if (byAccess.value())
-        return FoundToken{*byAccess.value(), TokenMatch::Access};
+    if (byAccess.value()) {
+        const FoundToken found{*byAccess.value(), TokenMatch::Access};
+        m_found.insert(token, found, stamp);
+        return found;
+    }
     Result<std::optional<TokenView>> byRefresh = m_tokens->findByRefreshToken(token);
     if (!byRefresh)
         return byRefresh.error();
-    if (byRefresh.value())
-        return FoundToken{*byRefresh.value(), TokenMatch::Refresh};
+    if (byRefresh.value()) {
+        const FoundToken found{*byRefresh.value(), TokenMatch::Refresh};
+        m_found.insert(token, found, stamp);
+        return found;
+    }
     return badRequest(u"no_token"_s, u"No access or refresh token matches"_s);
 }
 

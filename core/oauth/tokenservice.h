@@ -4,9 +4,12 @@
 // Issues, finds and ends tokens. For now: the admin "debug token" that mints a token for a
 // chosen client, user and patient without a browser, introspection of access and refresh tokens,
 // revocation, expiry and extension. The authorization server's grants build on the same approvals
-// and rows.
+// and rows. Token lookups and the client and people checks of a debug token are answered from
+// RowCaches while the database shows no change (docs/decisions/0023-read-caches.md).
 
 #include "result.h"
+#include "scopes.h"
+#include "storage/rowcache.h"
 #include "token.h"
 
 #include <QJsonObject>
@@ -89,6 +92,8 @@ public:
     Result<FoundToken> findVerified(const QString &token, const ServerUrls &urls) const;
     // The "fhirUser" of a user: their own Patient record, else a Person.
     Result<QString> fhirUser(const QString &username, const QString &fhirBase) const;
+    // How many token lookups the cache holds (for tests).
+    qsizetype cachedTokenCount() const { return m_found.size(); }
     Result<QList<TokenView>> tokens() const;
     Result<TokenView> revoke(const QString &tokenId);
     // Moves the access token's expiry to now (its refresh token stays usable).
@@ -102,12 +107,24 @@ Q_SIGNALS:
     void tokenChanged(const TokenView &token);
 
 private:
+    // What a debug token needs of its client.
+    struct MintClient
+    {
+        QString scope;
+        QStringList securityLabels;
+        QList<Scope> granted; // scope, parsed
+        bool jwt = false; // access tokens are JWTs
+    };
+
     Result<TokenView> reload(const QString &tokenId);
     // Signs `token` as a JWT access token (with the defect's wrong claims or broken signature).
     Result<QString> signedAccessToken(const TokenRecord &token, const Approval *approval, const ServerUrls &urls,
                                       TokenDefect defect) const;
     // other_patient: a patient other than `patientId`, preferably one `username` does not act for.
     Result<QString> otherPatient(const QString &username, const QString &patientId) const;
+    // The user exists, the patient exists and the user represents them.
+    Status checkPeople(const DebugTokenRequest &request, const std::optional<DataStamp> &stamp);
+    Result<TokenView> mint(const DebugTokenRequest &request, const MintClient &client, const ServerUrls &urls);
 
     const Database &m_database;
     const Clock &m_clock;
@@ -115,4 +132,7 @@ private:
     std::unique_ptr<ClientStore> m_clients;
     std::unique_ptr<PeopleStore> m_people;
     std::unique_ptr<TokenStore> m_tokens;
+    mutable RowCache<FoundToken> m_found; // by the presented token string
+    RowCache<MintClient> m_mintClients; // by client id
+    RowCache<bool> m_mintPeople; // "username\npatient id" of a user who represents the patient
 };

@@ -3,7 +3,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLocale>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
@@ -126,6 +125,11 @@ HttpResponse HttpResponse::json(const QJsonArray &array, int status)
                         {}};
 }
 
+HttpResponse HttpResponse::jsonText(QByteArray body, int status)
+{
+    return HttpResponse{status, "application/json", std::move(body), {}, {}, {}, {}};
+}
+
 HttpResponse HttpResponse::empty(int status)
 {
     return HttpResponse{status, {}, {}, {}, {}, {}, {}};
@@ -198,8 +202,55 @@ QString decodeFormComponent(QByteArrayView data)
 
 QString httpDate(qint64 msSinceEpoch)
 {
-    const QDateTime time = QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC);
-    return QLocale::c().toString(time, u"ddd, dd MMM yyyy hh:mm:ss 'GMT'"_s);
+    // By hand: QLocale::toString cost ~11k instructions a call, and introspection needs two.
+    // Days to a civil date: Howard Hinnant's days_from_civil, inverted.
+    constexpr qint64 msPerDay = 86'400'000;
+    qint64 days = msSinceEpoch / msPerDay;
+    qint64 msOfDay = msSinceEpoch % msPerDay;
+    if (msOfDay < 0) {
+        msOfDay += msPerDay;
+        --days;
+    }
+    const qint64 secondOfDay = msOfDay / 1000;
+    const int weekday = int(((days % 7) + 11) % 7); // 1970-01-01 was a Thursday (4); 0 is Sunday
+    const qint64 shifted = days + 719'468;
+    const qint64 era = (shifted >= 0 ? shifted : shifted - 146'096) / 146'097;
+    const qint64 dayOfEra = shifted - era * 146'097;
+    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36'524 - dayOfEra / 146'096) / 365;
+    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const qint64 monthIndex = (5 * dayOfYear + 2) / 153; // March is 0
+    const int day = int(dayOfYear - (153 * monthIndex + 2) / 5 + 1);
+    const int month = int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9);
+    const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+
+    static constexpr char16_t dayNames[] = u"SunMonTueWedThuFriSat";
+    static constexpr char16_t monthNames[] = u"JanFebMarAprMayJunJulAugSepOctNovDec";
+    const auto twoDigits = [](QString &text, qint64 value) {
+        text += QChar(char16_t(u'0' + value / 10));
+        text += QChar(char16_t(u'0' + value % 10));
+    };
+    QString text;
+    text.reserve(29);
+    text += QStringView(dayNames + 3 * weekday, 3);
+    text += u", "_s;
+    twoDigits(text, day);
+    text += u' ';
+    text += QStringView(monthNames + 3 * (month - 1), 3);
+    text += u' ';
+    if (year >= 0 && year <= 9999) {
+        twoDigits(text, year / 100);
+        twoDigits(text, year % 100);
+    } else {
+        text += QString::number(year);
+    }
+    text += u' ';
+    twoDigits(text, secondOfDay / 3600);
+    text += u':';
+    twoDigits(text, secondOfDay / 60 % 60);
+    text += u':';
+    twoDigits(text, secondOfDay % 60);
+    text += u" GMT"_s;
+    return text;
 }
 
 QByteArray reasonPhrase(int status)

@@ -60,6 +60,8 @@ struct HttpResponse
 
     static HttpResponse json(const QJsonObject &object, int status = 200);
     static HttpResponse json(const QJsonArray &array, int status = 200);
+    // JSON already written (JsonWriter).
+    static HttpResponse jsonText(QByteArray body, int status = 200);
     static HttpResponse empty(int status);
     // {"error": code, "error_description": description}
     static HttpResponse error(int status, const QString &code, const QString &description);

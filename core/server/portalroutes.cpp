@@ -4,6 +4,7 @@
 // service and renders the answer; errors go through Http::errorResponse.
 
 #include "clock.h"
+#include "jsonwriter.h"
 #include "oauth/clientregistry.h"
 #include "oauth/tokenservice.h"
 #include "portalserver.h"
@@ -11,6 +12,7 @@
 #include "sandbox.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -26,71 +28,80 @@ HttpResponse referenceError(const Error &error)
     return response;
 }
 
-QJsonObject debugTokenJson(const TokenView &view, const DebugTokenRequest &request)
+// Both answers are written with JsonWriter, keys in sorted order as QJsonObject had them.
+QByteArray debugTokenJson(const TokenView &view, const DebugTokenRequest &request)
 {
-    QJsonObject json{
-        {u"access_token"_s, view.token.accessToken},
-        {u"refresh_token"_s, view.token.refreshToken},
-        {u"token_type"_s, u"Bearer"_s},
-        {u"expires_in"_s, (view.token.expiresAtMs - view.token.issuedAtMs) / 1000},
-        {u"scope"_s, view.token.scope},
-        {u"patient"_s, view.approval.patientId},
-        {u"client_id"_s, view.token.clientId},
-        {u"username"_s, view.approval.username},
-        {u"approval_expires"_s, view.approval.expiresAtMs / 1000},
-        {u"access_token_format"_s, accessTokenFormatName(view.token.format)},
-    };
-    if (view.token.defect != TokenDefect::None) {
-        json.insert(u"defect"_s, TokenDefects::name(view.token.defect));
-        json.insert(u"defect_description"_s, TokenDefects::consequence(view.token.defect));
-        if (view.token.defect == TokenDefect::OtherPatient)
-            json.insert(u"requested_patient"_s, request.patientId);
-    }
-    return json;
+    const bool defective = view.token.defect != TokenDefect::None;
+    JsonWriter json;
+    json.string("access_token"_L1, view.token.accessToken)
+        .string("access_token_format"_L1, accessTokenFormatName(view.token.format))
+        .number("approval_expires"_L1, view.approval.expiresAtMs / 1000)
+        .string("client_id"_L1, view.token.clientId);
+    if (defective)
+        json.string("defect"_L1, TokenDefects::name(view.token.defect))
+            .string("defect_description"_L1, TokenDefects::consequence(view.token.defect));
+    json.number("expires_in"_L1, (view.token.expiresAtMs - view.token.issuedAtMs) / 1000)
+        .string("patient"_L1, view.approval.patientId)
+        .string("refresh_token"_L1, view.token.refreshToken);
+    if (defective && view.token.defect == TokenDefect::OtherPatient)
+        json.string("requested_patient"_L1, request.patientId);
+    return json.string("scope"_L1, view.token.scope)
+        .string("token_type"_L1, u"Bearer")
+        .string("username"_L1, view.approval.username)
+        .finish();
 }
 
-QJsonObject introspectionJson(const FoundToken &found, qint64 nowMs)
+QByteArray introspectionJson(const FoundToken &found, qint64 nowMs)
 {
     const TokenView &view = found.view;
-    QJsonObject json{
-        {u"access_expires"_s, Http::httpDate(view.token.expiresAtMs)},
-        {u"access_token"_s, view.token.accessToken},
-        {u"active"_s, found.active(nowMs)},
-        {u"approval_expires"_s,
-         view.hasApproval ? QJsonValue(Http::httpDate(view.approval.expiresAtMs)) : QJsonValue()},
-        {u"client_id"_s, view.token.clientId},
-        {u"refresh_token"_s, view.token.refreshToken.isNull() ? QJsonValue() : view.token.refreshToken},
-        {u"scope"_s, view.token.scope},
-        {u"security_labels"_s, QJsonArray::fromStringList(view.approval.securityLabels)},
-        {u"token_type"_s, u"Bearer"_s},
-        {u"username"_s, view.approval.username.isEmpty() ? QJsonValue() : view.approval.username},
-        {u"patient"_s, view.approval.patientId.isEmpty() ? QJsonValue() : view.approval.patientId},
-        {u"revoked"_s, view.token.revokedAtMs != 0 || view.approval.revokedAtMs != 0},
-        {u"access_token_format"_s, accessTokenFormatName(view.token.format)},
-    };
+    JsonWriter json;
+    json.string("access_expires"_L1, Http::httpDate(view.token.expiresAtMs))
+        .string("access_token"_L1, view.token.accessToken)
+        .string("access_token_format"_L1, accessTokenFormatName(view.token.format))
+        .boolean("active"_L1, found.active(nowMs))
+        .stringOrNull("approval_expires"_L1, view.hasApproval ? Http::httpDate(view.approval.expiresAtMs) : QString(),
+                      !view.hasApproval)
+        .string("client_id"_L1, view.token.clientId);
     if (view.token.defect != TokenDefect::None)
-        json.insert(u"defect"_s, TokenDefects::name(view.token.defect));
+        json.string("defect"_L1, TokenDefects::name(view.token.defect));
+    json.stringOrNull("patient"_L1, view.approval.patientId, view.approval.patientId.isEmpty())
+        .stringOrNull("refresh_token"_L1, view.token.refreshToken, view.token.refreshToken.isNull());
     if (!found.rejection.isEmpty())
-        json.insert(u"rejection"_s, found.rejection);
-    return json;
+        json.string("rejection"_L1, found.rejection);
+    return json.boolean("revoked"_L1, view.token.revokedAtMs != 0 || view.approval.revokedAtMs != 0)
+        .string("scope"_L1, view.token.scope)
+        .strings("security_labels"_L1, view.approval.securityLabels)
+        .string("token_type"_L1, u"Bearer")
+        .stringOrNull("username"_L1, view.approval.username, view.approval.username.isEmpty())
+        .finish();
 }
 
 } // namespace
 
 HttpResponse PortalServer::home(const HttpRequest &request)
 {
+    // The answer depends on the base URL only: made once per base (the Host header picks it, so
+    // the cache is bounded), it skips a QJsonObject and toJson per request.
     const QString base = baseUrl(request);
-    return HttpResponse::json(QJsonObject{
-        {u"name"_s, u"SMART Sandbox"_s},
-        {u"version"_s, QStringLiteral(SANDBOX_VERSION)},
-        {u"endpoints"_s,
-         QJsonObject{{u"register"_s, QString(base + u"/oauth/register"_s)},
-                     {u"debug_token"_s, QString(base + u"/oauth/debug/token"_s)},
-                     {u"debug_introspect"_s, QString(base + u"/oauth/debug/introspect"_s)},
-                     {u"admin_status"_s, QString(base + u"/admin/status"_s)},
-                     {u"admin_reset"_s, QString(base + u"/admin/reset"_s)},
-                     {u"admin_requests"_s, QString(base + u"/admin/requests"_s)}}},
-    });
+    if (const auto cached = m_homeBodies.constFind(base); cached != m_homeBodies.cend())
+        return HttpResponse::jsonText(cached.value());
+    if (m_homeBodies.size() >= 16)
+        m_homeBodies.clear();
+    const QByteArray body
+        = QJsonDocument(QJsonObject{
+                            {u"name"_s, u"SMART Sandbox"_s},
+                            {u"version"_s, QStringLiteral(SANDBOX_VERSION)},
+                            {u"endpoints"_s,
+                             QJsonObject{{u"register"_s, QString(base + u"/oauth/register"_s)},
+                                         {u"debug_token"_s, QString(base + u"/oauth/debug/token"_s)},
+                                         {u"debug_introspect"_s, QString(base + u"/oauth/debug/introspect"_s)},
+                                         {u"admin_status"_s, QString(base + u"/admin/status"_s)},
+                                         {u"admin_reset"_s, QString(base + u"/admin/reset"_s)},
+                                         {u"admin_requests"_s, QString(base + u"/admin/requests"_s)}}},
+                        })
+              .toJson(QJsonDocument::Compact);
+    m_homeBodies.insert(base, body);
+    return HttpResponse::jsonText(body);
 }
 
 HttpResponse PortalServer::registerClient(const HttpRequest &request)
@@ -120,7 +131,7 @@ HttpResponse PortalServer::mintDebugToken(const HttpRequest &request)
         response.clientId = parsed.value().clientId;
         return response;
     }
-    HttpResponse response = HttpResponse::json(debugTokenJson(minted.value(), parsed.value()));
+    HttpResponse response = HttpResponse::jsonText(debugTokenJson(minted.value(), parsed.value()));
     response.clientId = minted.value().token.clientId;
     response.tokenId = minted.value().token.id;
     return response;
@@ -131,7 +142,7 @@ HttpResponse PortalServer::introspectDebug(const HttpRequest &request)
     Result<FoundToken> found = m_sandbox.tokens().findVerified(request.queryValue(u"token"_s), urls(request));
     if (!found)
         return referenceError(found.error());
-    HttpResponse response = HttpResponse::json(introspectionJson(found.value(), m_sandbox.clock().nowMs()));
+    HttpResponse response = HttpResponse::jsonText(introspectionJson(found.value(), m_sandbox.clock().nowMs()));
     response.clientId = found.value().view.token.clientId;
     response.tokenId = found.value().view.token.id;
     return response;

@@ -157,5 +157,6 @@ private:
     QHostAddress m_address;
     QString m_baseUrl;
     QString m_adminKey;
+    QHash<QString, QByteArray> m_homeBodies; // GET /'s answer by base URL (a handful of Hosts)
     FhirProxy *m_proxy = nullptr;
 };

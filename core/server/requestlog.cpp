@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "requestlog.h"
 
+#include "requestlogwriter.h"
+#include "storage/database.h"
 #include "storage/requestlogstore.h"
 
-#include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -14,27 +16,35 @@ RequestLog::RequestLog(const Database &database, QObject *parent)
     : QObject(parent), m_store(std::make_unique<RequestLogStore>(database))
 {
     qRegisterMetaType<RequestLogEntry>();
+    m_writer = std::make_unique<RequestLogWriter>(database, [this] {
+        // From the writer's thread: announce in this object's thread, once per backlog.
+        QMetaObject::invokeMethod(this, &RequestLog::announceStored, Qt::QueuedConnection);
+    });
+    m_writer->setCap(m_cap);
     m_timer.setSingleShot(true);
-    m_timer.setInterval(s_flushIntervalMs);
-    connect(&m_timer, &QTimer::timeout, this, [this] { (void)flush(); });
+    connect(&m_timer, &QTimer::timeout, this, &RequestLog::handOver);
 }
 
 RequestLog::~RequestLog()
 {
     (void)flush();
+    m_writer.reset(); // stops the thread before this object goes
 }
 
 Status RequestLog::setLogFile(const QString &fileName)
 {
-    if (m_file.isOpen())
-        m_file.close();
-    if (fileName.isEmpty())
-        return Done{};
-    m_file.setFileName(fileName);
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text))
-        return Error{ErrorKind::Unavailable, u"log_file"_s,
-                     u"Cannot open the log file %1: %2"_s.arg(fileName, m_file.errorString())};
-    return Done{};
+    return m_writer->setLogFile(fileName);
+}
+
+void RequestLog::setCap(qint64 cap)
+{
+    m_cap = cap;
+    m_writer->setCap(cap);
+}
+
+QThread *RequestLog::writerThread() const
+{
+    return m_writer->thread();
 }
 
 QByteArray RequestLog::capBody(const QByteArray &body)
@@ -57,36 +67,54 @@ void RequestLog::record(RequestLogEntry entry)
     entry.responseBody = capBody(entry.responseBody);
     Q_EMIT requestLogged(entry);
     m_pending.append(std::move(entry));
-    if (m_pending.size() >= s_batchSize)
-        (void)flush();
+    const qsizetype full = m_writer->thread() ? s_batchSize : s_inlineBatchSize;
+    if (m_pending.size() >= full)
+        m_timer.start(0); // without waiting for the interval, but never inside the answer
     else if (!m_timer.isActive())
-        m_timer.start();
+        m_timer.start(m_interval);
+}
+
+void RequestLog::handOver()
+{
+    if (m_writer->thread()) {
+        m_writer->submit(std::exchange(m_pending, {}));
+        return;
+    }
+    // In this thread: a short write now, and the rest in the next round of the event loop.
+    QList<RequestLogEntry> batch = m_pending.mid(0, s_inlineBatchSize);
+    m_pending.remove(0, batch.size());
+    m_writer->submit(std::move(batch));
+    if (!m_pending.isEmpty())
+        m_timer.start(0);
 }
 
 Status RequestLog::flush()
 {
     m_timer.stop();
-    if (m_pending.isEmpty())
-        return Done{};
-    QList<RequestLogEntry> batch;
-    batch.swap(m_pending);
-    const Status stored = m_store->insert(batch);
-    // The file gets every entry even when the database refused them; with their ids when not.
-    if (m_file.isOpen()) {
-        for (const RequestLogEntry &entry : std::as_const(batch))
-            m_file.write(QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact) + '\n');
-        m_file.flush();
-    }
-    if (!stored) {
-        qCWarning(lcRequestLog).noquote()
-            << "dropped" << batch.size() << "request log entries:" << stored.error().description;
+    m_writer->submit(std::exchange(m_pending, {}));
+    Status status = m_writer->waitUntilWritten();
+    announceStored();
+    return status;
+}
+
+int RequestLog::pendingCount() const
+{
+    return int(m_pending.size() + m_writer->unwritten());
+}
+
+Result<qint64> RequestLog::loggedCount() const
+{
+    m_writer->waitUntilIdle();
+    Result<qint64> stored = m_store->count();
+    if (!stored)
         return stored;
-    }
-    // Ids are dense for one database (one sequence), so the cap is an id range.
-    if (Status trimmed = m_store->trimBelow(batch.last().id - m_cap + 1); !trimmed)
-        return trimmed;
-    Q_EMIT requestsStored(int(batch.size()));
-    return Done{};
+    return stored.value() + m_pending.size();
+}
+
+void RequestLog::announceStored()
+{
+    for (const int count : m_writer->takeStored())
+        Q_EMIT requestsStored(count);
 }
 
 Result<QList<RequestLogEntry>> RequestLog::newest(int limit) const
@@ -101,7 +129,10 @@ Result<qint64> RequestLog::storedCount() const
 
 Status RequestLog::clear()
 {
+    m_timer.stop();
     m_pending.clear();
+    m_writer->discardQueued();
+    (void)m_writer->takeStored();
     Status status = m_store->clear();
     if (status)
         Q_EMIT cleared();

@@ -2,18 +2,16 @@
 #include "database.h"
 
 #include "migrations.h"
+#include "sqlitestatements.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMutexLocker>
-#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
-#include <QUrl>
-#include <QUrlQuery>
 
 #include <atomic>
 
@@ -41,54 +39,10 @@ const auto s_createMigrations = u"CREATE TABLE IF NOT EXISTS schema_migrations (
 
 } // namespace
 
-Result<DatabaseLocation> DatabaseLocation::parse(const QString &spec)
-{
-    DatabaseLocation location;
-    if (spec.isEmpty())
-        return badRequest(u"invalid_database"_s, u"The database location is empty"_s);
-    static const QRegularExpression otherScheme(u"^[A-Za-z][A-Za-z0-9+.-]*://"_s);
-    const QString lower = spec.toLower();
-    if (!lower.startsWith(u"postgres://"_s) && !lower.startsWith(u"postgresql://"_s)) {
-        if (otherScheme.match(spec).hasMatch())
-            return badRequest(
-                u"invalid_database"_s,
-                u"Unsupported database URL %1: use a SQLite file path, :memory: or postgresql://"_s.arg(spec));
-        location.engine = DatabaseEngine::Sqlite;
-        location.sqlitePath = spec;
-        return location;
-    }
-    const QUrl url(spec, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty())
-        return badRequest(u"invalid_database"_s,
-                          u"Not a PostgreSQL URL (postgresql://user:password@host:port/dbname): %1"_s.arg(spec));
-    location.engine = DatabaseEngine::Postgres;
-    location.host = url.host();
-    location.port = url.port(5432);
-    location.user = url.userName();
-    location.password = url.password();
-    location.name = url.path().mid(1);
-    if (location.name.isEmpty())
-        location.name = location.user.isEmpty() ? u"postgres"_s : location.user;
-    const QUrlQuery query(url);
-    QStringList options;
-    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
-        options.append(key + u'=' + value);
-    location.connectOptions = options.join(u';');
-    return location;
-}
-
-QString DatabaseLocation::displayName() const
-{
-    if (engine == DatabaseEngine::Sqlite)
-        return sqlitePath;
-    QString text = u"postgresql://"_s;
-    if (!user.isEmpty())
-        text += user + u'@';
-    return text + host + u':' + QString::number(port) + u'/' + name;
-}
-
 Database::Database(DatabaseLocation location)
-    : m_location(std::move(location)), m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1)))
+    : m_location(std::move(location)),
+      m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1))),
+      m_serializeWrites(m_location.engine == DatabaseEngine::Sqlite && m_location.sqlitePath != u":memory:"_s)
 { }
 
 Database::~Database()
@@ -97,6 +51,7 @@ Database::~Database()
     {
         QMutexLocker locker(&m_mutex);
         m_queries.clear();
+        m_sqliteStatements.clear(); // finalized before their connections close
         names = m_connectionNames.values();
         m_connectionNames.clear();
     }
@@ -138,7 +93,7 @@ Status Database::configureConnection(QSqlDatabase &database) const
 {
     QStringList pragmas;
     if (m_location.engine == DatabaseEngine::Sqlite) {
-        pragmas = {u"PRAGMA foreign_keys = ON"_s, u"PRAGMA busy_timeout = 5000"_s};
+        pragmas = {u"PRAGMA foreign_keys = ON"_s, QString(s_busyTimeoutPragma)};
         if (m_location.sqlitePath != u":memory:"_s)
             pragmas += {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s};
     } else {
@@ -160,7 +115,7 @@ QSqlDatabase Database::connection() const
         QMutexLocker locker(&m_mutex);
         name = m_connectionNames.value(thread);
         if (name.isEmpty()) {
-            name = m_connectionPrefix + u'-' + QString::number(m_connectionCount++);
+            name = m_connectionPrefix + u'-' + QString::number(m_connectionCounter++);
             m_connectionNames.insert(thread, name);
         } else {
             QSqlDatabase database = QSqlDatabase::database(name, false);
@@ -169,6 +124,7 @@ QSqlDatabase Database::connection() const
             // caller must see the failure rather than continue on a fresh connection.
             if (database.isValid() && !database.isOpen() && m_transactionDepth.value(thread) == 0) {
                 m_queries.remove(name);
+                m_sqliteStatements.remove(name);
                 locker.unlock();
                 openConnection(database);
             }
@@ -199,7 +155,17 @@ QSqlDatabase Database::connection() const
     return database;
 }
 
-void Database::closeThreadConnection() const
+void Database::openConnection(QSqlDatabase &database) const
+{
+    if (database.open()) {
+        if (Status status = configureConnection(database); !status) {
+            qCWarning(lcStorage).noquote() << status.error().description;
+            database.close();
+        }
+    }
+}
+
+void Database::closeConnection() const
 {
     const Qt::HANDLE thread = QThread::currentThreadId();
     QString name;
@@ -208,6 +174,7 @@ void Database::closeThreadConnection() const
         name = m_connectionNames.take(thread);
         m_transactionDepth.remove(thread);
         m_queries.remove(name);
+        m_sqliteStatements.remove(name); // finalized here, in their thread, before the close
     }
     if (name.isEmpty())
         return;
@@ -219,34 +186,42 @@ void Database::closeThreadConnection() const
     QSqlDatabase::removeDatabase(name);
 }
 
-void Database::openConnection(QSqlDatabase &database) const
+Database::StatementKind Database::kindOf(const QString &sql)
 {
-    if (database.open()) {
-        if (Status status = configureConnection(database); !status) {
-            qCWarning(lcStorage).noquote() << status.error().description;
-            database.close();
-        }
-    }
+    if (sql.startsWith(u"SELECT"_s) || sql.startsWith(u"PRAGMA"_s) || sql.startsWith(u"BEGIN"_s)
+        || sql.startsWith(u"COMMIT"_s) || sql.startsWith(u"ROLLBACK"_s))
+        return StatementKind::Read;
+    // A plain INSERT adds rows and changes none that a cache could hold; an upsert may.
+    if (sql.startsWith(u"INSERT INTO"_s) && !sql.contains(u" ON CONFLICT"_s))
+        return StatementKind::Insert;
+    return StatementKind::Change;
 }
 
-QSqlQuery *Database::cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const
+int Database::transactionDepth() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_transactionDepth.value(QThread::currentThreadId());
+}
+
+Database::CachedStatement Database::cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const
 {
     QMutexLocker locker(&m_mutex);
     auto &queries = m_queries[database.connectionName()];
     auto it = queries.find(sql);
     *fresh = it == queries.end();
     if (*fresh)
-        it = queries.insert(sql, std::make_shared<QSqlQuery>(database));
-    return it.value().get();
+        it = queries.insert(sql, CachedStatement{std::make_shared<QSqlQuery>(database), kindOf(sql)});
+    return it.value();
 }
 
-Result<QSqlQuery *> Database::run(const QString &sql, const QVariantList &values) const
+Result<Database::Running> Database::run(const QString &sql, const QVariantList &values) const
 {
     const QSqlDatabase database = connection();
     if (!database.isOpen())
         return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
     bool fresh = false;
-    QSqlQuery &query = *cachedQuery(database, sql, &fresh);
+    const CachedStatement statement = cachedQuery(database, sql, &fresh);
+    QSqlQuery &query = *statement.query;
     query.finish();
     if (fresh) {
         query.setForwardOnly(true);
@@ -266,47 +241,56 @@ Result<QSqlQuery *> Database::run(const QString &sql, const QVariantList &values
         else
             query.bindValue(i, value);
     }
+    Running running{&query, {}};
+    // A write outside a transaction takes its turn here (a transaction already holds it).
+    if (m_serializeWrites && statement.kind != StatementKind::Read && transactionDepth() == 0)
+        running.writeTurn = std::unique_lock<QMutex>(m_writeMutex);
     if (!query.exec()) {
         const QString message = describe(query.lastError());
         qCWarning(lcStorage).noquote() << "query failed:" << message << "in" << sql.simplified();
         return storageError(message);
     }
-    return &query;
+    if (statement.kind == StatementKind::Change && query.numRowsAffected() != 0)
+        bumpGeneration();
+    return running;
 }
 
 Result<QVariant> Database::scalar(const QString &sql, const QVariantList &values) const
 {
-    Result<QSqlQuery *> query = run(sql, values);
-    if (!query)
-        return query.error();
+    Result<Running> running = run(sql, values);
+    if (!running)
+        return running.error();
+    QSqlQuery &query = *running.value().query;
     QVariant value;
-    if (query.value()->next())
-        value = query.value()->value(0);
-    query.value()->finish();
+    if (query.next())
+        value = query.value(0);
+    query.finish();
     return value;
 }
 
 Result<std::optional<QSqlRecord>> Database::one(const QString &sql, const QVariantList &values) const
 {
-    Result<QSqlQuery *> query = run(sql, values);
-    if (!query)
-        return query.error();
+    Result<Running> running = run(sql, values);
+    if (!running)
+        return running.error();
+    QSqlQuery &query = *running.value().query;
     std::optional<QSqlRecord> record;
-    if (query.value()->next())
-        record = query.value()->record();
-    query.value()->finish();
+    if (query.next())
+        record = query.record();
+    query.finish();
     return record;
 }
 
 Result<QList<QSqlRecord>> Database::all(const QString &sql, const QVariantList &values) const
 {
-    Result<QSqlQuery *> query = run(sql, values);
-    if (!query)
-        return query.error();
+    Result<Running> running = run(sql, values);
+    if (!running)
+        return running.error();
+    QSqlQuery &query = *running.value().query;
     QList<QSqlRecord> records;
-    while (query.value()->next())
-        records.append(query.value()->record());
-    query.value()->finish();
+    while (query.next())
+        records.append(query.record());
+    query.finish();
     return records;
 }
 
@@ -342,17 +326,29 @@ Result<QList<QSqlRecord>> Database::select(const QString &sql, const QVariantLis
 
 Result<int> Database::change(const QString &sql, const QVariantList &values) const
 {
-    Result<QSqlQuery *> query = run(sql, values);
-    if (!query)
-        return query.error();
-    const int affected = query.value()->numRowsAffected();
-    query.value()->finish();
+    if (m_location.engine == DatabaseEngine::Sqlite) {
+        Result<SqliteStatements::Outcome> outcome = write(sql, values);
+        if (!outcome)
+            return outcome.error();
+        return outcome.value().changes;
+    }
+    Result<Running> running = run(sql, values);
+    if (!running)
+        return running.error();
+    QSqlQuery &query = *running.value().query;
+    const int affected = query.numRowsAffected();
+    query.finish();
     return affected;
 }
 
 Status Database::runScript(const QStringList &statements) const
 {
     const QSqlDatabase database = connection();
+    std::unique_lock<QMutex> writeTurn;
+    if (m_serializeWrites && transactionDepth() == 0)
+        writeTurn = std::unique_lock<QMutex>(m_writeMutex);
+    // Scripts change the schema or many rows: whatever a cache holds may be gone.
+    bumpGeneration();
     for (const QString &statement : statements) {
         QSqlQuery query(database);
         if (!query.exec(statement)) {
@@ -376,32 +372,54 @@ Status Database::transaction(const std::function<Status()> &work) const
         return work();
 
     QSqlDatabase database = connection();
-    if (m_location.engine == DatabaseEngine::Sqlite) {
-        // IMMEDIATE takes SQLite's write lock at the start, waiting (busy_timeout) while another
-        // thread's connection writes. A deferred transaction that read first would fail at its
-        // first write instead ("database is locked") if another connection committed meanwhile.
-        QSqlQuery begin(database);
-        if (!begin.exec(u"BEGIN IMMEDIATE"_s))
-            return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(begin.lastError())));
-    } else if (!database.transaction()) {
-        return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(database.lastError())));
-    }
+    std::unique_lock<QMutex> writeTurn;
+    if (m_serializeWrites)
+        writeTurn = std::unique_lock<QMutex>(m_writeMutex);
+    const bool sqlite = m_location.engine == DatabaseEngine::Sqlite;
+    // On SQLite, IMMEDIATE takes the write lock now: a deferred transaction that read first could
+    // not write after another connection committed (SQLITE_BUSY_SNAPSHOT), however long it waited.
+    const auto runSqlite = [&](const QString &sql) -> Status {
+        Result<SqliteStatements::Outcome> done = write(sql, {});
+        if (!done)
+            return done.error();
+        return Done{};
+    };
     const auto setDepth = [&](int value) {
         QMutexLocker locker(&m_mutex);
         m_transactionDepth.insert(thread, value);
     };
-    setDepth(1);
+    setDepth(1); // from here the statements below run in this transaction's turn
+    if (sqlite) {
+        if (Status begun = runSqlite(u"BEGIN IMMEDIATE"_s); !begun) {
+            setDepth(0);
+            return storageError(u"Cannot begin a transaction: %1"_s.arg(begun.error().description));
+        }
+    } else if (!database.transaction()) {
+        setDepth(0);
+        return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(database.lastError())));
+    }
     Status status = work();
-    setDepth(0);
+    const auto rollBack = [&] {
+        if (sqlite)
+            (void)runSqlite(u"ROLLBACK"_s);
+        else
+            database.rollback();
+        bumpGeneration(); // a cache may have read rows that the rollback took back
+    };
     if (!status) {
-        database.rollback();
+        rollBack();
+        setDepth(0);
         return status;
     }
-    if (!database.commit()) {
-        const QString message = describe(database.lastError());
-        database.rollback();
-        return storageError(u"Cannot commit: %1"_s.arg(message));
+    const Status committed = sqlite ? runSqlite(u"COMMIT"_s)
+        : database.commit()         ? Status(Done{})
+                                    : Status(storageError(describe(database.lastError())));
+    if (!committed) {
+        rollBack();
+        setDepth(0);
+        return storageError(u"Cannot commit: %1"_s.arg(committed.error().description));
     }
+    setDepth(0);
     return status;
 }
 

@@ -4,8 +4,13 @@
 // The one way to the database: opens SQLite or PostgreSQL from a location string, runs the
 // numbered migrations, hands out one connection per thread and runs statements with cached
 // prepared queries. Repositories build on it; nothing else touches QtSql.
+//
+// Threads: each thread gets its own connection. On a SQLite file, writes from this process's
+// threads take turns on one mutex (a transaction holds it from BEGIN IMMEDIATE to COMMIT), so
+// that they never wait in SQLite's busy handler, which sleeps in whole milliseconds.
 
 #include "result.h"
+#include "sqlitestatements.h"
 
 #include <QHash>
 #include <QMutex>
@@ -15,11 +20,22 @@
 #include <QString>
 #include <QVariant>
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 enum class DatabaseEngine { Sqlite, Postgres };
+
+// What a cache of rows compares to know that none of them changed since it read them.
+struct DataStamp
+{
+    quint64 generation = 0; // Database::writeGeneration()
+    qint64 version = 0; // SQLite's PRAGMA data_version on the calling thread's connection
+
+    friend bool operator==(const DataStamp &, const DataStamp &) = default;
+};
 
 struct DatabaseLocation
 {
@@ -57,11 +73,33 @@ public:
     // Closes the calling thread's connection and forgets it with its cached statements. A worker
     // thread calls this before it ends: a connection belongs to the thread that opened it, and a
     // later thread may be given the same id.
-    void closeThreadConnection() const;
+    void closeConnection() const;
+    // ":memory:": a single connection holds the whole database, so other threads cannot share it.
+    bool isInMemory() const;
 
-    // Prepares (once per connection), binds positional values and executes. The returned query
-    // is positioned before the first row and belongs to the cache: read it, then finish() it.
-    Result<QSqlQuery *> run(const QString &sql, const QVariantList &values = {}) const;
+    // Bumped by every statement that may change or remove existing rows (anything but SELECT and
+    // a plain INSERT) in any thread, by every script and by every rollback.
+    quint64 writeGeneration() const { return m_writeGeneration.load(std::memory_order_acquire); }
+    // The stamp a row cache keeps with the rows it read, taken before reading them: when a later
+    // stamp differs, a row may have changed. On SQLite it also changes when another connection
+    // (another thread, another process) commits. Nothing on PostgreSQL: other sandboxes share
+    // the tables there and no cheap check sees their writes, so nothing may be cached.
+    std::optional<DataStamp> dataStamp() const;
+
+    // SQLite WAL checkpoints, for the calling thread's connection (no-ops on other databases):
+    // whether its commits run SQLite's automatic checkpoint, and a PASSIVE checkpoint now. A
+    // checkpoint that this process's writes wait for (`blockWrites`, a TRUNCATE) copies the whole
+    // WAL and empties the file, unless a reader is in it ("busy"); without it, steady writes from
+    // another thread keep appending and the file grows without end.
+    struct WalState
+    {
+        bool busy = false; // a reader or writer kept the checkpoint from finishing
+        qint64 frames = 0; // pages in the WAL
+        qint64 checkpointed = 0; // of those, copied into the database
+    };
+    Status setAutoCheckpoint(bool enabled) const;
+    Result<WalState> checkpoint(bool blockWrites = false) const;
+
     // Runs a statement that returns at most one row and one column; an empty QVariant when none.
     Result<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
     // Runs a query and returns its first row, or nothing when there is none.
@@ -73,6 +111,8 @@ public:
     Result<QList<QSqlRecord>> select(const QString &sql, const QVariantList &values = {}) const;
     // Runs a statement and returns how many rows it changed.
     Result<int> change(const QString &sql, const QVariantList &values = {}) const;
+    // Runs an INSERT and returns the row id SQLite gave the last row it inserted. SQLite only.
+    Result<qint64> insertReturningLastId(const QString &sql, const QVariantList &values = {}) const;
     // Runs several statements that take no values.
     Status runScript(const QStringList &statements) const;
 
@@ -81,24 +121,54 @@ public:
     Status transaction(const std::function<Status()> &work) const;
 
     // NULL for a null QString or a flagged number, the value otherwise. Every other null QString
-    // passed to run() binds as an empty string, so that NULL is always a decision.
+    // binds as an empty string, so that NULL is always a decision.
     static QVariant nullable(const QString &text);
     static QVariant nullable(qint64 value, bool isNull);
 
 private:
+    // What a statement may do to existing rows.
+    enum class StatementKind { Read, Insert, Change };
+    struct CachedStatement
+    {
+        std::shared_ptr<QSqlQuery> query;
+        StatementKind kind = StatementKind::Change;
+    };
+    // An executed cached query and, for a write outside a transaction, the write turn it holds
+    // until the caller has read it.
+    struct Running
+    {
+        QSqlQuery *query = nullptr;
+        std::unique_lock<QMutex> writeTurn;
+    };
+
+    // Every SQLite connection waits this long for another one's lock.
+    static constexpr QLatin1StringView s_busyTimeoutPragma{"PRAGMA busy_timeout = 5000"};
+
     explicit Database(DatabaseLocation location);
     Status connectMainThread();
     Status migrate();
     Status configureConnection(QSqlDatabase &database) const;
     void openConnection(QSqlDatabase &database) const;
-    QSqlQuery *cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const;
+    CachedStatement cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const;
+    Result<Running> run(const QString &sql, const QVariantList &values) const;
+    // A write statement on SQLite, through SqliteStatements: bound, then run in its write turn.
+    Result<SqliteStatements::Outcome> write(const QString &sql, const QVariantList &values) const;
+    SqliteStatements *sqliteStatements(const QSqlDatabase &database) const;
+    Result<WalState> walCheckpoint(const QString &pragma) const;
+    int transactionDepth() const;
+    void bumpGeneration() const { m_writeGeneration.fetch_add(1, std::memory_order_acq_rel); }
+    static StatementKind kindOf(const QString &sql);
 
     DatabaseLocation m_location;
     QString m_connectionPrefix;
     int m_schemaVersion = 0;
+    bool m_serializeWrites = false; // a SQLite file: see the header comment
     mutable QMutex m_mutex;
+    mutable QMutex m_writeMutex;
+    mutable std::atomic<quint64> m_writeGeneration{1};
+    mutable int m_connectionCounter = 0;
     mutable QHash<Qt::HANDLE, QString> m_connectionNames;
-    mutable int m_connectionCount = 0; // names stay unique when connections are closed
     mutable QHash<Qt::HANDLE, int> m_transactionDepth;
-    mutable QHash<QString, QHash<QString, std::shared_ptr<QSqlQuery>>> m_queries; // connection name -> sql -> query
+    mutable QHash<QString, QHash<QString, CachedStatement>> m_queries; // connection name -> sql -> query
+    mutable QHash<QString, std::shared_ptr<SqliteStatements>> m_sqliteStatements; // by connection name
 };

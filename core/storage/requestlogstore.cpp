@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -52,6 +54,59 @@ QString headersText(const HeaderList &headers)
     return text;
 }
 
+constexpr qsizetype s_columnCount = 19;
+
+// Appends the column values of one entry, in insertSql()'s order.
+void appendRowValues(QVariantList &values, const RequestLogEntry &entry)
+{
+    const BodyText request = BodyText::encode(entry.requestBody);
+    const BodyText response = BodyText::encode(entry.responseBody);
+    values.append(entry.instance);
+    values.append(entry.startedAtMs);
+    values.append(entry.durationUs);
+    values.append(entry.remoteAddress);
+    values.append(entry.method);
+    values.append(entry.path);
+    values.append(entry.query);
+    values.append(entry.status);
+    values.append(Database::nullable(entry.clientId));
+    values.append(Database::nullable(entry.tokenId));
+    values.append(headersText(entry.requestHeaders));
+    values.append(request.text);
+    values.append(request.encoding);
+    values.append(entry.requestBodySize);
+    values.append(headersText(entry.responseHeaders));
+    values.append(response.text);
+    values.append(response.encoding);
+    values.append(entry.responseBodySize);
+    values.append(entry.findings.isEmpty() ? u"[]"_s : JsonText::fromStringList(entry.findings));
+}
+
+// INSERT of `rows` rows (a power of two up to RequestLogStore::s_maxRowsPerStatement), with or
+// without RETURNING id.
+const QString &insertSql(qsizetype rows, bool returning)
+{
+    static const QList<QString> statements = [] {
+        const QString tuple = u'(' + QStringList(s_columnCount, u"?"_s).join(u", "_s) + u')';
+        QList<QString> list;
+        for (qsizetype count = 1; count <= RequestLogStore::s_maxRowsPerStatement; count *= 2) {
+            const QString sql
+                = u"INSERT INTO request_log (instance, started_at, duration_us, remote_address, method, path, "
+                  "query, status, client_id, token_id, request_headers, request_body, request_body_encoding, "
+                  "request_body_size, response_headers, response_body, response_body_encoding, "
+                  "response_body_size, findings) VALUES "_s
+                + QStringList(count, tuple).join(u", "_s);
+            list.append(sql);
+            list.append(sql + u" RETURNING id"_s);
+        }
+        return list;
+    }();
+    qsizetype index = 0;
+    while ((qsizetype(1) << index) < rows)
+        ++index;
+    return statements.at(2 * index + (returning ? 1 : 0));
+}
+
 HeaderList headersFrom(const QString &text)
 {
     HeaderList headers;
@@ -63,30 +118,64 @@ HeaderList headersFrom(const QString &text)
 
 } // namespace
 
-Status RequestLogStore::insert(QList<RequestLogEntry> &entries) const
+qsizetype RequestLogStore::statementRows(qsizetype remaining)
 {
-    if (entries.isEmpty())
+    qsizetype rows = s_maxRowsPerStatement;
+    while (rows > remaining && rows > 1)
+        rows /= 2;
+    return rows;
+}
+
+Status RequestLogStore::insert(std::span<RequestLogEntry> entries) const
+{
+    if (entries.empty())
         return Done{};
+    const auto count = qsizetype(entries.size());
+    if (statementRows(count) == count)
+        return insertStatement(entries); // one statement is atomic by itself
     return m_database.transaction([&]() -> Status {
-        for (RequestLogEntry &entry : entries) {
-            const BodyText request = BodyText::encode(entry.requestBody);
-            const BodyText response = BodyText::encode(entry.responseBody);
-            Result<QVariant> id = m_database.scalar(
-                u"INSERT INTO request_log (instance, started_at, duration_us, remote_address, method, path, query, "
-                "status, client_id, token_id, request_headers, request_body, request_body_encoding, "
-                "request_body_size, response_headers, response_body, response_body_encoding, response_body_size, "
-                "findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
-                {entry.instance, entry.startedAtMs, entry.durationUs, entry.remoteAddress, entry.method, entry.path,
-                 entry.query, entry.status, Database::nullable(entry.clientId), Database::nullable(entry.tokenId),
-                 headersText(entry.requestHeaders), request.text, request.encoding, entry.requestBodySize,
-                 headersText(entry.responseHeaders), response.text, response.encoding, entry.responseBodySize,
-                 JsonText::fromStringList(entry.findings)});
-            if (!id)
-                return id.error();
-            entry.id = id.value().toLongLong();
+        for (qsizetype next = 0; next < count;) {
+            const qsizetype rows = statementRows(count - next);
+            if (Status inserted = insertStatement(entries.subspan(size_t(next), size_t(rows))); !inserted)
+                return inserted;
+            next += rows;
         }
         return Done{};
     });
+}
+
+Status RequestLogStore::insertStatement(std::span<RequestLogEntry> entries) const
+{
+    const auto rows = qsizetype(entries.size());
+    QVariantList values;
+    values.reserve(rows * s_columnCount);
+    for (const RequestLogEntry &entry : entries)
+        appendRowValues(values, entry);
+    if (m_database.engine() == DatabaseEngine::Sqlite) {
+        // The rows of one statement get consecutive ids (one writer at a time), so the last id
+        // gives them all.
+        Result<qint64> last = m_database.insertReturningLastId(insertSql(rows, false), values);
+        if (!last)
+            return last.error();
+        for (qsizetype i = 0; i < rows; ++i)
+            entries[size_t(i)].id = last.value() - rows + 1 + i;
+        return Done{};
+    }
+    Result<QList<QSqlRecord>> returned = m_database.all(insertSql(rows, true), values);
+    if (!returned)
+        return returned.error();
+    if (returned.value().size() != rows)
+        return storageError(
+            u"The request log insert returned %1 ids for %2 rows"_s.arg(returned.value().size()).arg(rows));
+    // A sequence hands out increasing ids in the order of VALUES.
+    QList<qint64> ids;
+    ids.reserve(rows);
+    for (const QSqlRecord &record : returned.value())
+        ids.append(record.value(0).toLongLong());
+    std::sort(ids.begin(), ids.end());
+    for (qsizetype i = 0; i < rows; ++i)
+        entries[size_t(i)].id = ids.at(i);
+    return Done{};
 }
 
 Status RequestLogStore::trimBelow(qint64 firstKeptId) const

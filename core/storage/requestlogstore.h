@@ -6,6 +6,8 @@
 #include "result.h"
 #include "server/requestlogentry.h"
 
+#include <span>
+
 class Database;
 
 class RequestLogStore final
@@ -15,8 +17,16 @@ class RequestLogStore final
 public:
     explicit RequestLogStore(const Database &database) : m_database(database) { }
 
-    // Inserts all entries in one transaction and sets their ids.
-    Status insert(QList<RequestLogEntry> &entries) const;
+    // Rows per INSERT, at most; statements have 64, 32, ... 1 rows, so that few distinct ones
+    // fill the prepared-statement cache.
+    static constexpr qsizetype s_maxRowsPerStatement = 64;
+    // The rows of the next statement for `remaining` rows: the largest power of two that fits.
+    static qsizetype statementRows(qsizetype remaining);
+
+    // Inserts all entries, atomically, with multi-row INSERTs, and sets their ids. A number of
+    // entries that statementRows() gives is one statement without an explicit transaction, whose
+    // values are bound before it waits for the write lock.
+    Status insert(std::span<RequestLogEntry> entries) const;
     // Drops every entry whose id is below `firstKeptId`.
     Status trimBelow(qint64 firstKeptId) const;
     Result<qint64> count() const;
@@ -25,5 +35,7 @@ public:
     Status clear() const;
 
 private:
+    Status insertStatement(std::span<RequestLogEntry> entries) const;
+
     const Database &m_database;
 };

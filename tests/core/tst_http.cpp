@@ -4,8 +4,12 @@
 
 #include "server/bodytext.h"
 #include "server/http.h"
+#include "server/jsonwriter.h"
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QStringDecoder>
 #include <QTest>
@@ -26,6 +30,9 @@ private Q_SLOTS:
     void httpDate_data();
     void httpDate();
     void httpDateIgnoresLocale();
+    void httpDateMatchesQLocale();
+    void jsonWriterMatchesQJsonDocument_data();
+    void jsonWriterMatchesQJsonDocument();
     void parseJsonObject_data();
     void parseJsonObject();
     void statusFor_data();
@@ -156,6 +163,10 @@ void TestHttp::httpDate_data()
     QTest::newRow("single-digit day and hour") << qint64(1767574805000) << u"Mon, 05 Jan 2026 01:00:05 GMT"_s;
     QTest::newRow("leap day") << qint64(1709164800000) << u"Thu, 29 Feb 2024 00:00:00 GMT"_s;
     QTest::newRow("end of year") << qint64(1767225599000) << u"Wed, 31 Dec 2025 23:59:59 GMT"_s;
+    QTest::newRow("before the epoch") << qint64(-1) << u"Wed, 31 Dec 1969 23:59:59 GMT"_s;
+    QTest::newRow("century leap day") << qint64(951782400000) << u"Tue, 29 Feb 2000 00:00:00 GMT"_s;
+    QTest::newRow("no leap day in 2100") << qint64(4107542400000) << u"Mon, 01 Mar 2100 00:00:00 GMT"_s;
+    QTest::newRow("last second of 9999") << qint64(253402300799000) << u"Fri, 31 Dec 9999 23:59:59 GMT"_s;
 }
 
 void TestHttp::httpDate()
@@ -174,6 +185,61 @@ void TestHttp::httpDateIgnoresLocale()
     const QString date = Http::httpDate(1527806923000);
     QLocale::setDefault(previous);
     QCOMPARE(date, u"Thu, 31 May 2018 22:48:43 GMT"_s);
+}
+
+void TestHttp::httpDateMatchesQLocale()
+{
+    // The hand-written formatter against the QLocale one it replaced, from 1901 to 9999.
+    quint64 state = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < 20000; ++i) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        const qint64 ms = qint64(state >> 11) % 255'000'000'000'000LL - 2'200'000'000'000LL;
+        const QString expected
+            = QLocale::c().toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC), u"ddd, dd MMM yyyy hh:mm:ss 'GMT'"_s);
+        QCOMPARE(Http::httpDate(ms), expected);
+    }
+}
+
+void TestHttp::jsonWriterMatchesQJsonDocument_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("number");
+
+    QTest::newRow("plain") << u"Bearer"_s << qint64(3600);
+    QTest::newRow("null string") << QString() << qint64(0);
+    QTest::newRow("empty") << u""_s << qint64(-1);
+    QTest::newRow("quotes and backslashes") << u"a \"b\" \\ c / d"_s << qint64(1'767'225'599);
+    QTest::newRow("control characters") << u"tab\t nl\n cr\r bs\b ff\f nul\u0000 us\u001f del\u007f"_s
+                                        << qint64(9'007'199'254'740'993);
+    QTest::newRow("non-ASCII") << u"J\u00fcrgen \u20ac \U0001F600 \u00e9t\u00e9"_s << qint64(-9'007'199'254'740'993);
+}
+
+void TestHttp::jsonWriterMatchesQJsonDocument()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, number);
+
+    const QStringList list{text, u"x"_s, text};
+    const QByteArray written = JsonWriter()
+                                   .string("a_text"_L1, text)
+                                   .boolean("b_true"_L1, true)
+                                   .boolean("c_false"_L1, false)
+                                   .stringOrNull("d_null"_L1, text, true)
+                                   .stringOrNull("e_present"_L1, text, false)
+                                   .number("f_number"_L1, number)
+                                   .strings("g_list"_L1, list)
+                                   .strings("h_empty"_L1, {})
+                                   .finish();
+    const QJsonObject object{{u"a_text"_s, text},
+                             {u"b_true"_s, true},
+                             {u"c_false"_s, false},
+                             {u"d_null"_s, QJsonValue()},
+                             {u"e_present"_s, text},
+                             {u"f_number"_s, number},
+                             {u"g_list"_s, QJsonArray::fromStringList(list)},
+                             {u"h_empty"_s, QJsonArray()}};
+    QCOMPARE(written, QJsonDocument(object).toJson(QJsonDocument::Compact));
+    QCOMPARE(QJsonDocument::fromJson(written).object(), object);
 }
 
 void TestHttp::parseJsonObject_data()

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "requestlogwriter.h"
+
+#include "storage/database.h"
+#include "storage/requestlogstore.h"
+
+#include <QDeadlineTimer>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QThread>
+
+#include <span>
+
+using namespace Qt::StringLiterals;
+
+Q_DECLARE_LOGGING_CATEGORY(lcRequestLog)
+
+RequestLogWriter::RequestLogWriter(const Database &database, std::function<void()> written)
+    : m_database(database),
+      m_store(std::make_unique<RequestLogStore>(database)),
+      m_written(std::move(written)),
+      m_cap(100'000)
+{
+    if (database.isInMemory())
+        return;
+    // The answering thread's commits leave WAL checkpoints (and their fsyncs) to the writer.
+    (void)m_database.setAutoCheckpoint(false);
+    m_thread = QThread::create([this] { run(); });
+    m_thread->setObjectName(u"request-log"_s);
+    m_thread->start();
+}
+
+RequestLogWriter::~RequestLogWriter()
+{
+    if (!m_thread)
+        return;
+    {
+        QMutexLocker locker(&m_mutex);
+        m_stopping = true;
+        m_wake.wakeAll();
+    }
+    m_thread->wait();
+    delete m_thread;
+    (void)m_database.setAutoCheckpoint(true);
+}
+
+Status RequestLogWriter::setLogFile(const QString &fileName)
+{
+    QMutexLocker locker(&m_fileMutex);
+    if (m_file.isOpen())
+        m_file.close();
+    if (fileName.isEmpty())
+        return Done{};
+    m_file.setFileName(fileName);
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text))
+        return Error{ErrorKind::Unavailable, u"log_file"_s,
+                     u"Cannot open the log file %1: %2"_s.arg(fileName, m_file.errorString())};
+    return Done{};
+}
+
+void RequestLogWriter::submit(QList<RequestLogEntry> batch)
+{
+    if (batch.isEmpty())
+        return;
+    if (!m_thread) {
+        write(batch);
+        return;
+    }
+    QMutexLocker locker(&m_mutex);
+    m_unwritten += batch.size();
+    if (m_queue.isEmpty())
+        m_queue.swap(batch);
+    else
+        m_queue.append(std::move(batch));
+    m_wake.wakeOne();
+}
+
+Status RequestLogWriter::waitUntilWritten()
+{
+    QMutexLocker locker(&m_mutex);
+    while (m_unwritten > 0)
+        m_idle.wait(&m_mutex);
+    std::optional<Error> failure;
+    failure.swap(m_failure);
+    if (failure)
+        return *failure;
+    return Done{};
+}
+
+void RequestLogWriter::waitUntilIdle() const
+{
+    QMutexLocker locker(&m_mutex);
+    while (m_unwritten > 0)
+        m_idle.wait(&m_mutex);
+}
+
+qsizetype RequestLogWriter::unwritten() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_unwritten;
+}
+
+void RequestLogWriter::discardQueued()
+{
+    QMutexLocker locker(&m_mutex);
+    m_unwritten -= m_queue.size();
+    m_queue.clear();
+    while (m_writing)
+        m_idle.wait(&m_mutex);
+}
+
+QList<int> RequestLogWriter::takeStored()
+{
+    QMutexLocker locker(&m_mutex);
+    QList<int> stored;
+    stored.swap(m_stored);
+    return stored;
+}
+
+void RequestLogWriter::run()
+{
+    // Checkpoints are this thread's job (see write()), never a commit's in the answering thread.
+    (void)m_database.setAutoCheckpoint(false);
+    QMutexLocker locker(&m_mutex);
+    for (;;) {
+        while (m_queue.isEmpty() && !m_stopping) {
+            if (!m_restartDue) {
+                m_wake.wait(&m_mutex);
+                continue;
+            }
+            // Nothing logged for a while: nobody is waiting to write, so the WAL can be emptied.
+            if (!m_wake.wait(&m_mutex, QDeadlineTimer(s_walIdleMs))) {
+                locker.unlock();
+                restartWal();
+                locker.relock();
+            }
+        }
+        if (m_queue.isEmpty())
+            break; // stopping, and everything handed over is written
+        QList<RequestLogEntry> batch;
+        batch.swap(m_queue);
+        m_writing = true;
+        locker.unlock();
+        write(batch);
+        locker.relock();
+        m_writing = false;
+        m_unwritten -= batch.size();
+        m_idle.wakeAll();
+    }
+    locker.unlock();
+    m_database.closeConnection();
+}
+
+bool RequestLogWriter::checkpoint()
+{
+    const Result<Database::WalState> wal = m_database.checkpoint();
+    if (!wal)
+        return false;
+    if (wal.value().frames >= s_walForceFrames) {
+        restartWal();
+        return false;
+    }
+    return m_restartDue || wal.value().frames >= s_walRestartFrames;
+}
+
+void RequestLogWriter::restartWal()
+{
+    const Result<Database::WalState> restarted = m_database.checkpoint(true);
+    // Busy: a reader was in the WAL; the next idle moment tries again.
+    m_restartDue = !restarted || restarted.value().busy;
+}
+
+void RequestLogWriter::write(QList<RequestLogEntry> &batch)
+{
+    std::optional<Error> failure;
+    qsizetype stored = 0;
+    qint64 lastId = 0;
+    for (qsizetype first = 0; first < batch.size();) {
+        // One statement at a time: each holds SQLite's write lock only while it runs.
+        const qsizetype rows = RequestLogStore::statementRows(batch.size() - first);
+        const std::span<RequestLogEntry> slice(batch.data() + first, size_t(rows));
+        first += rows;
+        const Status inserted = m_store->insert(slice);
+        if (!inserted) {
+            qCWarning(lcRequestLog).noquote()
+                << "dropped" << slice.size() << "request log entries:" << inserted.error().description;
+            if (!failure)
+                failure = inserted.error();
+            continue;
+        }
+        stored += qsizetype(slice.size());
+        lastId = std::max(lastId, slice.back().id);
+    }
+    {
+        // The file gets every entry even when the database refused them; with their ids when not.
+        QMutexLocker locker(&m_fileMutex);
+        if (m_file.isOpen()) {
+            for (const RequestLogEntry &entry : std::as_const(batch))
+                m_file.write(QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact) + '\n');
+            m_file.flush();
+        }
+    }
+    if (stored > 0) {
+        // Ids are dense for one database (one sequence), so the cap is an id range.
+        if (Status trimmed = m_store->trimBelow(lastId - m_cap.load() + 1); !trimmed && !failure)
+            failure = trimmed.error();
+    }
+    if (m_thread)
+        m_restartDue = checkpoint();
+    {
+        QMutexLocker locker(&m_mutex);
+        if (failure && !m_failure)
+            m_failure = failure;
+        if (stored > 0)
+            m_stored.append(int(stored));
+    }
+    if (m_written)
+        m_written();
+}

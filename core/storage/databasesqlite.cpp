@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// Database's parts that only SQLite has: writes through SQLite's own API (SqliteStatements), the
+// data stamp that row caches compare, and WAL checkpoints.
+#include "database.h"
+
+#include <QLoggingCategory>
+#include <QMutexLocker>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+bool Database::isInMemory() const
+{
+    return m_location.engine == DatabaseEngine::Sqlite && m_location.sqlitePath == u":memory:"_s;
+}
+
+std::optional<DataStamp> Database::dataStamp() const
+{
+    if (m_location.engine != DatabaseEngine::Sqlite)
+        return std::nullopt;
+    DataStamp stamp;
+    stamp.generation = writeGeneration();
+    if (!isInMemory()) {
+        // Only another connection can change a file behind this one's back; ":memory:" has none.
+        Result<QVariant> version = scalar(u"PRAGMA data_version"_s);
+        if (!version)
+            return std::nullopt;
+        stamp.version = version.value().toLongLong();
+    }
+    return stamp;
+}
+
+Status Database::setAutoCheckpoint(bool enabled) const
+{
+    if (!m_serializeWrites)
+        return Done{};
+    // 1000 pages is SQLite's default.
+    return runScript({enabled ? u"PRAGMA wal_autocheckpoint = 1000"_s : u"PRAGMA wal_autocheckpoint = 0"_s});
+}
+
+Result<Database::WalState> Database::checkpoint(bool blockWrites) const
+{
+    if (!m_serializeWrites)
+        return WalState{};
+    if (!blockWrites)
+        return walCheckpoint(u"PRAGMA wal_checkpoint(PASSIVE)"_s); // copies what it can, waits for nobody
+    // TRUNCATE also waits for readers to leave the WAL, then empties the WAL file, so that the next
+    // write starts it from its beginning. It must not wait here: this process's writers wait for
+    // the turn held meanwhile, and SQLite's busy handler sleeps in steps of up to 100 ms. Without a
+    // busy timeout a reader makes it return at once ("busy"), and the caller tries again later.
+    std::unique_lock<QMutex> writeTurn;
+    if (transactionDepth() == 0)
+        writeTurn = std::unique_lock<QMutex>(m_writeMutex);
+    // (PRAGMAs run as reads: runScript() would take the turn again.)
+    if (Result<std::optional<QSqlRecord>> noWait = one(u"PRAGMA busy_timeout = 0"_s); !noWait)
+        return noWait.error();
+    Result<WalState> state = walCheckpoint(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
+    if (Result<std::optional<QSqlRecord>> restored = one(QString(s_busyTimeoutPragma)); !restored)
+        return restored.error();
+    return state;
+}
+
+Result<Database::WalState> Database::walCheckpoint(const QString &pragma) const
+{
+    Result<std::optional<QSqlRecord>> state = one(pragma);
+    if (!state)
+        return state.error();
+    if (!state.value())
+        return WalState{};
+    // The row is (busy, frames in the WAL, frames copied into the database).
+    return WalState{state.value()->value(0).toInt() != 0, state.value()->value(1).toLongLong(),
+                    state.value()->value(2).toLongLong()};
+}
+
+SqliteStatements *Database::sqliteStatements(const QSqlDatabase &database) const
+{
+    QMutexLocker locker(&m_mutex);
+    std::shared_ptr<SqliteStatements> &statements = m_sqliteStatements[database.connectionName()];
+    if (!statements)
+        statements = SqliteStatements::attach(database);
+    return statements.get();
+}
+
+Result<SqliteStatements::Outcome> Database::write(const QString &sql, const QVariantList &values) const
+{
+    const QSqlDatabase database = connection();
+    if (!database.isOpen())
+        return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
+    SqliteStatements *statements = sqliteStatements(database);
+    if (!statements)
+        return storageError(u"The database %1 has no SQLite handle"_s.arg(m_location.displayName()));
+    Result<sqlite3_stmt *> prepared = statements->prepare(sql, values); // bound before the turn
+    if (!prepared)
+        return prepared.error();
+    std::unique_lock<QMutex> writeTurn;
+    if (m_serializeWrites && transactionDepth() == 0)
+        writeTurn = std::unique_lock<QMutex>(m_writeMutex);
+    Result<SqliteStatements::Outcome> outcome = statements->step(prepared.value());
+    if (outcome && outcome.value().changes != 0 && kindOf(sql) == StatementKind::Change)
+        bumpGeneration();
+    return outcome;
+}
+
+Result<qint64> Database::insertReturningLastId(const QString &sql, const QVariantList &values) const
+{
+    Q_ASSERT(m_location.engine == DatabaseEngine::Sqlite);
+    Result<SqliteStatements::Outcome> outcome = write(sql, values);
+    if (!outcome)
+        return outcome.error();
+    return outcome.value().lastInsertId;
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sqlitestatements.h"
+
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+
+#include <sqlite3.h>
+
+using namespace Qt::StringLiterals;
+
+Q_DECLARE_LOGGING_CATEGORY(lcStorage)
+
+std::unique_ptr<SqliteStatements> SqliteStatements::attach(const QSqlDatabase &database)
+{
+    if (!database.isOpen() || !database.driver())
+        return nullptr;
+    // The documented way to reach QSQLITE's handle: a QVariant holding a sqlite3 pointer.
+    const QVariant handle = database.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.metaType().name(), "sqlite3*") != 0)
+        return nullptr;
+    sqlite3 *connection = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!connection)
+        return nullptr;
+    return std::unique_ptr<SqliteStatements>(new SqliteStatements(connection));
+}
+
+SqliteStatements::~SqliteStatements()
+{
+    for (sqlite3_stmt *statement : std::as_const(m_statements))
+        sqlite3_finalize(statement);
+}
+
+QString SqliteStatements::lastError() const
+{
+    return QString::fromUtf8(sqlite3_errmsg(m_handle)).simplified();
+}
+
+Result<sqlite3_stmt *> SqliteStatements::prepare(const QString &sql, const QVariantList &values)
+{
+    sqlite3_stmt *statement = m_statements.value(sql);
+    if (!statement) {
+        const int prepared = sqlite3_prepare16_v3(m_handle, sql.utf16(), int(sql.size() * sizeof(char16_t)),
+                                                  SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+        if (prepared != SQLITE_OK || !statement) {
+            const QString message = lastError();
+            sqlite3_finalize(statement);
+            qCWarning(lcStorage).noquote() << "prepare failed:" << message << "in" << sql;
+            return storageError(message);
+        }
+        m_statements.insert(sql, statement);
+    }
+    if (values.size() != sqlite3_bind_parameter_count(statement))
+        return storageError(u"%1 values for %2 placeholders in %3"_s.arg(values.size())
+                                .arg(sqlite3_bind_parameter_count(statement))
+                                .arg(sql.simplified()));
+    for (int i = 0; i < values.size(); ++i) {
+        const QVariant &value = values.at(i);
+        const int column = i + 1;
+        int bound = SQLITE_OK;
+        switch (value.metaType().id()) {
+        case QMetaType::UnknownType: bound = sqlite3_bind_null(statement, column); break;
+        case QMetaType::QString: {
+            // Static: `values` outlives the step; a null QString binds as '' (utf16() is never null).
+            const QString &text = *static_cast<const QString *>(value.constData());
+            bound = sqlite3_bind_text16(statement, column, text.utf16(), int(text.size() * sizeof(char16_t)),
+                                        SQLITE_STATIC);
+            break;
+        }
+        case QMetaType::Bool:
+        case QMetaType::Int:
+        case QMetaType::UInt:
+        case QMetaType::LongLong:
+        case QMetaType::ULongLong: bound = sqlite3_bind_int64(statement, column, value.toLongLong()); break;
+        case QMetaType::Double: bound = sqlite3_bind_double(statement, column, value.toDouble()); break;
+        case QMetaType::QByteArray: {
+            const QByteArray &bytes = *static_cast<const QByteArray *>(value.constData());
+            bound = value.isNull()
+                ? sqlite3_bind_null(statement, column)
+                : sqlite3_bind_blob(statement, column, bytes.constData(), int(bytes.size()), SQLITE_STATIC);
+            break;
+        }
+        default: {
+            // As QSQLITE does: anything else as its text.
+            const QString text = value.toString();
+            bound = value.isNull() ? sqlite3_bind_null(statement, column)
+                                   : sqlite3_bind_text16(statement, column, text.utf16(),
+                                                         int(text.size() * sizeof(char16_t)), SQLITE_TRANSIENT);
+        }
+        }
+        if (bound != SQLITE_OK) {
+            const QString message = lastError();
+            sqlite3_reset(statement);
+            sqlite3_clear_bindings(statement);
+            return storageError(message);
+        }
+    }
+    return statement;
+}
+
+Result<SqliteStatements::Outcome> SqliteStatements::step(sqlite3_stmt *statement)
+{
+    const qint64 changedBefore = sqlite3_total_changes64(m_handle);
+    int status = SQLITE_ROW;
+    while (status == SQLITE_ROW)
+        status = sqlite3_step(statement);
+    Outcome outcome;
+    const bool ok = status == SQLITE_DONE;
+    QString message;
+    if (ok) {
+        // sqlite3_changes() keeps the count of the last INSERT, UPDATE or DELETE, also after a
+        // BEGIN or COMMIT: it counts only when this statement changed rows.
+        outcome.changes = sqlite3_total_changes64(m_handle) == changedBefore ? 0 : sqlite3_changes(m_handle);
+        outcome.lastInsertId = sqlite3_last_insert_rowid(m_handle);
+    } else {
+        message = lastError();
+    }
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement); // the static texts belong to the caller's values
+    if (!ok) {
+        qCWarning(lcStorage).noquote() << "query failed:" << message << "in"
+                                       << QString::fromUtf8(sqlite3_sql(statement)).simplified();
+        return storageError(message);
+    }
+    return outcome;
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Runs write statements on one SQLite connection through SQLite's own API, for Database. QtSql's
+// QSQLITE driver costs about 2,000 instructions per bound value (it names each placeholder with
+// QString::arg and looks the name up in a hash) and rebuilds a QSqlRecord on every exec, which
+// made an INSERT cost more than the rest of an answer (bench/RESULTS.md). Reads, which need
+// QSqlRecords, stay on QtSql. Prepared statements are kept per SQL text; an object belongs to its
+// connection's thread, and is destroyed before that connection is closed.
+
+#include "result.h"
+
+#include <QHash>
+#include <QString>
+#include <QVariant>
+
+#include <memory>
+
+class QSqlDatabase;
+struct sqlite3;
+struct sqlite3_stmt;
+
+class SqliteStatements final
+{
+    Q_DISABLE_COPY_MOVE(SqliteStatements)
+
+public:
+    // The statements of an open QSQLITE connection; nullptr for any other connection.
+    static std::unique_ptr<SqliteStatements> attach(const QSqlDatabase &database);
+    ~SqliteStatements();
+
+    struct Outcome
+    {
+        int changes = 0; // rows inserted, updated or deleted
+        qint64 lastInsertId = 0;
+    };
+
+    // Prepares `sql` (once) and binds `values` as Database documents it: a null QString binds as
+    // an empty string, an invalid QVariant as NULL.
+    Result<sqlite3_stmt *> prepare(const QString &sql, const QVariantList &values);
+    // Runs a prepared and bound statement to its end, and resets it.
+    Result<Outcome> step(sqlite3_stmt *statement);
+
+private:
+    explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }
+    QString lastError() const;
+
+    sqlite3 *m_handle;
+    QHash<QString, sqlite3_stmt *> m_statements;
+};
