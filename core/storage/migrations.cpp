@@ -182,6 +182,24 @@ const char *const s_version3[] = {
     "CREATE INDEX fhir_resources_updated ON fhir_resources (resource_type, last_updated)",
 };
 
+// Version 4: fault injection rules (core/faults). Kept in the database so that every sandbox on
+// one PostgreSQL applies the same rules and a restart keeps them. `remaining` is NULL for rules
+// without a count; `effect_value` is the delay in ms or the status, by effect.
+const char *const s_version4[] = {
+    R"(CREATE TABLE fault_rules (
+        id %AUTO_ID%,
+        endpoint TEXT NOT NULL,
+        method TEXT,
+        client_id TEXT,
+        effect TEXT NOT NULL,
+        effect_value INTEGER NOT NULL,
+        launch_error TEXT,
+        percent INTEGER NOT NULL,
+        remaining INTEGER,
+        hits INTEGER NOT NULL,
+        created_at BIGINT NOT NULL))",
+};
+
 QString fill(const char *statement, DatabaseEngine engine)
 {
     QString sql = QString::fromUtf8(statement);
@@ -204,7 +222,10 @@ QList<Migration> migrations(DatabaseEngine engine)
     Migration third{3, {}};
     for (const char *statement : s_version3)
         third.statements.append(fill(statement, engine));
-    return {first, second, third};
+    Migration fourth{4, {}};
+    for (const char *statement : s_version4)
+        fourth.statements.append(fill(statement, engine));
+    return {first, second, third, fourth};
 }
 
 int latestSchemaVersion()
