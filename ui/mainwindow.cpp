@@ -3,6 +3,7 @@
 
 #include "clientmodel.h"
 #include "clientspage.h"
+#include "faultspage.h"
 #include "mintdialog.h"
 #include "peoplepage.h"
 #include "sandbox.h"
@@ -51,10 +52,12 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
     m_tokensPage = new TokensPage(sandbox, m_tabs);
     m_clientsPage = new ClientsPage(sandbox, m_tabs);
     m_peoplePage = new PeoplePage(sandbox, m_tabs);
+    m_faultsPage = new FaultsPage(sandbox, m_tabs);
     m_tabs->addTab(m_trafficPage, tr("&Traffic"));
     m_tabs->addTab(m_tokensPage, tr("T&okens"));
     m_tabs->addTab(m_clientsPage, tr("&Clients"));
     m_tabs->addTab(m_peoplePage, tr("&People and data"));
+    m_tabs->addTab(m_faultsPage, tr("&Faults"));
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -72,6 +75,10 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent) : QMainWindow(parent),
                                  8000);
     });
     connect(m_trafficPage, &TrafficPage::reported, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_clientsPage, &ClientsPage::reported, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_faultsPage, &FaultsPage::reported, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_timeTravel, &TimeTravelWidget::travelled, this, [this](qint64 offsetMs) {
         statusBar()->showMessage(
@@ -98,6 +105,7 @@ void MainWindow::setConfirmer(UiHelpers::Confirmer confirmer)
     m_confirm = confirmer;
     m_trafficPage->setConfirmer(confirmer);
     m_tokensPage->setConfirmer(confirmer);
+    m_faultsPage->setConfirmer(confirmer);
     m_clientsPage->setConfirmer(std::move(confirmer));
 }
 

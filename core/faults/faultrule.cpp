@@ -112,6 +112,16 @@ QString FaultRule::budgetText() const
     return text;
 }
 
+QString FaultRule::finding() const
+{
+    return u"Fault injected by rule %1: %2"_s.arg(id).arg(effectText());
+}
+
+bool isFaultFinding(const QString &finding)
+{
+    return finding.startsWith(u"Fault injected by rule "_s);
+}
+
 QJsonObject FaultRule::toJson() const
 {
     QJsonObject json{{u"id"_s, id},

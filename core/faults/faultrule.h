@@ -74,12 +74,17 @@ struct FaultRule
     QString effectText() const;
     // "next 2", "50 %", "until removed", "used up"
     QString budgetText() const;
+    // The request log finding of an exchange this rule touched: "Fault injected by rule N: ...".
+    QString finding() const;
 
     // The rule as the admin API shows it.
     QJsonObject toJson() const;
     // A rule from the admin API's JSON; an invalid_request error naming the problem otherwise.
     static Result<FaultRule> fromJson(const QJsonObject &json);
 };
+
+// Whether a request log finding says a fault rule touched the exchange (the Traffic mark).
+bool isFaultFinding(const QString &finding);
 
 } // namespace Faults
 

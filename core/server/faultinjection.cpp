@@ -53,11 +53,6 @@ QHash<QString, QString> parametersOf(const HttpRequest &request)
     return values;
 }
 
-QString findingFor(const FaultRule &rule)
-{
-    return u"Fault injected by rule %1: %2"_s.arg(rule.id).arg(rule.effectText());
-}
-
 // Rules that change the handler's answer rather than replace it.
 bool changesAnswer(const FaultRule &rule)
 {
@@ -322,7 +317,7 @@ void PortalServer::injectFaults(const std::shared_ptr<HttpRequest> &request, con
         if (rule.effect == Effect::Delay) {
             if (!delayMs && faults.spend(rule)) {
                 delayMs = rule.delayMs;
-                notes.append(findingFor(rule));
+                notes.append(rule.finding());
             }
             continue;
         }
@@ -335,7 +330,7 @@ void PortalServer::injectFaults(const std::shared_ptr<HttpRequest> &request, con
         }
         if (!replaced || !faults.spend(rule))
             continue;
-        notes.append(findingFor(rule));
+        notes.append(rule.finding());
         replaced->findings = notes;
         replaced->clientId = clientOf();
         if (delayMs) {
@@ -358,7 +353,7 @@ void PortalServer::injectFaults(const std::shared_ptr<HttpRequest> &request, con
             HttpResponse candidate = response;
             if (changeAnswer(rule, candidate) && self->m_sandbox.faults().spend(rule)) {
                 response = std::move(candidate);
-                findings.append(findingFor(rule));
+                findings.append(rule.finding());
                 break;
             }
         }
