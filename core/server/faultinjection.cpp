@@ -9,6 +9,7 @@
 #include "faults/faultrules.h"
 #include "oauth/authorizationservice.h"
 #include "oauth/clientregistry.h"
+#include "oauth/jose.h"
 #include "oauth/tokenservice.h"
 #include "portalserver.h"
 #include "sandbox.h"
@@ -197,6 +198,11 @@ QString PortalServer::faultClient(const HttpRequest &request) const
         const QByteArray decoded = QByteArray::fromBase64(authorization.sliced(6).trimmed());
         if (const qsizetype colon = decoded.indexOf(':'); colon > 0)
             return Http::decodeFormComponent(decoded.first(colon));
+    }
+    if (const QString assertion = parameters.value(u"client_assertion"_s); !assertion.isEmpty()) {
+        // private_key_jwt: the client is the assertion's issuer (its signature is the handler's job).
+        if (Result<Jose::Decoded> decoded = Jose::decode(assertion); decoded)
+            return decoded.value().payload.value(u"iss"_s).toString();
     }
     QString token = QString::fromLatin1(request.bearerToken());
     if (token.isEmpty())

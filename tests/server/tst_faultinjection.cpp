@@ -247,6 +247,18 @@ void tst_FaultInjection::matchesOnlyTheNamedClient()
     QCOMPARE(http.postForm(u"/oauth/token"_s, {{u"grant_type"_s, u"refresh_token"_s}, {u"client_id"_s, u"api-test"_s}})
                  .status,
              503);
+    // private_key_jwt: the issuer of the client assertion (checked by the handler, not here).
+    const QByteArray assertion
+        = R"({"alg":"RS384"})"_ba.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) + '.'
+        + R"({"iss":"api-test","sub":"api-test"})"_ba.toBase64(QByteArray::Base64UrlEncoding
+                                                               | QByteArray::OmitTrailingEquals)
+        + ".c2ln";
+    QCOMPARE(http.postForm(u"/oauth/token"_s,
+                           {{u"grant_type"_s, u"client_credentials"_s},
+                            {u"client_assertion_type"_s, u"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"_s},
+                            {u"client_assertion"_s, QString::fromLatin1(assertion)}})
+                 .status,
+             503);
     const Reply other = http.postForm(
         u"/oauth/token"_s,
         {{u"grant_type"_s, u"refresh_token"_s}, {u"client_id"_s, u"test-suite"_s}, {u"refresh_token"_s, u"unknown"_s}});
