@@ -340,7 +340,7 @@ void PortalServer::injectFaults(const std::shared_ptr<HttpRequest> &request, con
         replaced->findings = notes;
         replaced->clientId = clientOf();
         if (delayMs) {
-            QTimer::singleShot(*delayMs, this, [answered, response = std::move(*replaced)]() mutable {
+            QTimer::singleShot(*delayMs, Qt::PreciseTimer, this, [answered, response = std::move(*replaced)]() mutable {
                 answered(std::move(response));
             });
         } else {
@@ -367,7 +367,7 @@ void PortalServer::injectFaults(const std::shared_ptr<HttpRequest> &request, con
         answered(std::move(response));
     };
     if (delayMs) {
-        QTimer::singleShot(*delayMs, this, [self, request, route, changed] {
+        QTimer::singleShot(*delayMs, Qt::PreciseTimer, this, [self, request, route, changed] {
             if (self)
                 self->run(request, route, changed);
         });

@@ -339,7 +339,7 @@ void tst_FaultInjection::delayHoldsUpNobodyElse()
 {
     RunningSandbox running;
     QVERIFY2(running.isRunning(), qPrintable(running.error()));
-    constexpr int delayMs = 1500;
+    constexpr int delayMs = 3000; // far longer than answering the other request takes, even under load
     addRule(running.http(), QJsonObject{{u"endpoint"_s, u"/api/open-fhir/metadata"_s}, {u"delayMs"_s, delayMs}});
 
     QNetworkAccessManager network;
