@@ -29,7 +29,7 @@ enum class LaunchError {
     InvalidClient, // token endpoint: 401 invalid_client
     InvalidRedirect, // authorize: an error page, no redirect
     InvalidScope, // authorize: redirect with error=invalid_scope
-    AccessDenied, // authorize: redirect with error=access_denied (the user said no)
+    AccessDenied, // consent: redirect with error=access_denied, as if the user said no
     ExpiredCode, // token endpoint, authorization_code grant: 400 invalid_grant (code expired)
     InvalidGrantRefresh, // token endpoint, refresh_token grant: 400 invalid_grant
     ExpiredToken, // FHIR API: 401 invalid_token, "The access token has expired"

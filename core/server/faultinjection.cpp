@@ -199,6 +199,11 @@ QString PortalServer::faultClient(const HttpRequest &request) const
         if (const qsizetype colon = decoded.indexOf(':'); colon > 0)
             return Http::decodeFormComponent(decoded.first(colon));
     }
+    if (const QString id = parameters.value(u"request"_s); !id.isEmpty()) {
+        // The portal pages carry the pending authorization request, which names the client.
+        if (Result<AuthorizationRequest> pending = m_sandbox.authorization().request(id); pending)
+            return pending.value().clientId;
+    }
     if (const QString assertion = parameters.value(u"client_assertion"_s); !assertion.isEmpty()) {
         // private_key_jwt: the client is the assertion's issuer (its signature is the handler's job).
         if (Result<Jose::Decoded> decoded = Jose::decode(assertion); decoded)
@@ -269,8 +274,14 @@ std::optional<HttpResponse> PortalServer::faultAnswer(const FaultRule &rule, con
             400, tr("The app sent a request that cannot be answered"),
             u"redirect_uri \"%1\" is not registered for client \"%2\"; redirect URIs must match a registered one "
             "exactly"_s.arg(parameters.value(u"redirect_uri"_s), rule.clientId));
-    case LaunchError::InvalidScope:
     case LaunchError::AccessDenied: {
+        // The consent form's answer, whichever button was pressed. The request is denied (and
+        // the redirect made) only once the rule's budget is spent: see injectFaults().
+        if (request.method != "POST" || !m_sandbox.authorization().request(parameters.value(u"request"_s)))
+            return std::nullopt;
+        return HttpResponse::redirect(QString(), 302);
+    }
+    case LaunchError::InvalidScope: {
         // Only to a redirect URI the client registered (RFC 6749 section 4.1.2.1); otherwise the
         // rule waits for a request it can answer that way.
         Result<std::optional<Client>> client = m_sandbox.clients().find(rule.clientId);
@@ -282,15 +293,11 @@ std::optional<HttpResponse> PortalServer::faultAnswer(const FaultRule &rule, con
             redirectUri = registered.first();
         if (!registered.contains(redirectUri))
             return std::nullopt;
-        const bool denied = rule.launchError == LaunchError::AccessDenied;
-        const QString code = denied ? u"access_denied"_s : u"invalid_scope"_s;
-        const QString description = denied ? u"The user denied the authorization request"_s
-                                           : u"The requested scope is invalid, unknown or not allowed"_s;
         return HttpResponse::redirect(
             AuthorizationService::redirectWith(
                 redirectUri,
-                {{u"error"_s, code},
-                 {u"error_description"_s, description},
+                {{u"error"_s, u"invalid_scope"_s},
+                 {u"error_description"_s, u"The requested scope is invalid, unknown or not allowed"_s},
                  {u"state"_s, parameters.contains(u"state"_s) ? parameters.value(u"state"_s) : QString()}}),
             302);
     }
@@ -336,6 +343,12 @@ void PortalServer::injectFaults(const std::shared_ptr<HttpRequest> &request, con
         }
         if (!replaced || !faults.spend(rule))
             continue;
+        if (rule.effect == Effect::LaunchError && rule.launchError == LaunchError::AccessDenied) {
+            // Denied as the portal denies: the pending request ends, the app gets its state back.
+            const QString pending = parametersOf(*request).value(u"request"_s);
+            Result<QString> denied = m_sandbox.authorization().deny(pending);
+            replaced = denied ? HttpResponse::redirect(denied.value(), 302) : Http::errorResponse(denied.error());
+        }
         notes.append(rule.finding());
         replaced->findings = notes;
         replaced->clientId = clientOf();

@@ -258,13 +258,14 @@ void tst_LaunchErrors::listedAndMarked()
     App app(running);
     const QJsonObject rule = app.arm(u"access_denied"_s).json();
     QCOMPARE(rule[u"launch_error"_s].toString(), u"access_denied"_s);
-    QCOMPARE(rule[u"endpoint"_s].toString(), u"/oauth/authorize"_s);
+    QCOMPARE(rule[u"endpoint"_s].toString(), u"/oauth/consent"_s);
     QCOMPARE(rule[u"remaining"_s].toInt(), 1);
     QCOMPARE(app.authorize().error(), u"access_denied"_s);
     running.sandbox().requestLog().flush().value();
     const QList<RequestLogEntry> entries = running.sandbox().requestLog().newest(20).value();
-    const auto marked = std::find_if(entries.begin(), entries.end(),
-                                     [](const RequestLogEntry &entry) { return entry.path == u"/oauth/authorize"_s; });
+    const auto marked = std::find_if(entries.begin(), entries.end(), [](const RequestLogEntry &entry) {
+        return entry.path == u"/oauth/consent"_s && entry.method == u"POST"_s;
+    });
     QVERIFY(marked != entries.end());
     QCOMPARE(marked->clientId, app.id);
     QCOMPARE(marked->findings.value(0),
