@@ -2,6 +2,7 @@
 #include "sandbox.h"
 
 #include "clock.h"
+#include "faults/faultrules.h"
 #include "fhir/fhirservice.h"
 #include "fhir/importer.h"
 #include "oauth/authorizationservice.h"
@@ -50,6 +51,7 @@ Sandbox::~Sandbox()
         delete importer;
     delete m_server;
     delete m_requestLog;
+    delete m_faults;
     delete m_grants;
     delete m_authorization;
     delete m_tokens;
@@ -103,6 +105,7 @@ Status Sandbox::open()
     m_authenticator = std::make_unique<ClientAuthenticator>(*m_database, *m_clock, *m_keySets);
     m_authorization = new AuthorizationService(*m_database, *m_clock, this);
     m_grants = new GrantService(*m_database, *m_clock, *m_keys, *m_tokens, this);
+    m_faults = new FaultRules(*m_database, *m_clock, this);
     m_requestLog = new RequestLog(*m_database, this);
     m_requestLog->setCap(m_options.logCap);
     if (Status logFile = m_requestLog->setLogFile(m_options.logFile); !logFile)
@@ -193,6 +196,7 @@ Status Sandbox::reset()
         return settings.setValue(s_fixturesLoadedKey, QString::number(now));
     });
     if (status) {
+        m_faults->reload(); // the reset removed every fault rule
         Q_EMIT resetDone();
         Q_EMIT discoveryProfileChanged();
     }

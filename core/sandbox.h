@@ -22,6 +22,7 @@ class JwksCache;
 class ServerKeys;
 class Clock;
 class Database;
+class FaultRules;
 class FhirImporter;
 class FhirService;
 class PeopleStore;
@@ -105,6 +106,7 @@ public:
     JwksCache &clientKeySets() const { return *m_keySets; }
     PortalServer &server() const { return *m_server; }
     FhirService &fhir() const { return *m_fhir; }
+    FaultRules &faults() const { return *m_faults; }
 
 Q_SIGNALS:
     void resetDone();
@@ -125,5 +127,6 @@ private:
     std::unique_ptr<ClientAuthenticator> m_authenticator;
     AuthorizationService *m_authorization = nullptr;
     GrantService *m_grants = nullptr;
+    FaultRules *m_faults = nullptr;
     PortalServer *m_server = nullptr;
 };

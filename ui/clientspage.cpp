@@ -4,6 +4,7 @@
 #include "clientdialog.h"
 #include "clientmodel.h"
 #include "columnfilterproxy.h"
+#include "faults/faultrules.h"
 #include "oauth/clientregistry.h"
 #include "sandbox.h"
 
@@ -15,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QTableView>
@@ -46,7 +48,10 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
       m_jsonButton(UiHelpers::makeActionButton(u"registrationButton"_s, tr("Registration JSON"),
                                                tr("Show the client information response (RFC 7591)"), this)),
       m_deleteButton(
-          UiHelpers::makeActionButton(u"deleteButton"_s, tr("Delete…"), tr("Delete the client (Delete)"), this))
+          UiHelpers::makeActionButton(u"deleteButton"_s, tr("Delete…"), tr("Delete the client (Delete)"), this)),
+      m_launchErrorsButton(UiHelpers::makeActionButton(
+          u"launchErrorsButton"_s, tr("Launch errors"),
+          tr("Make this app's next launch fail the way a SMART app must handle (once)"), this))
 {
     setObjectName(u"clientsPage"_s);
     m_proxy->setSourceModel(m_model);
@@ -67,10 +72,21 @@ ClientsPage::ClientsPage(Sandbox &sandbox, QWidget *parent)
     connect(m_jsonButton, &QToolButton::clicked, this, &ClientsPage::showSelectedRegistration);
     connect(m_deleteButton, &QToolButton::clicked, this, &ClientsPage::deleteSelected);
 
+    auto *launchErrors = new QMenu(m_launchErrorsButton);
+    launchErrors->setObjectName(u"launchErrorsMenu"_s);
+    launchErrors->setToolTipsVisible(true);
+    for (const Faults::LaunchErrorInfo &info : Faults::launchErrors()) {
+        QAction *action = launchErrors->addAction(info.name, this, [this, name = info.name] { armLaunchError(name); });
+        action->setObjectName(info.name + u"Action"_s);
+        action->setToolTip(info.summary);
+    }
+    m_launchErrorsButton->setMenu(launchErrors);
+    m_launchErrorsButton->setPopupMode(QToolButton::InstantPopup);
+
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filterEdit, 1);
-    for (QToolButton *button :
-         {m_registerButton, m_editButton, m_copyIdButton, m_copySecretButton, m_jsonButton, m_deleteButton})
+    for (QToolButton *button : {m_registerButton, m_editButton, m_copyIdButton, m_copySecretButton, m_jsonButton,
+                                m_launchErrorsButton, m_deleteButton})
         bar->addWidget(button);
 
     m_view->setObjectName(u"clientsView"_s);
@@ -194,6 +210,24 @@ void ClientsPage::showSelectedRegistration()
                               client->registrationJson());
 }
 
+void ClientsPage::armLaunchError(const QString &name)
+{
+    const std::optional<Client> client = selectedClient();
+    if (!client)
+        return;
+    Result<Faults::FaultRule> rule
+        = Faults::FaultRule::fromJson(QJsonObject{{u"client_id"_s, client->id}, {u"launch_error"_s, name}});
+    Result<Faults::FaultRule> added = rule ? m_sandbox.faults().add(rule.value()) : rule;
+    if (!added) {
+        QMessageBox::warning(this, tr("Launch errors"), added.error().description);
+        return;
+    }
+    Q_EMIT reported(tr("Launch error %1 armed for \"%2\" (rule %3): %4")
+                        .arg(name, client->name.isEmpty() ? client->id : client->name)
+                        .arg(added.value().id)
+                        .arg(Faults::launchErrorInfo(added.value().launchError).summary));
+}
+
 void ClientsPage::updateActions()
 {
     const std::optional<Client> client = selectedClient();
@@ -202,6 +236,7 @@ void ClientsPage::updateActions()
     m_copySecretButton->setEnabled(client && !client->secret.isEmpty());
     m_jsonButton->setEnabled(client.has_value());
     m_deleteButton->setEnabled(client.has_value());
+    m_launchErrorsButton->setEnabled(client.has_value());
 }
 
 void ClientsPage::updateEmptyState()

@@ -2,7 +2,8 @@
 #pragma once
 
 // The Clients tab: every registered client, live, with the actions on the selected one (register,
-// edit, copy id or secret, show the registration JSON, delete after a confirmation).
+// edit, copy id or secret, show the registration JSON, delete after a confirmation, arm a canned
+// launch error).
 
 #include "uihelpers.h"
 
@@ -45,6 +46,13 @@ public:
     void copySelectedSecret();
     void deleteSelected();
     void showSelectedRegistration();
+    // Arms one of the canned launch errors (Faults::launchErrors) for the selected client.
+    void armLaunchError(const QString &name);
+    QToolButton *launchErrorsButton() const { return m_launchErrorsButton; }
+
+Q_SIGNALS:
+    // A sentence for the status bar.
+    void reported(const QString &text);
 
 private:
     void updateActions();
@@ -64,5 +72,6 @@ private:
     QToolButton *m_copySecretButton;
     QToolButton *m_jsonButton;
     QToolButton *m_deleteButton;
+    QToolButton *m_launchErrorsButton;
     UiHelpers::Confirmer m_confirm = UiHelpers::messageBoxConfirmer();
 };

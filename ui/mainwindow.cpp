@@ -5,6 +5,7 @@
 #include "clientspage.h"
 #include "discoverydialog.h"
 #include "launchdialog.h"
+#include "faultspage.h"
 #include "mintdialog.h"
 #include "peoplepage.h"
 #include "sandbox.h"
@@ -59,10 +60,12 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent)
     m_tokensPage = new TokensPage(sandbox, m_tabs);
     m_clientsPage = new ClientsPage(sandbox, m_tabs);
     m_peoplePage = new PeoplePage(sandbox, m_tabs);
+    m_faultsPage = new FaultsPage(sandbox, m_tabs);
     m_tabs->addTab(m_trafficPage, tr("&Traffic"));
     m_tabs->addTab(m_tokensPage, tr("T&okens"));
     m_tabs->addTab(m_clientsPage, tr("&Clients"));
     m_tabs->addTab(m_peoplePage, tr("&People and data"));
+    m_tabs->addTab(m_faultsPage, tr("&Faults"));
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -80,6 +83,10 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent)
                                  8000);
     });
     connect(m_trafficPage, &TrafficPage::reported, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_clientsPage, &ClientsPage::reported, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_faultsPage, &FaultsPage::reported, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_timeTravel, &TimeTravelWidget::travelled, this, [this](qint64 offsetMs) {
         statusBar()->showMessage(
@@ -106,6 +113,7 @@ void MainWindow::setConfirmer(UiHelpers::Confirmer confirmer)
     m_confirm = confirmer;
     m_trafficPage->setConfirmer(confirmer);
     m_tokensPage->setConfirmer(confirmer);
+    m_faultsPage->setConfirmer(confirmer);
     m_clientsPage->setConfirmer(std::move(confirmer));
 }
 

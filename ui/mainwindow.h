@@ -2,7 +2,8 @@
 #pragma once
 
 // The main window: a server bar that is always visible (state, the URLs an app needs, the
-// sandbox clock with time travel, start and stop), tabs for Traffic, Tokens and Clients, and the
+// sandbox clock with time travel, start and stop), tabs for Traffic, Tokens, Clients, People and
+// Faults, and the
 // sandbox-wide actions (mint, reset, about).
 
 #include "uihelpers.h"
@@ -11,6 +12,7 @@
 
 class ClientsPage;
 class LaunchDialog;
+class FaultsPage;
 class PeoplePage;
 class SelfCheckDialog;
 class QAction;
@@ -46,6 +48,7 @@ public:
     TokensPage *tokensPage() const { return m_tokensPage; }
     ClientsPage *clientsPage() const { return m_clientsPage; }
     PeoplePage *peoplePage() const { return m_peoplePage; }
+    FaultsPage *faultsPage() const { return m_faultsPage; }
     QTabWidget *tabWidget() const { return m_tabs; }
     TimeTravelWidget *timeTravelWidget() const { return m_timeTravel; }
 
@@ -78,6 +81,7 @@ private:
     TokensPage *m_tokensPage = nullptr;
     ClientsPage *m_clientsPage = nullptr;
     PeoplePage *m_peoplePage = nullptr;
+    FaultsPage *m_faultsPage = nullptr;
     QLabel *m_stateLabel = nullptr;
     TimeTravelWidget *m_timeTravel = nullptr;
     QLineEdit *m_fhirBaseEdit = nullptr;

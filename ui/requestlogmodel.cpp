@@ -2,6 +2,8 @@
 #include "requestlogmodel.h"
 
 #include "columnfilterproxy.h"
+#include "faults/faultrule.h"
+
 #include "server/requestlog.h"
 #include "statecolors.h"
 
@@ -83,6 +85,11 @@ QString RequestLogModel::filterText(const RequestLogEntry &entry)
     return text.toCaseFolded();
 }
 
+bool RequestLogModel::isFaulted(const RequestLogEntry &entry)
+{
+    return std::any_of(entry.findings.begin(), entry.findings.end(), &Faults::isFaultFinding);
+}
+
 QString RequestLogModel::findingsText(const RequestLogEntry &entry)
 {
     if (entry.findings.isEmpty())
@@ -114,16 +121,20 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
         return index.column() == 0 ? QVariant(m_filterTexts.at(index.row())) : QVariant();
     if (role == StatusClassRole)
         return entry.status / 100;
+    if (role == FaultedRole)
+        return isFaulted(entry);
     if (role == Qt::TextAlignmentRole && (index.column() == StatusColumn || index.column() == DurationColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (index.column() == FindingsColumn) {
         if (entry.findings.isEmpty())
             return {};
+        const bool faulted = isFaulted(entry);
         switch (role) {
-        case Qt::DisplayRole: return u"⚠"_s;
+        case Qt::DisplayRole: return faulted ? u"⚡"_s : u"⚠"_s;
         case Qt::ToolTipRole: return findingsText(entry);
-        case Qt::AccessibleTextRole: return tr("%n finding(s)", nullptr, int(entry.findings.size()));
-        case Qt::ForegroundRole: return QBrush(StateColors::warning());
+        case Qt::AccessibleTextRole:
+            return faulted ? tr("Fault injected") : tr("%n finding(s)", nullptr, int(entry.findings.size()));
+        case Qt::ForegroundRole: return QBrush(faulted ? StateColors::fault() : StateColors::warning());
         case Qt::TextAlignmentRole: return QVariant(Qt::AlignCenter);
         default: return {};
         }

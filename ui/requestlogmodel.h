@@ -2,9 +2,9 @@
 #pragma once
 
 // The live traffic table: one row per exchange the request log announces, with a mark on the
-// ones that have findings. New entries are gathered and inserted at most ten times a second, so
-// a burst of requests costs one repaint, and the model keeps at most a fixed number of rows (the
-// oldest leave first).
+// ones that have findings (a distinct one when a fault rule touched the exchange). New entries are gathered and
+// inserted at most ten times a second, so a burst of requests costs one repaint, and the model keeps at most a fixed
+// number of rows (the oldest leave first).
 
 #include "server/requestlogentry.h"
 
@@ -30,7 +30,7 @@ public:
         ClientColumn,
         ColumnCount
     };
-    enum Role { EntryRole = Qt::UserRole + 1, StatusClassRole };
+    enum Role { EntryRole = Qt::UserRole + 1, StatusClassRole, FaultedRole };
 
     explicit RequestLogModel(RequestLog &log, QObject *parent = nullptr);
     ~RequestLogModel() override;
@@ -44,6 +44,8 @@ public:
     const RequestLogEntry &entry(int row) const { return m_entries.at(row); }
     // "2 findings:" and one bullet line per finding; empty when there are none.
     static QString findingsText(const RequestLogEntry &entry);
+    // Whether a fault rule touched the exchange (marked ⚡ in its own colour rather than ⚠).
+    static bool isFaulted(const RequestLogEntry &entry);
     // Entries announced but not yet shown, and whether an update is scheduled for them.
     int pendingCount() const { return int(m_pending.size()); }
     bool isUpdateScheduled() const { return m_coalesce.isActive(); }

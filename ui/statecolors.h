@@ -30,4 +30,10 @@ inline QColor bad()
     return darkPalette() ? QColor(0xff, 0x7b, 0x72) : QColor(0xc0, 0x1c, 0x28);
 }
 
+// Exchanges a fault rule touched (Traffic).
+inline QColor fault()
+{
+    return darkPalette() ? QColor(0xc8, 0x9c, 0xff) : QColor(0x6a, 0x1b, 0x9a);
+}
+
 } // namespace StateColors

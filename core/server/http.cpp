@@ -115,14 +115,14 @@ QByteArray HttpResponse::header(QByteArrayView name) const
 
 HttpResponse HttpResponse::json(const QJsonObject &object, int status)
 {
-    return HttpResponse{status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact), {}, {}, {},
-                        {}};
+    return HttpResponse{
+        status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact), {}, {}, {}, {}, false};
 }
 
 HttpResponse HttpResponse::json(const QJsonArray &array, int status)
 {
-    return HttpResponse{status, "application/json", QJsonDocument(array).toJson(QJsonDocument::Compact), {}, {}, {},
-                        {}};
+    return HttpResponse{status, "application/json", QJsonDocument(array).toJson(QJsonDocument::Compact), {}, {}, {}, {},
+                        false};
 }
 
 HttpResponse HttpResponse::jsonText(QByteArray body, int status)
@@ -132,17 +132,17 @@ HttpResponse HttpResponse::jsonText(QByteArray body, int status)
 
 HttpResponse HttpResponse::empty(int status)
 {
-    return HttpResponse{status, {}, {}, {}, {}, {}, {}};
+    return HttpResponse{status, {}, {}, {}, {}, {}, {}, false};
 }
 
 HttpResponse HttpResponse::html(const QByteArray &page, int status)
 {
-    return HttpResponse{status, "text/html; charset=utf-8", page, {}, {}, {}, {}};
+    return HttpResponse{status, "text/html; charset=utf-8", page, {}, {}, {}, {}, false};
 }
 
 HttpResponse HttpResponse::redirect(const QString &location, int status)
 {
-    HttpResponse response{status, {}, {}, {}, {}, {}, {}};
+    HttpResponse response{status, {}, {}, {}, {}, {}, {}, false};
     response.setHeader("Location", location.toUtf8());
     return response;
 }

@@ -54,6 +54,8 @@ struct HttpResponse
     QString tokenId;
     // Rules the request broke or bent, each one plain sentence naming the rule and the fix.
     QStringList findings;
+    // Close the connection without writing an answer (fault injection); status is then 0.
+    bool dropConnection = false;
 
     void setHeader(const QByteArray &name, const QByteArray &value);
     QByteArray header(QByteArrayView name) const;

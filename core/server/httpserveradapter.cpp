@@ -144,6 +144,18 @@ void HttpServerAdapter::flush(QTcpSocket *socket)
     while (connection && connection->socket && !connection->queue.isEmpty() && connection->queue.first().response) {
         Slot slot = connection->queue.takeFirst();
         const HttpResponse &answer = *slot.response;
+        if (answer.dropConnection) {
+            // No answer at all: the client sees the connection reset. Answers still owed on this
+            // connection are dropped with it.
+            QTcpSocket *doomed = connection->socket;
+            connection->socket = nullptr;
+            connection->queue.clear();
+            slot.responder.reset();
+            doomed->abort();
+            if (m_completed)
+                m_completed(slot.request, answer);
+            return;
+        }
         QHttpServerResponse response(answer.contentType, answer.body,
                                      static_cast<QHttpServerResponse::StatusCode>(answer.status));
         for (const auto &[name, value] : answer.headers)

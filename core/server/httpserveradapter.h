@@ -9,7 +9,8 @@
 // unknown paths the same way, and every answer passes through one place (see
 // docs/decisions/0002-own-router.md). Answers may come later (the responder is kept), which
 // QtHttpServer 6.4 allows; the adapter keeps them in request order per connection and drops
-// those whose connection has gone.
+// those whose connection has gone. An answer marked dropConnection closes the connection instead
+// (fault injection).
 
 #include "http.h"
 

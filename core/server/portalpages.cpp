@@ -85,7 +85,7 @@ HttpResponse PortalServer::portalCss(const HttpRequest &)
     QFile file(u":/portal/portal.css"_s);
     if (!file.open(QIODevice::ReadOnly))
         return HttpResponse::error(404, u"not_found"_s, u"The stylesheet is missing"_s);
-    return HttpResponse{200, "text/css; charset=utf-8", file.readAll(), {}, {}, {}, {}};
+    return HttpResponse{200, "text/css; charset=utf-8", file.readAll(), {}, {}, {}, {}, false};
 }
 
 HttpResponse PortalServer::authorize(const HttpRequest &request)

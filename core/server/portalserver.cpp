@@ -2,6 +2,7 @@
 #include "portalserver.h"
 
 #include "clock.h"
+#include "faults/faultrules.h"
 #include "httpserveradapter.h"
 #include "oauth/secrets.h"
 #include "requestlog.h"
@@ -119,6 +120,8 @@ const QList<PortalServer::Route> &PortalServer::routes()
         {{"GET"}, u"/admin/requests"_s, Access::Admin, true, &PortalServer::adminRequests},
         {{"POST"}, u"/admin/launch"_s, Access::Admin, true, &PortalServer::adminLaunch},
         {{"GET", "PUT"}, u"/admin/discovery"_s, Access::Admin, true, &PortalServer::adminDiscovery},
+        {{"GET", "POST", "DELETE"}, u"/admin/faults"_s, Access::Admin, true, &PortalServer::adminFaults},
+        {{"GET", "DELETE"}, u"/admin/faults/{id}"_s, Access::Admin, true, &PortalServer::adminFault},
         {.methods = {"GET", "HEAD"},
          .path = u"/api/fhir"_s,
          .access = Access::Public,
@@ -356,42 +359,56 @@ void PortalServer::dispatch(HttpRequest &&incoming, std::function<void(HttpRespo
         return;
     }
     QPointer<PortalServer> self(this);
-    if (route->deferred) {
-        auto answered = [self, request, methods, reply](HttpResponse response) {
-            if (!self)
-                return;
-            self->decorate(*request, response, methods);
-            reply(std::move(response));
-        };
-        try {
-            route->deferred(*this, *request, std::move(answered));
-        } catch (...) {
-            qCCritical(lcServer) << "deferred handler for" << request->path << "threw";
-            HttpResponse response = HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s);
-            decorate(*request, response, methods);
-            reply(std::move(response));
-        }
-        return;
-    }
-    auto run = [self, request, route, methods, reply] {
+    Answer answered = [self, request, methods, reply](HttpResponse response) {
         if (!self)
             return;
-        HttpResponse response = self->invoke(*route, *request);
         self->decorate(*request, response, methods);
         reply(std::move(response));
     };
-    if (route->prepare)
-        route->prepare(*this, *request, std::move(run));
+    // Fault rules apply after the screening, so that 404, 405 and admin refusals stay honest, and
+    // never to the admin surface, so that a rule for "/*" can still be removed.
+    const QList<Faults::FaultRule> rules = route->access == Access::Public
+        ? m_sandbox.faults().candidates(request->path, request->method)
+        : QList<Faults::FaultRule>();
+    if (!rules.isEmpty())
+        injectFaults(request, route, rules, std::move(answered));
     else
-        run();
+        run(request, route, std::move(answered));
+}
+
+void PortalServer::run(const std::shared_ptr<HttpRequest> &request, const Route *route, Answer answered)
+{
+    if (route->deferred) {
+        try {
+            route->deferred(*this, *request, answered);
+        } catch (...) {
+            qCCritical(lcServer) << "deferred handler for" << request->path << "threw";
+            answered(HttpResponse::error(500, u"server_error"_s, u"The sandbox failed to answer"_s));
+        }
+        return;
+    }
+    QPointer<PortalServer> self(this);
+    auto invokeRoute = [self, request, route, answered] {
+        if (self)
+            answered(self->invoke(*route, *request));
+    };
+    if (route->prepare)
+        route->prepare(*this, *request, std::move(invokeRoute));
+    else
+        invokeRoute();
+}
+
+void PortalServer::explainRefusal(HttpResponse &response)
+{
+    if (response.status >= 400 && response.findings.isEmpty())
+        response.findings.append(refusalFinding(response));
 }
 
 void PortalServer::decorate(const HttpRequest &request, HttpResponse &response, const QByteArrayList &methods) const
 {
     // Every refusal is explained in the request log: when a handler named no finding, the
     // answer's own description (RFC 6749 error_description, OperationOutcome diagnostics) is it.
-    if (response.status >= 400 && response.findings.isEmpty())
-        response.findings.append(refusalFinding(response));
+    explainRefusal(response);
     const QByteArray origin = request.header("origin");
     if (!origin.isNull()) {
         response.setHeader("Access-Control-Allow-Origin", origin.isEmpty() ? QByteArray("*") : origin);

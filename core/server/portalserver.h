@@ -16,7 +16,12 @@
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 #include <optional>
+
+namespace Faults {
+struct FaultRule;
+}
 
 class FhirProxy;
 class HttpServerAdapter;
@@ -93,6 +98,11 @@ private:
     // request stops here; otherwise the route to run.
     std::optional<HttpResponse> screen(HttpRequest &request, const Route **route, QByteArrayList *methods) const;
     HttpResponse invoke(const Route &route, const HttpRequest &request);
+    using Answer = std::function<void(HttpResponse)>;
+    // Runs a screened request's route (its preparation, then its handler) and passes the answer on.
+    void run(const std::shared_ptr<HttpRequest> &request, const Route *route, Answer answered);
+    // Adds the answer's own description as a finding when a refusal names none.
+    static void explainRefusal(HttpResponse &response);
     void decorate(const HttpRequest &request, HttpResponse &response, const QByteArrayList &methods) const;
     void logExchange(const HttpRequest &request, const HttpResponse &response);
 
@@ -104,6 +114,19 @@ private:
     HttpResponse adminStatus(const HttpRequest &request);
     HttpResponse adminRequests(const HttpRequest &request);
     HttpResponse home(const HttpRequest &request);
+
+    // Fault injection (faultinjection.cpp): the admin API and applying rules to requests.
+    HttpResponse adminFaults(const HttpRequest &request);
+    HttpResponse adminFault(const HttpRequest &request);
+    // Applies the first rule that takes this request (budget spent), else runs the route; rules
+    // that change an answer (malformed, a canned token response) apply to what the route gave.
+    void injectFaults(const std::shared_ptr<HttpRequest> &request, const Route *route,
+                      const QList<Faults::FaultRule> &rules, Answer answered);
+    // The client app a request belongs to, as far as it can be told before the handler runs.
+    QString faultClient(const HttpRequest &request) const;
+    // Whether a rule that replaces the answer can apply to this request, and the answer.
+    std::optional<HttpResponse> faultAnswer(const Faults::FaultRule &rule, const HttpRequest &request);
+    HttpResponse statusFault(const Faults::FaultRule &rule, const HttpRequest &request);
 
     // SMART App Launch endpoints (smartroutes.cpp).
     ServerUrls urls(const HttpRequest &request) const;

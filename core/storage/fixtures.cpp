@@ -138,7 +138,7 @@ Status reset(const Database &database, qint64 nowMs, int samplePatients)
                                         u"DELETE FROM tokens"_s,          u"DELETE FROM authorization_codes"_s,
                                         u"DELETE FROM approvals"_s,       u"DELETE FROM user_patients"_s,
                                         u"DELETE FROM clients"_s,         u"DELETE FROM users"_s,
-                                        u"DELETE FROM patients"_s};
+                                        u"DELETE FROM patients"_s,        u"DELETE FROM fault_rules"_s};
         if (Status status = database.runScript(statements); !status)
             return status;
         if (Status status = loadFixtures(database, fixtures.value(), nowMs); !status)

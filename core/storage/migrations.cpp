@@ -193,6 +193,24 @@ const char *const s_version4[] = {
     "ALTER TABLE tokens ADD COLUMN defect TEXT",
 };
 
+// Version 5: fault injection rules (core/faults). Kept in the database so that every sandbox on
+// one PostgreSQL applies the same rules and a restart keeps them. `remaining` is NULL for rules
+// without a count; `effect_value` is the delay in ms or the status, by effect.
+const char *const s_version5[] = {
+    R"(CREATE TABLE fault_rules (
+        id %AUTO_ID%,
+        endpoint TEXT NOT NULL,
+        method TEXT,
+        client_id TEXT,
+        effect TEXT NOT NULL,
+        effect_value INTEGER NOT NULL,
+        launch_error TEXT,
+        percent INTEGER NOT NULL,
+        remaining INTEGER,
+        hits INTEGER NOT NULL,
+        created_at BIGINT NOT NULL))",
+};
+
 QString fill(const char *statement, DatabaseEngine engine)
 {
     QString sql = QString::fromUtf8(statement);
@@ -218,7 +236,10 @@ QList<Migration> migrations(DatabaseEngine engine)
     Migration fourth{4, {}};
     for (const char *statement : s_version4)
         fourth.statements.append(fill(statement, engine));
-    return {first, second, third, fourth};
+    Migration fifth{5, {}};
+    for (const char *statement : s_version5)
+        fifth.statements.append(fill(statement, engine));
+    return {first, second, third, fourth, fifth};
 }
 
 int latestSchemaVersion()
