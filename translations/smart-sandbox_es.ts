@@ -2,6 +2,334 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
+    <name>ClientDialog</name>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="59"/>
+        <source>Register client</source>
+        <translation>Registrar cliente</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="72"/>
+        <source>Edit client %1</source>
+        <translation>Editar el cliente %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="91"/>
+        <source>My SMART app</source>
+        <translation>Mi app SMART</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="91"/>
+        <source>client_name: what the consent page shows</source>
+        <translation>client_name: lo que muestra la página de autorización</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="98"/>
+        <source>redirect_uris: where the sandbox may send the browser back; double-click to edit</source>
+        <translation>redirect_uris: adónde puede la sandbox devolver el navegador; doble clic para editar</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="102"/>
+        <source>http://localhost:3000/callback, then Enter</source>
+        <translation>http://localhost:3000/callback y luego Intro</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="106"/>
+        <source>Add</source>
+        <translation>Añadir</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="107"/>
+        <source>Add the URI to the list</source>
+        <translation>Añadir la URI a la lista</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="110"/>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="111"/>
+        <source>Remove the selected URI (Delete)</source>
+        <translation>Quitar la URI seleccionada (Supr)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="137"/>
+        <source>token_endpoint_auth_method: how the app proves who it is at the token endpoint</source>
+        <translation>token_endpoint_auth_method: cómo demuestra la app quién es en el endpoint de token</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="138"/>
+        <source>none (public app: browser or phone, PKCE only)</source>
+        <translation>none (app pública: navegador o móvil, solo PKCE)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="139"/>
+        <source>client_secret_basic (confidential: secret in the Authorization header)</source>
+        <translation>client_secret_basic (confidencial: secreto en la cabecera Authorization)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="141"/>
+        <source>client_secret_post (confidential: secret in the form)</source>
+        <translation>client_secret_post (confidencial: secreto en el formulario)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="142"/>
+        <source>private_key_jwt (asymmetric: a signed assertion, SMART&apos;s preferred way)</source>
+        <translation>private_key_jwt (asimétrico: una aserción firmada, la vía preferida de SMART)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="154"/>
+        <source>A person signs in and approves</source>
+        <translation>Una persona inicia sesión y autoriza</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="155"/>
+        <source>The app may refresh its tokens</source>
+        <translation>La app puede renovar sus tokens</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="157"/>
+        <source>A backend service without a person (SMART Backend Services)</source>
+        <translation>Un servicio backend sin persona (SMART Backend Services)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="158"/>
+        <source>response_types: SMART uses &quot;code&quot;</source>
+        <translation>response_types: SMART usa «code»</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="166"/>
+        <source>launch openid fhirUser patient/*.rs</source>
+        <translation>launch openid fhirUser patient/*.rs</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="167"/>
+        <source>scope: the most the app may ask for, space-separated; empty: the sandbox default</source>
+        <translation>scope: lo máximo que puede pedir la app, separado por espacios; vacío: el valor por defecto de la sandbox</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="170"/>
+        <source>Add scope</source>
+        <translation>Añadir ámbito</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="171"/>
+        <source>Add a common SMART scope</source>
+        <translation>Añadir un ámbito SMART habitual</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="175"/>
+        <source>EHR launch context</source>
+        <translation>contexto de lanzamiento desde el EHR</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="176"/>
+        <source>standalone launch: pick a patient</source>
+        <translation>lanzamiento independiente: elegir un paciente</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="177"/>
+        <source>standalone launch: an encounter</source>
+        <translation>lanzamiento independiente: una visita (encuentro)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="178"/>
+        <source>who signed in (id_token)</source>
+        <translation>quién inició sesión (id_token)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="179"/>
+        <source>refresh tokens that outlive the session</source>
+        <translation>tokens de refresco que sobreviven a la sesión</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="180"/>
+        <source>refresh tokens while the session lasts</source>
+        <translation>tokens de refresco mientras dure la sesión</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="181"/>
+        <source>read and search the patient&apos;s data (SMART v2)</source>
+        <translation>leer y buscar los datos del paciente (SMART v2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="182"/>
+        <source>read the patient&apos;s data (SMART v1)</source>
+        <translation>leer los datos del paciente (SMART v1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="183"/>
+        <source>read and search what the user may see</source>
+        <translation>leer y buscar lo que el usuario puede ver</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="184"/>
+        <source>backend services: read and search everything</source>
+        <translation>servicios backend: leer y buscar todo</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="187"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="196"/>
+        <source>http://localhost:3000/launch</source>
+        <translation>http://localhost:3000/launch</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="197"/>
+        <source>launch_uri (sandbox extension): the app&apos;s EHR launch URL, opened by Sandbox ▸ EHR launch with iss and launch</source>
+        <translation>launch_uri (extensión de la sandbox): la URL de lanzamiento EHR de la app, que Sandbox ▸ Lanzamiento EHR abre con iss y launch</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="199"/>
+        <source>https://app.example.org/.well-known/jwks.json</source>
+        <translation>https://app.example.org/.well-known/jwks.json</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="200"/>
+        <source>jwks_uri: where the sandbox fetches the app&apos;s public keys</source>
+        <translation>jwks_uri: de dónde obtiene la sandbox las claves públicas de la app</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="203"/>
+        <source>or paste the JWK Set: {&quot;keys&quot;: [ … ]}</source>
+        <translation>o pegar el JWK Set: {&quot;keys&quot;: [ … ]}</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="204"/>
+        <source>jwks: the app&apos;s public keys, instead of jwks_uri</source>
+        <translation>jwks: las claves públicas de la app, en lugar de jwks_uri</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="209"/>
+        <source>dev@example.org, ops@example.org</source>
+        <translation>dev@example.org, ops@example.org</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="210"/>
+        <source>contacts: e-mail addresses, separated by commas</source>
+        <translation>contacts: direcciones de correo electrónico, separadas por comas</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="211"/>
+        <source>https://app.example.org/logo.png</source>
+        <translation>https://app.example.org/logo.png</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="211"/>
+        <source>logo_uri</source>
+        <translation>logo_uri</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="213"/>
+        <source>https://app.example.org/</source>
+        <translation>https://app.example.org/</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="213"/>
+        <source>client_uri: the app&apos;s home page</source>
+        <translation>client_uri: la página de inicio de la app</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="214"/>
+        <source>software_id: the same for every install</source>
+        <translation>software_id: la misma en cada instalación</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="215"/>
+        <source>software_version</source>
+        <translation>software_version</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="218"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="219"/>
+        <source>&amp;Redirect URIs:</source>
+        <translation>URI de &amp;redirección:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="222"/>
+        <source>&amp;Authentication:</source>
+        <translation>&amp;Autenticación:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="223"/>
+        <source>&amp;Grant types:</source>
+        <translation>Tipos de &amp;concesión:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="226"/>
+        <source>Response types:</source>
+        <translation>Tipos de respuesta:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="227"/>
+        <source>&amp;Scope:</source>
+        <translation>Á&amp;mbito:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="230"/>
+        <source>&amp;Launch URL:</source>
+        <translation>URL de &amp;lanzamiento:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="231"/>
+        <source>&amp;JWKS URL:</source>
+        <translation>URL de &amp;JWKS:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="232"/>
+        <source>JW&amp;KS:</source>
+        <translation>JW&amp;KS:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="236"/>
+        <source>About the app (optional)</source>
+        <translation>Sobre la app (opcional)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="238"/>
+        <source>Con&amp;tacts:</source>
+        <translation>Con&amp;tactos:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="239"/>
+        <source>L&amp;ogo URL:</source>
+        <translation>URL del l&amp;ogo:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="240"/>
+        <source>&amp;Home page:</source>
+        <translation>&amp;Página de inicio:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="241"/>
+        <source>Software &amp;ID:</source>
+        <translation>&amp;ID de software:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="242"/>
+        <source>Software &amp;version:</source>
+        <translation>&amp;Versión del software:</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="253"/>
+        <source>Save</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientdialog.cpp" line="253"/>
+        <source>Register</source>
+        <translation>Registrar</translation>
+    </message>
+</context>
+<context>
     <name>ClientModel</name>
     <message>
         <location filename="../ui/clientmodel.cpp" line="93"/>
@@ -29,32 +357,57 @@
         <translation>token_endpoint_auth_method: %1</translation>
     </message>
     <message>
-        <location filename="../ui/clientmodel.cpp" line="150"/>
+        <location filename="../ui/clientmodel.cpp" line="130"/>
+        <source>Access tokens are JWTs signed by the sandbox (RFC 9068)</source>
+        <translation>Los tokens de acceso son JWT firmados por la sandbox (RFC 9068)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="131"/>
+        <source>Access tokens are random strings</source>
+        <translation>Los tokens de acceso son cadenas aleatorias</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="140"/>
+        <source>JWT</source>
+        <translation>JWT</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="140"/>
+        <source>opaque</source>
+        <translation>opaco</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="155"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../ui/clientmodel.cpp" line="151"/>
+        <location filename="../ui/clientmodel.cpp" line="156"/>
         <source>Client ID</source>
         <translation>ID de cliente</translation>
     </message>
     <message>
-        <location filename="../ui/clientmodel.cpp" line="152"/>
+        <location filename="../ui/clientmodel.cpp" line="157"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../ui/clientmodel.cpp" line="153"/>
+        <location filename="../ui/clientmodel.cpp" line="158"/>
+        <source>Access tokens</source>
+        <translation>Tokens de acceso</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientmodel.cpp" line="159"/>
         <source>Redirect URIs</source>
         <translation>URI de redirección</translation>
     </message>
     <message>
-        <location filename="../ui/clientmodel.cpp" line="154"/>
+        <location filename="../ui/clientmodel.cpp" line="160"/>
         <source>Scope</source>
         <translation>Ámbito</translation>
     </message>
     <message>
-        <location filename="../ui/clientmodel.cpp" line="155"/>
+        <location filename="../ui/clientmodel.cpp" line="161"/>
         <source>Registered</source>
         <translation>Registrado</translation>
     </message>
@@ -62,80 +415,101 @@
 <context>
     <name>ClientsPage</name>
     <message>
-        <location filename="../ui/clientspage.cpp" line="36"/>
-        <location filename="../ui/clientspage.cpp" line="80"/>
+        <location filename="../ui/clientspage.cpp" line="37"/>
+        <source>Register…</source>
+        <translation>Registrar…</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="38"/>
+        <source>Register a new client, as POST /oauth/register does (Ctrl+N)</source>
+        <translation>Registrar un cliente nuevo, como hace POST /oauth/register (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="41"/>
+        <location filename="../ui/clientspage.cpp" line="95"/>
+        <source>Edit…</source>
+        <translation>Editar…</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="41"/>
+        <source>Change the client&apos;s registration (F2)</source>
+        <translation>Cambiar el registro del cliente (F2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientspage.cpp" line="43"/>
+        <location filename="../ui/clientspage.cpp" line="93"/>
         <source>Copy ID</source>
         <translation>Copiar ID</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="36"/>
+        <location filename="../ui/clientspage.cpp" line="43"/>
         <source>Copy the client_id (Ctrl+C)</source>
         <translation>Copiar el client_id (Ctrl+C)</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="38"/>
+        <location filename="../ui/clientspage.cpp" line="45"/>
         <source>Copy secret</source>
         <translation>Copiar secreto</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="38"/>
+        <location filename="../ui/clientspage.cpp" line="45"/>
         <source>Copy the client_secret</source>
         <translation>Copiar el client_secret</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="39"/>
+        <location filename="../ui/clientspage.cpp" line="46"/>
         <source>Registration JSON</source>
         <translation>JSON de registro</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="40"/>
+        <location filename="../ui/clientspage.cpp" line="47"/>
         <source>Show the client information response (RFC 7591)</source>
         <translation>Mostrar la respuesta con la información del cliente (RFC 7591)</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="42"/>
-        <location filename="../ui/clientspage.cpp" line="81"/>
+        <location filename="../ui/clientspage.cpp" line="49"/>
+        <location filename="../ui/clientspage.cpp" line="94"/>
         <source>Delete…</source>
         <translation>Eliminar…</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="42"/>
+        <location filename="../ui/clientspage.cpp" line="49"/>
         <source>Delete the client (Delete)</source>
         <translation>Eliminar el cliente (Supr)</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="49"/>
+        <location filename="../ui/clientspage.cpp" line="56"/>
         <source>Filter by name, client ID, type, redirect URI or scope (Ctrl+F)</source>
         <translation>Filtrar por nombre, ID de cliente, tipo, URI de redirección o ámbito (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="87"/>
-        <location filename="../ui/clientspage.cpp" line="148"/>
+        <location filename="../ui/clientspage.cpp" line="101"/>
+        <location filename="../ui/clientspage.cpp" line="184"/>
         <source>Clients</source>
         <translation>Clientes</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="103"/>
-        <source>No clients. Apps register themselves with POST %1.</source>
-        <translation>No hay clientes. Las apps se registran solas con POST %1.</translation>
+        <location filename="../ui/clientspage.cpp" line="117"/>
+        <source>No clients. Press Register… (Ctrl+N), or let an app register itself with POST %1.</source>
+        <translation>No hay clientes. Pulse «Registrar…» (Ctrl+N) o deje que una app se registre sola con POST %1.</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="143"/>
+        <location filename="../ui/clientspage.cpp" line="179"/>
         <source>Delete client</source>
         <translation>Eliminar cliente</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="144"/>
+        <location filename="../ui/clientspage.cpp" line="180"/>
         <source>Delete the client &quot;%1&quot; (%2)? Apps using its client_id can no longer sign in.</source>
         <translation>¿Eliminar el cliente «%1» (%2)? Las apps que usan su client_id ya no podrán iniciar sesión.</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="145"/>
+        <location filename="../ui/clientspage.cpp" line="181"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../ui/clientspage.cpp" line="157"/>
+        <location filename="../ui/clientspage.cpp" line="193"/>
         <source>Registration of %1</source>
         <translation>Registro de %1</translation>
     </message>
@@ -224,19 +598,185 @@
     </message>
     <message>
         <location filename="../app/commandline.cpp" line="101"/>
+        <source>Run the conformance checks of the authorization server and FHIR endpoints against a sandbox of its own (on a free loopback port, with a temporary database) or against --url, print the results and exit.</source>
+        <translation>Ejecutar las comprobaciones de conformidad del servidor de autorización y de los endpoints FHIR contra una sandbox propia (en un puerto loopback libre, con una base de datos temporal) o contra --url, mostrar los resultados y salir.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="107"/>
+        <source>With --self-check: the running sandbox to check (its origin, such as http://127.0.0.1:9000, or its FHIR base).</source>
+        <translation>Con --self-check: la sandbox en marcha que se comprueba (su origen, como http://127.0.0.1:9000, o su base FHIR).</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="113"/>
         <source>Language of the windows, pages and help, such as de or es (default: the system&apos;s; English where there is no translation).</source>
         <translation>Idioma de las ventanas, páginas y ayuda, como de o es (por defecto: el del sistema; inglés donde no hay traducción).</translation>
     </message>
 </context>
 <context>
+    <name>DefectText</name>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="11"/>
+        <source>None</source>
+        <translation>Ninguno</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="12"/>
+        <source>Expired</source>
+        <translation>Caducado</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="13"/>
+        <source>Revoked</source>
+        <translation>Revocado</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="14"/>
+        <source>Other patient</source>
+        <translation>Otro paciente</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="15"/>
+        <source>Missing scope</source>
+        <translation>Ámbito ausente</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="16"/>
+        <source>Wrong aud</source>
+        <translation>aud incorrecto</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="17"/>
+        <source>Wrong iss</source>
+        <translation>iss incorrecto</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="18"/>
+        <source>Bad signature</source>
+        <translation>Firma no válida</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="26"/>
+        <source>A good token</source>
+        <translation>Un token correcto</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="28"/>
+        <source>Already expired: FHIR answers 401, introspection inactive</source>
+        <translation>Ya caducado: FHIR responde 401, introspección inactiva</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="30"/>
+        <source>Already revoked: FHIR answers 401, introspection inactive</source>
+        <translation>Ya revocado: FHIR responde 401, introspección inactiva</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="32"/>
+        <source>For another patient than the one chosen: reads of the chosen patient answer 404</source>
+        <translation>Para otro paciente distinto del elegido: las lecturas del paciente elegido responden 404</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="35"/>
+        <source>Without the scopes that read Patient: FHIR answers 403 insufficient_scope</source>
+        <translation>Sin los ámbitos que leen Patient: FHIR responde 403 insufficient_scope</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="38"/>
+        <source>A JWT for another FHIR server (aud): FHIR answers 401, introspection inactive</source>
+        <translation>Un JWT para otro servidor FHIR (aud): FHIR responde 401, introspección inactiva</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="42"/>
+        <source>A JWT from another issuer (iss): FHIR answers 401, introspection inactive</source>
+        <translation>Un JWT de otro emisor (iss): FHIR responde 401, introspección inactiva</translation>
+    </message>
+    <message>
+        <location filename="../ui/defecttext.cpp" line="45"/>
+        <source>A JWT whose signature does not verify: FHIR answers 401, introspection inactive</source>
+        <translation>Un JWT cuya firma no se verifica: FHIR responde 401, introspección inactiva</translation>
+    </message>
+</context>
+<context>
+    <name>DiscoveryDialog</name>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="51"/>
+        <source>Discovery profile</source>
+        <translation>Perfil de descubrimiento</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="53"/>
+        <source>SMART App Launch 2 (everything)</source>
+        <translation>SMART App Launch 2 (todo)</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="54"/>
+        <source>SMART App Launch 1.0 names only</source>
+        <translation>Solo nombres de SMART App Launch 1.0</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="55"/>
+        <source>None: no smart-configuration (404)</source>
+        <translation>Ninguno: sin smart-configuration (404)</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="56"/>
+        <source>Custom: leave out fields and capabilities</source>
+        <translation>Personalizado: omitir campos y capacidades</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="58"/>
+        <source>SMART App Launch 2</source>
+        <translation>SMART App Launch 2</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="59"/>
+        <source>SMART App Launch 1.0</source>
+        <translation>SMART App Launch 1.0</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="66"/>
+        <source>Start from</source>
+        <translation>Partir de</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="69"/>
+        <source>Fields served (untick to leave out)</source>
+        <translation>Campos servidos (desmarcar para omitir)</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="72"/>
+        <source>Capabilities served</source>
+        <translation>Capacidades servidas</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="79"/>
+        <source>Back to &amp;v2</source>
+        <translation>Volver a &amp;v2</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="86"/>
+        <source>&amp;Serve</source>
+        <translation>&amp;Servir</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="88"/>
+        <source>What /.well-known/smart-configuration says, so that an app&apos;s discovery fallbacks can be tested. The CapabilityStatement keeps its oauth-uris.</source>
+        <translation>Lo que dice /.well-known/smart-configuration, para poder probar las alternativas de descubrimiento de una app. El CapabilityStatement conserva sus oauth-uris.</translation>
+    </message>
+    <message>
+        <location filename="../ui/discoverydialog.cpp" line="160"/>
+        <source>The profile cannot be stored: %1</source>
+        <translation>No se puede guardar el perfil: %1</translation>
+    </message>
+</context>
+<context>
     <name>ExchangeView</name>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="39"/>
+        <location filename="../ui/exchangeview.cpp" line="40"/>
         <source>(no body)</source>
         <translation>(sin cuerpo)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/exchangeview.cpp" line="55"/>
+        <location filename="../ui/exchangeview.cpp" line="56"/>
         <source>(%n byte(s) of binary data)</source>
         <translation>
             <numerusform>(%n byte de datos binarios)</numerusform>
@@ -244,326 +784,515 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="58"/>
+        <location filename="../ui/exchangeview.cpp" line="59"/>
         <source>… cut at %1 of %2 bytes</source>
         <translation>… cortado en %1 de %2 bytes</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="73"/>
+        <location filename="../ui/exchangeview.cpp" line="74"/>
         <source>Bearer token in the Authorization header</source>
         <translation>Token bearer en la cabecera Authorization</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="74"/>
+        <location filename="../ui/exchangeview.cpp" line="75"/>
         <source>Query parameter %1</source>
         <translation>Parámetro de consulta %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="75"/>
+        <location filename="../ui/exchangeview.cpp" line="76"/>
         <source>Form field %1 of the request</source>
         <translation>Campo de formulario %1 de la petición</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="76"/>
+        <location filename="../ui/exchangeview.cpp" line="77"/>
         <source>Field %1 of the request body</source>
         <translation>Campo %1 del cuerpo de la petición</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="77"/>
+        <location filename="../ui/exchangeview.cpp" line="78"/>
         <source>Field %1 of the response</source>
         <translation>Campo %1 de la respuesta</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="122"/>
+        <location filename="../ui/exchangeview.cpp" line="123"/>
         <source>Request</source>
         <translation>Petición</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="123"/>
+        <location filename="../ui/exchangeview.cpp" line="124"/>
         <source>Response</source>
         <translation>Respuesta</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="124"/>
-        <location filename="../ui/exchangeview.cpp" line="144"/>
+        <location filename="../ui/exchangeview.cpp" line="125"/>
+        <location filename="../ui/exchangeview.cpp" line="159"/>
         <source>JWTs</source>
         <translation>JWT</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="125"/>
+        <location filename="../ui/exchangeview.cpp" line="126"/>
         <source>Every JSON Web Token in the exchange, decoded, with its signature checked</source>
         <translation>Cada JSON Web Token del intercambio, decodificado y con su firma comprobada</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="139"/>
+        <location filename="../ui/exchangeview.cpp" line="152"/>
         <source>Select a request to see its headers, bodies and tokens.</source>
         <translation>Seleccione una petición para ver sus cabeceras, cuerpos y tokens.</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="150"/>
+        <location filename="../ui/exchangeview.cpp" line="165"/>
         <source>%1 %2 → %3 in %4 ms</source>
         <translation>%1 %2 → %3 en %4 ms</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="152"/>
+        <location filename="../ui/exchangeview.cpp" line="167"/>
         <source>client %1</source>
         <translation>cliente %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="171"/>
+        <location filename="../ui/exchangeview.cpp" line="197"/>
         <source>No JSON Web Token in this exchange.</source>
         <translation>No hay ningún JSON Web Token en este intercambio.</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="173"/>
+        <location filename="../ui/exchangeview.cpp" line="189"/>
         <source>JWTs (%1)</source>
         <translation>JWT (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="195"/>
+        <location filename="../ui/exchangeview.cpp" line="228"/>
         <source>✔ Signature valid: signed with this sandbox&apos;s key (kid %1)</source>
         <translation>✔ Firma válida: firmada con la clave de esta sandbox (kid %1)</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="196"/>
+        <location filename="../ui/exchangeview.cpp" line="229"/>
         <source>✔ Signature valid: checked with the keys client %1 registered</source>
         <translation>✔ Firma válida: comprobada con las claves que registró el cliente %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="198"/>
+        <location filename="../ui/exchangeview.cpp" line="231"/>
         <source>✘ Signature NOT valid for this sandbox&apos;s key: %1</source>
         <translation>✘ Firma NO válida para la clave de esta sandbox: %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="199"/>
+        <location filename="../ui/exchangeview.cpp" line="232"/>
         <source>✘ Signature NOT valid for the keys client %1 registered: %2</source>
         <translation>✘ Firma NO válida para las claves que registró el cliente %1: %2</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="200"/>
+        <location filename="../ui/exchangeview.cpp" line="233"/>
         <source>Signature not checked: key unknown</source>
         <translation>Firma no comprobada: clave desconocida</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="207"/>
+        <location filename="../ui/exchangeview.cpp" line="240"/>
         <source>Header:</source>
         <translation>Cabecera:</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="208"/>
+        <location filename="../ui/exchangeview.cpp" line="241"/>
         <source>Payload:</source>
         <translation>Carga útil:</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="217"/>
+        <location filename="../ui/exchangeview.cpp" line="250"/>
         <source>in %1</source>
         <translation>en %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="218"/>
+        <location filename="../ui/exchangeview.cpp" line="251"/>
         <source>%1 ago</source>
         <translation>hace %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="222"/>
+        <location filename="../ui/exchangeview.cpp" line="255"/>
         <source>Times (UTC, relative to the sandbox clock):</source>
         <translation>Horas (UTC, relativas al reloj de la sandbox):</translation>
     </message>
 </context>
 <context>
+    <name>LaunchDialog</name>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="61"/>
+        <source>Launch</source>
+        <translation>Lanzar</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="64"/>
+        <source>EHR launch</source>
+        <translation>Lanzamiento EHR</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="66"/>
+        <source>Clients that registered a launch URL (launch_uri)</source>
+        <translation>Clientes que registraron una URL de lanzamiento (launch_uri)</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="69"/>
+        <source>The app&apos;s launch URL; the browser opens it with iss and launch</source>
+        <translation>La URL de lanzamiento de la app; el navegador la abre con iss y launch</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="71"/>
+        <source>The clinician or person who launches the app</source>
+        <translation>El profesional clínico o la persona que lanza la app</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="73"/>
+        <source>The patients this user may act for</source>
+        <translation>Los pacientes en cuyo nombre puede actuar este usuario</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="75"/>
+        <source>The patient&apos;s encounters in the built-in FHIR data; optional</source>
+        <translation>Las visitas (encuentros) del paciente en los datos FHIR integrados; opcional</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="78"/>
+        <source>No client has a launch URL yet. On the Clients tab, register a client (or edit one) and fill in its Launch URL, such as http://localhost:3000/launch.</source>
+        <translation>Ningún cliente tiene todavía una URL de lanzamiento. En la pestaña Clientes, registre un cliente (o edite uno) y rellene su URL de lanzamiento, por ejemplo http://localhost:3000/launch.</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="89"/>
+        <source>The URL the browser opens appears here</source>
+        <translation>Aquí aparece la URL que abre el navegador</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="92"/>
+        <source>Create the launch context and open the app in the browser</source>
+        <translation>Crear el contexto de lanzamiento y abrir la app en el navegador</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="97"/>
+        <source>Copy the launch URL</source>
+        <translation>Copiar la URL de lanzamiento</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="100"/>
+        <source>&amp;Client:</source>
+        <translation>&amp;Cliente:</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="101"/>
+        <source>Launch URL:</source>
+        <translation>URL de lanzamiento:</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="102"/>
+        <source>&amp;User:</source>
+        <translation>&amp;Usuario:</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="103"/>
+        <source>&amp;Patient:</source>
+        <translation>&amp;Paciente:</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="104"/>
+        <source>&amp;Encounter:</source>
+        <translation>&amp;Visita:</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="105"/>
+        <source>Opened:</source>
+        <translation>URL abierta:</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="162"/>
+        <location filename="../ui/launchdialog.cpp" line="179"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="187"/>
+        <source>None: the app asks for one</source>
+        <translation>Ninguno: la app pide uno</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="192"/>
+        <source>self</source>
+        <translation>uno mismo</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="192"/>
+        <source>represented</source>
+        <translation>representado</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="193"/>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="204"/>
+        <source>None</source>
+        <translation>Ninguna</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="277"/>
+        <source>The server is stopped, so the app could not reach it: start it first (Sandbox ▸ Start server).</source>
+        <translation>El servidor está detenido, así que la app no podría alcanzarlo: inícielo primero (Sandbox ▸ Iniciar servidor).</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="283"/>
+        <source>The client is no longer registered.</source>
+        <translation>El cliente ya no está registrado.</translation>
+    </message>
+    <message>
+        <location filename="../ui/launchdialog.cpp" line="298"/>
+        <source>No browser could be opened; copy the URL above into one.</source>
+        <translation>No se pudo abrir ningún navegador; copie la URL de arriba en uno.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="45"/>
+        <location filename="../ui/mainwindow.cpp" line="52"/>
         <source>SMART Sandbox</source>
         <translation>SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="55"/>
+        <location filename="../ui/mainwindow.cpp" line="62"/>
         <source>&amp;Traffic</source>
         <translation>&amp;Tráfico</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="56"/>
+        <location filename="../ui/mainwindow.cpp" line="63"/>
         <source>T&amp;okens</source>
         <translation>T&amp;okens</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="57"/>
+        <location filename="../ui/mainwindow.cpp" line="64"/>
         <source>&amp;Clients</source>
         <translation>&amp;Clientes</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="58"/>
+        <location filename="../ui/mainwindow.cpp" line="65"/>
         <source>&amp;People and data</source>
         <translation>&amp;Personas y datos</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="71"/>
+        <location filename="../ui/mainwindow.cpp" line="78"/>
         <source>Client &quot;%1&quot; registered over HTTP (%2)</source>
         <translation>Cliente «%1» registrado por HTTP (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="80"/>
+        <location filename="../ui/mainwindow.cpp" line="87"/>
         <source>The sandbox clock is back to real time.</source>
         <translation>El reloj de la sandbox vuelve a la hora real.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="81"/>
+        <location filename="../ui/mainwindow.cpp" line="88"/>
         <source>The sandbox clock now runs %1 from real time.</source>
         <translation>El reloj de la sandbox va ahora %1 respecto a la hora real.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="85"/>
+        <location filename="../ui/mainwindow.cpp" line="92"/>
         <source>The sandbox is back to its sample data.</source>
         <translation>La sandbox vuelve a tener sus datos de ejemplo.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <location filename="../ui/mainwindow.cpp" line="156"/>
         <source>Copy %1</source>
         <translation>Copiar %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <location filename="../ui/mainwindow.cpp" line="161"/>
         <source>FHIR base</source>
         <translation>Base FHIR</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <location filename="../ui/mainwindow.cpp" line="161"/>
         <source>the FHIR base URL an app is given as iss</source>
         <translation>la URL base FHIR que recibe una app como iss</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="156"/>
+        <location filename="../ui/mainwindow.cpp" line="163"/>
         <source>SMART configuration</source>
         <translation>Configuración SMART</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <location filename="../ui/mainwindow.cpp" line="164"/>
         <source>the SMART discovery document (.well-known/smart-configuration)</source>
         <translation>el documento de descubrimiento SMART (.well-known/smart-configuration)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="159"/>
+        <location filename="../ui/mainwindow.cpp" line="166"/>
         <source>Register</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="159"/>
+        <location filename="../ui/mainwindow.cpp" line="166"/>
         <source>the dynamic client registration endpoint (RFC 7591)</source>
         <translation>el endpoint de registro dinámico de clientes (RFC 7591)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="179"/>
         <source>&amp;Mint token…</source>
         <translation>&amp;Emitir token…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="175"/>
+        <location filename="../ui/mainwindow.cpp" line="182"/>
         <source>Mint a token for any client, user and patient (Ctrl+T)</source>
         <translation>Emitir un token para cualquier cliente, usuario y paciente (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="178"/>
+        <location filename="../ui/mainwindow.cpp" line="185"/>
+        <source>&amp;EHR launch…</source>
+        <translation>&amp;Lanzamiento EHR…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="189"/>
+        <source>Open an app in the browser as an EHR would, with a chosen user, patient and encounter (Ctrl+Shift+L)</source>
+        <translation>Abrir una app en el navegador como lo haría un EHR, con el usuario, el paciente y la visita elegidos (Ctrl+Mayús+L)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="192"/>
         <source>&amp;Reset…</source>
         <translation>&amp;Restablecer…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="180"/>
+        <location filename="../ui/mainwindow.cpp" line="194"/>
         <source>Return to the sample clients, users and patients</source>
         <translation>Volver a los clientes, usuarios y pacientes de ejemplo</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="183"/>
+        <location filename="../ui/mainwindow.cpp" line="197"/>
+        <source>Run &amp;self-check</source>
+        <translation>Ejecutar &amp;autocomprobación</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="199"/>
+        <source>Check the running server&apos;s authorization and FHIR endpoints as an app would</source>
+        <translation>Comprobar los endpoints de autorización y FHIR del servidor en marcha como lo haría una app</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="202"/>
+        <source>&amp;Discovery profile…</source>
+        <translation>Perfil de &amp;descubrimiento…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="204"/>
+        <source>Serve SMART 2, SMART 1.0, no or a partial smart-configuration</source>
+        <translation>Servir SMART 2, SMART 1.0, ninguna smart-configuration o una parcial</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="206"/>
+        <source>Se&amp;ttings…</source>
+        <translation>A&amp;justes…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="210"/>
+        <source>Port, bind address, base URL, upstream FHIR server, database, admin key, log cap</source>
+        <translation>Puerto, dirección de escucha, URL base, servidor FHIR upstream, base de datos, clave de administración, límite del registro</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="213"/>
         <source>&amp;Find</source>
         <translation>&amp;Buscar</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="188"/>
+        <location filename="../ui/mainwindow.cpp" line="218"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="194"/>
+        <location filename="../ui/mainwindow.cpp" line="224"/>
         <source>&amp;About SMART Sandbox</source>
         <translation>&amp;Acerca de SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="199"/>
+        <location filename="../ui/mainwindow.cpp" line="229"/>
         <source>&amp;Sandbox</source>
         <translation>&amp;Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="206"/>
+        <location filename="../ui/mainwindow.cpp" line="241"/>
         <source>&amp;Edit</source>
         <translation>&amp;Editar</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="209"/>
+        <location filename="../ui/mainwindow.cpp" line="244"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="212"/>
+        <location filename="../ui/mainwindow.cpp" line="247"/>
         <source>Main</source>
         <translation>Principal</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="230"/>
+        <location filename="../ui/mainwindow.cpp" line="266"/>
         <source>● Running</source>
         <translation>● En marcha</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="230"/>
+        <location filename="../ui/mainwindow.cpp" line="266"/>
         <source>● Stopped</source>
         <translation>● Detenido</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="231"/>
+        <location filename="../ui/mainwindow.cpp" line="267"/>
         <source>Listening on %1</source>
         <translation>Escuchando en %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="231"/>
+        <location filename="../ui/mainwindow.cpp" line="267"/>
         <source>Not listening; start the server</source>
         <translation>No está escuchando; inicie el servidor</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="232"/>
+        <location filename="../ui/mainwindow.cpp" line="268"/>
         <source>S&amp;top server</source>
         <translation>De&amp;tener servidor</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="232"/>
+        <location filename="../ui/mainwindow.cpp" line="268"/>
         <source>S&amp;tart server</source>
         <translation>&amp;Iniciar servidor</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="243"/>
+        <location filename="../ui/mainwindow.cpp" line="280"/>
         <source>SMART Sandbox — %1</source>
         <translation>SMART Sandbox — %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="243"/>
+        <location filename="../ui/mainwindow.cpp" line="280"/>
         <source>SMART Sandbox (stopped)</source>
         <translation>SMART Sandbox (detenido)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="253"/>
+        <location filename="../ui/mainwindow.cpp" line="290"/>
         <source>Start server</source>
         <translation>Iniciar servidor</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="254"/>
+        <location filename="../ui/mainwindow.cpp" line="291"/>
         <source>The server cannot listen: %1</source>
         <translation>El servidor no puede escuchar: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="275"/>
+        <location filename="../ui/mainwindow.cpp" line="319"/>
+        <source>Discovery profile: %1</source>
+        <translation>Perfil de descubrimiento: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="329"/>
+        <source>Opened %1</source>
+        <translation>Se abrió %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="344"/>
+        <source>Settings applied; clients, tokens and the log are kept.</source>
+        <translation>Ajustes aplicados; se conservan los clientes, los tokens y el registro.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="356"/>
         <source>Reset returns the sandbox to its sample clients, users and patients. This is lost:</source>
         <translation>Restablecer devuelve la sandbox a sus clientes, usuarios y pacientes de ejemplo. Se pierde:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="276"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n cliente registrado o cambiado desde el inicio</numerusform>
@@ -571,7 +1300,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="358"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n token, con la autorización con la que se emitió</numerusform>
@@ -579,33 +1308,33 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="278"/>
+        <location filename="../ui/mainwindow.cpp" line="359"/>
         <source>The request log is kept.</source>
         <translation>El registro de peticiones se conserva.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="283"/>
+        <location filename="../ui/mainwindow.cpp" line="364"/>
         <source>Reset the sandbox</source>
         <translation>Restablecer la sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="283"/>
-        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <location filename="../ui/mainwindow.cpp" line="364"/>
+        <location filename="../ui/mainwindow.cpp" line="367"/>
         <source>Reset</source>
         <translation>Restablecer</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <location filename="../ui/mainwindow.cpp" line="367"/>
         <source>The reset failed: %1</source>
         <translation>El restablecimiento falló: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="393"/>
         <source>About SMART Sandbox</source>
         <translation>Acerca de SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="313"/>
+        <location filename="../ui/mainwindow.cpp" line="394"/>
         <source>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;A local SMART on FHIR server for developing and testing apps: an OAuth 2 authorization server, FHIR R4 endpoints and a live view of every request.&lt;/p&gt;&lt;p&gt;Built with Qt %2. Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;Un servidor SMART on FHIR local para desarrollar y probar apps: un servidor de autorización OAuth 2, endpoints FHIR R4 y una vista en directo de cada petición.&lt;/p&gt;&lt;p&gt;Compilado con Qt %2. Con licencia Apache License 2.0.&lt;/p&gt;</translation>
     </message>
@@ -613,115 +1342,135 @@
 <context>
     <name>MintDialog</name>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="50"/>
+        <location filename="../ui/mintdialog.cpp" line="55"/>
         <source>Mint</source>
         <translation>Emitir</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="58"/>
+        <location filename="../ui/mintdialog.cpp" line="64"/>
         <source>Mint token</source>
         <translation>Emitir token</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="63"/>
+        <location filename="../ui/mintdialog.cpp" line="69"/>
         <source>Space-separated SMART scopes; empty means the client&apos;s registered scope</source>
         <translation>Ámbitos SMART separados por espacios; vacío significa el ámbito registrado del cliente</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="75"/>
+        <location filename="../ui/mintdialog.cpp" line="81"/>
         <source>1 minute</source>
         <translation>1 minuto</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="76"/>
+        <location filename="../ui/mintdialog.cpp" line="82"/>
         <source>5 minutes</source>
         <translation>5 minutos</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="77"/>
+        <location filename="../ui/mintdialog.cpp" line="83"/>
         <source>1 hour</source>
         <translation>1 hora</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="78"/>
+        <location filename="../ui/mintdialog.cpp" line="84"/>
         <source>Custom</source>
         <translation>Personalizado</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="83"/>
+        <location filename="../ui/mintdialog.cpp" line="89"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="84"/>
+        <location filename="../ui/mintdialog.cpp" line="90"/>
         <source>Seconds; a negative lifetime mints a token that has already expired</source>
         <translation>Segundos; una duración negativa emite un token ya caducado</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="90"/>
+        <location filename="../ui/mintdialog.cpp" line="92"/>
+        <source>Break the token on purpose, to see how an app handles a token that fails</source>
+        <translation>Romper el token a propósito, para ver cómo trata una app un token que falla</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="106"/>
         <source>&amp;Client:</source>
         <translation>&amp;Cliente:</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="91"/>
+        <location filename="../ui/mintdialog.cpp" line="107"/>
         <source>&amp;User:</source>
         <translation>&amp;Usuario:</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="92"/>
+        <location filename="../ui/mintdialog.cpp" line="108"/>
         <source>&amp;Patient:</source>
         <translation>&amp;Paciente:</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="93"/>
+        <location filename="../ui/mintdialog.cpp" line="109"/>
         <source>&amp;Scope:</source>
         <translation>Á&amp;mbito:</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="95"/>
+        <location filename="../ui/mintdialog.cpp" line="111"/>
         <source>&amp;Access lifetime:</source>
         <translation>&amp;Duración del token de acceso:</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="108"/>
+        <location filename="../ui/mintdialog.cpp" line="114"/>
+        <source>&amp;Defect:</source>
+        <translation>D&amp;efecto:</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="125"/>
         <source>Copy to the clipboard</source>
         <translation>Copiar al portapapeles</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="112"/>
+        <location filename="../ui/mintdialog.cpp" line="129"/>
         <source>Access token:</source>
         <translation>Token de acceso:</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="113"/>
+        <location filename="../ui/mintdialog.cpp" line="130"/>
         <source>Refresh token:</source>
         <translation>Token de refresco:</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="114"/>
+        <location filename="../ui/mintdialog.cpp" line="131"/>
         <source>curl:</source>
         <translation>curl:</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="157"/>
-        <location filename="../ui/mintdialog.cpp" line="171"/>
+        <location filename="../ui/mintdialog.cpp" line="175"/>
+        <location filename="../ui/mintdialog.cpp" line="191"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="183"/>
+        <location filename="../ui/mintdialog.cpp" line="203"/>
         <source>self</source>
         <translation>uno mismo</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="183"/>
+        <location filename="../ui/mintdialog.cpp" line="203"/>
         <source>represented</source>
         <translation>representado</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="184"/>
+        <location filename="../ui/mintdialog.cpp" line="204"/>
         <source>%1 (%2, %3)</source>
         <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="227"/>
+        <source>Only for clients with JWT access tokens (access_token_format &quot;jwt&quot;)</source>
+        <translation>Solo para clientes con tokens de acceso JWT (access_token_format «jwt»)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mintdialog.cpp" line="347"/>
+        <source>Defect: %1. %2</source>
+        <translation>Defecto: %1. %2</translation>
     </message>
 </context>
 <context>
@@ -1103,7 +1852,7 @@
 <context>
     <name>RequestLogModel</name>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="74"/>
+        <location filename="../ui/requestlogmodel.cpp" line="90"/>
         <source>%n finding(s):</source>
         <translation>
             <numerusform>%n hallazgo:</numerusform>
@@ -1111,7 +1860,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="107"/>
+        <location filename="../ui/requestlogmodel.cpp" line="125"/>
         <source>%n finding(s)</source>
         <translation>
             <numerusform>%n hallazgo</numerusform>
@@ -1119,42 +1868,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="127"/>
+        <location filename="../ui/requestlogmodel.cpp" line="139"/>
+        <source>%1 (sandbox clock)</source>
+        <translation>%1 (reloj de la sandbox)</translation>
+    </message>
+    <message>
+        <location filename="../ui/requestlogmodel.cpp" line="149"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="136"/>
+        <location filename="../ui/requestlogmodel.cpp" line="158"/>
         <source>Findings: rules the request broke or bent</source>
         <translation>Hallazgos: reglas que la petición incumplió o forzó</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="141"/>
+        <location filename="../ui/requestlogmodel.cpp" line="163"/>
         <source>Time</source>
         <translation>Hora</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="142"/>
+        <location filename="../ui/requestlogmodel.cpp" line="164"/>
         <source>Method</source>
         <translation>Método</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="143"/>
+        <location filename="../ui/requestlogmodel.cpp" line="165"/>
         <source>Path</source>
         <translation>Ruta</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="144"/>
+        <location filename="../ui/requestlogmodel.cpp" line="166"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="145"/>
+        <location filename="../ui/requestlogmodel.cpp" line="167"/>
         <source>Duration</source>
         <translation>Duración</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="146"/>
+        <location filename="../ui/requestlogmodel.cpp" line="168"/>
         <source>Client</source>
         <translation>Cliente</translation>
     </message>
@@ -1268,6 +2022,236 @@
         <location filename="../core/oauth/scopes.cpp" line="214"/>
         <source>, only where %1</source>
         <translation>, solo donde %1</translation>
+    </message>
+</context>
+<context>
+    <name>SelfCheckDialog</name>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="80"/>
+        <source>Self-check of %1</source>
+        <translation>Autocomprobación de %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="91"/>
+        <source>&amp;Run again</source>
+        <translation>&amp;Volver a ejecutar</translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="97"/>
+        <source>Conformance checks of the authorization server and the FHIR endpoints, made over HTTP as an app makes them. The check signs in as daniel-adams, registers a client of its own and deletes it at the end.</source>
+        <translation>Comprobaciones de conformidad del servidor de autorización y de los endpoints FHIR, hechas por HTTP como las hace una app. La comprobación inicia sesión como daniel-adams, registra un cliente propio y lo elimina al final.</translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="118"/>
+        <source>Running…</source>
+        <translation>En curso…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/selfcheckdialog.cpp" line="136"/>
+        <source>All %n check(s) passed.</source>
+        <translation>
+            <numerusform>%n comprobación superada.</numerusform>
+            <numerusform>Todas las %n comprobaciones superadas.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/selfcheckdialog.cpp" line="138"/>
+        <source>%n of %1 check(s) failed.</source>
+        <translation>
+            <numerusform>Falló %n de %1 comprobaciones.</numerusform>
+            <numerusform>Fallaron %n de %1 comprobaciones.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="141"/>
+        <source>The server did not answer; is it running?</source>
+        <translation>El servidor no respondió; ¿está en marcha?</translation>
+    </message>
+</context>
+<context>
+    <name>SelfCheckModel</name>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="48"/>
+        <source>pass</source>
+        <translation>superada</translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="48"/>
+        <source>FAIL</source>
+        <translation>FALLIDA</translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="64"/>
+        <source>Check</source>
+        <translation>Comprobación</translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="65"/>
+        <source>Result</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="66"/>
+        <source>Rule</source>
+        <translation>Regla</translation>
+    </message>
+    <message>
+        <location filename="../ui/selfcheckdialog.cpp" line="67"/>
+        <source>Detail</source>
+        <translation>Detalle</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="39"/>
+        <source>Settings</source>
+        <translation>Ajustes</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="42"/>
+        <source>any free port</source>
+        <translation>cualquier puerto libre</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="43"/>
+        <source>The port the server listens on (--port); 0 picks a free one</source>
+        <translation>El puerto en el que escucha el servidor (--port); 0 elige uno libre</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="45"/>
+        <source>The address to listen on (--bind): 127.0.0.1 keeps the sandbox to this computer</source>
+        <translation>La dirección en la que escuchar (--bind): 127.0.0.1 limita la sandbox a este equipo</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="47"/>
+        <source>empty: each request&apos;s Host</source>
+        <translation>vacío: el Host de cada petición</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="48"/>
+        <source>The public origin written into every URL the server gives out (--base-url)</source>
+        <translation>El origen público que se escribe en cada URL que entrega el servidor (--base-url)</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="50"/>
+        <source>empty: the built-in FHIR data</source>
+        <translation>vacío: los datos FHIR integrados</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="52"/>
+        <source>Serve /api/fhir from this FHIR server, with the sandbox&apos;s access control (--upstream)</source>
+        <translation>Servir /api/fhir desde este servidor FHIR, con el control de acceso de la sandbox (--upstream)</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="54"/>
+        <source>A SQLite file, :memory: or a postgresql:// URL (--db); used from the next start</source>
+        <translation>Un archivo SQLite, :memory: o una URL postgresql:// (--db); se usa a partir del próximo inicio</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="57"/>
+        <source>empty: admin endpoints on loopback only</source>
+        <translation>vacío: endpoints de administración solo en loopback</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="58"/>
+        <source>Require this key on the admin endpoints, and allow them off loopback (--admin-key); at least 8 characters</source>
+        <translation>Exigir esta clave en los endpoints de administración y permitirlos fuera de loopback (--admin-key); al menos 8 caracteres</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="62"/>
+        <source>Keep at most this many exchanges in the request log (--log-cap)</source>
+        <translation>Conservar como máximo esta cantidad de intercambios en el registro de peticiones (--log-cap)</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="74"/>
+        <source>&amp;Port:</source>
+        <translation>&amp;Puerto:</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="75"/>
+        <source>&amp;Bind address:</source>
+        <translation>Dirección de &amp;escucha:</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="76"/>
+        <source>Base &amp;URL:</source>
+        <translation>&amp;URL base:</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="77"/>
+        <source>U&amp;pstream FHIR URL:</source>
+        <translation>URL &amp;FHIR upstream:</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="78"/>
+        <source>&amp;Database:</source>
+        <translation>&amp;Base de datos:</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="79"/>
+        <source>&amp;Admin key:</source>
+        <translation>Clave de &amp;administración:</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="80"/>
+        <source>Request &amp;log cap:</source>
+        <translation>&amp;Límite del registro de peticiones:</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="81"/>
+        <source>Options given on the command line win over these at the next start.</source>
+        <translation>Las opciones dadas en la línea de comandos prevalecen sobre estas en el próximo inicio.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="89"/>
+        <source>Save and restart the listener; clients, tokens and the request log stay</source>
+        <translation>Guardar y reiniciar la escucha; los clientes, los tokens y el registro de peticiones se mantienen</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="143"/>
+        <source>The bind address must be an IP address such as 127.0.0.1 or ::1.</source>
+        <translation>La dirección de escucha debe ser una dirección IP como 127.0.0.1 o ::1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="155"/>
+        <source>%1 must be an absolute http or https URL without query or fragment, not &quot;%2&quot;.</source>
+        <translation>%1 debe ser una URL http o https absoluta sin consulta ni fragmento, no «%2».</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="156"/>
+        <source>The base URL</source>
+        <translation>La URL base</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="156"/>
+        <source>The upstream FHIR URL</source>
+        <translation>La URL FHIR upstream</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="163"/>
+        <source>The admin key must be at least 8 characters long, or empty.</source>
+        <translation>La clave de administración debe tener al menos 8 caracteres o estar vacía.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="168"/>
+        <source>The database needs a file name, :memory: or a postgresql:// URL.</source>
+        <translation>La base de datos necesita un nombre de archivo, :memory: o una URL postgresql://.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="176"/>
+        <source>The server cannot listen with these settings, so it keeps the previous ones: %1</source>
+        <translation>El servidor no puede escuchar con estos ajustes, así que conserva los anteriores: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="187"/>
+        <source>Listening on %1.</source>
+        <translation>Escuchando en %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="190"/>
+        <source>The database changes to %1 at the next start; until then this one stays in use.</source>
+        <translation>La base de datos cambia a %1 en el próximo inicio; hasta entonces se sigue usando la actual.</translation>
     </message>
 </context>
 <context>
@@ -1414,95 +2398,110 @@
 <context>
     <name>TokenModel</name>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="112"/>
+        <location filename="../ui/tokenmodel.cpp" line="113"/>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="114"/>
+        <location filename="../ui/tokenmodel.cpp" line="115"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="116"/>
+        <location filename="../ui/tokenmodel.cpp" line="117"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="117"/>
+        <location filename="../ui/tokenmodel.cpp" line="118"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="126"/>
-        <location filename="../ui/tokenmodel.cpp" line="200"/>
+        <location filename="../ui/tokenmodel.cpp" line="127"/>
+        <location filename="../ui/tokenmodel.cpp" line="205"/>
         <source>expired</source>
         <translation>caducado</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="172"/>
+        <location filename="../ui/tokenmodel.cpp" line="173"/>
         <source>Access token expires %1</source>
         <translation>El token de acceso caduca: %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="177"/>
+        <location filename="../ui/tokenmodel.cpp" line="178"/>
         <source>The refresh token works until the approval expires on %1</source>
         <translation>El token de refresco vale hasta que la autorización caduque el %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="180"/>
+        <location filename="../ui/tokenmodel.cpp" line="181"/>
         <source>No refresh token was issued</source>
         <translation>No se emitió ningún token de refresco</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="199"/>
+        <location filename="../ui/tokenmodel.cpp" line="184"/>
+        <source>Minted without a defect (%1 access token)</source>
+        <translation>Emitido sin defecto (token de acceso %1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="185"/>
+        <source>Broken on purpose: %1</source>
+        <translation>Roto a propósito: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="204"/>
         <source>active</source>
         <translation>activo</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="201"/>
+        <location filename="../ui/tokenmodel.cpp" line="206"/>
         <source>revoked</source>
         <translation>revocado</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="213"/>
+        <location filename="../ui/tokenmodel.cpp" line="219"/>
         <source>Client</source>
         <translation>Cliente</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="214"/>
+        <location filename="../ui/tokenmodel.cpp" line="220"/>
         <source>User</source>
         <translation>Usuario</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="215"/>
+        <location filename="../ui/tokenmodel.cpp" line="221"/>
         <source>Patient</source>
         <translation>Paciente</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="216"/>
+        <location filename="../ui/tokenmodel.cpp" line="222"/>
         <source>Scope</source>
         <translation>Ámbito</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="217"/>
+        <location filename="../ui/tokenmodel.cpp" line="223"/>
         <source>Issued</source>
         <translation>Emitido</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="218"/>
+        <location filename="../ui/tokenmodel.cpp" line="224"/>
         <source>Expires in</source>
         <translation>Caduca en</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="219"/>
+        <location filename="../ui/tokenmodel.cpp" line="225"/>
         <source>Refresh until</source>
         <translation>Renovable hasta</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="220"/>
+        <location filename="../ui/tokenmodel.cpp" line="226"/>
         <source>State</source>
         <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenmodel.cpp" line="227"/>
+        <source>Defect</source>
+        <translation>Defecto</translation>
     </message>
 </context>
 <context>
@@ -1771,8 +2770,8 @@
 <context>
     <name>UiHelpers</name>
     <message>
-        <location filename="../ui/uihelpers.cpp" line="68"/>
-        <location filename="../ui/uihelpers.cpp" line="142"/>
+        <location filename="../ui/uihelpers.cpp" line="79"/>
+        <location filename="../ui/uihelpers.cpp" line="153"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
@@ -1780,12 +2779,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="70"/>
+        <location filename="../app/main.cpp" line="72"/>
         <source>SMART Sandbox</source>
         <translation>SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="92"/>
+        <location filename="../app/main.cpp" line="96"/>
         <source>SMART Sandbox cannot start</source>
         <translation>SMART Sandbox no puede iniciarse</translation>
     </message>
