@@ -78,10 +78,14 @@ Status RequestLog::flush()
         m_file.flush();
     }
     if (!stored) {
-        qCWarning(lcRequestLog).noquote()
-            << "dropped" << batch.size() << "request log entries:" << stored.error().description;
+        // A read-only or full database fails every batch the same way: say it once, not per batch.
+        if (stored.error().description != m_lastError)
+            qCWarning(lcRequestLog).noquote()
+                << "dropped" << batch.size() << "request log entries:" << stored.error().description;
+        m_lastError = stored.error().description;
         return stored;
     }
+    m_lastError.clear();
     // Ids are dense for one database (one sequence), so the cap is an id range.
     if (Status trimmed = m_store->trimBelow(batch.last().id - m_cap + 1); !trimmed)
         return trimmed;

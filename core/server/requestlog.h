@@ -67,6 +67,7 @@ private:
     QTimer m_timer;
     QFile m_file;
     QString m_instance;
+    QString m_lastError; // of the last batch that could not be written
     qint64 m_cap = s_defaultCap;
     quint64 m_sequence = 0;
 };

@@ -19,6 +19,8 @@
 #include <memory>
 #include <optional>
 
+class QSqlError;
+
 enum class DatabaseEngine { Sqlite, Postgres };
 
 struct DatabaseLocation
@@ -51,6 +53,9 @@ public:
     DatabaseEngine engine() const { return m_location.engine; }
     const DatabaseLocation &location() const { return m_location; }
     int schemaVersion() const { return m_schemaVersion; }
+    // A SQLite file that could be read but not written was opened read-only: every change is
+    // refused with ErrorKind::Unavailable (503 temporarily_unavailable).
+    bool isReadOnly() const { return m_readOnly; }
 
     // The connection of the calling thread, opened on first use.
     QSqlDatabase connection() const;
@@ -92,10 +97,15 @@ private:
     Status configureConnection(QSqlDatabase &database) const;
     void openConnection(QSqlDatabase &database) const;
     QSqlQuery *cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const;
+    // A failed statement as an Error: Unavailable for a read-only or full database or a lost
+    // server (the caller answers 503 and the server keeps running), Storage otherwise.
+    Error failure(const QSqlError &error, const QString &prefix = {}) const;
+    Error notOpen() const;
 
     DatabaseLocation m_location;
     QString m_connectionPrefix;
     int m_schemaVersion = 0;
+    bool m_readOnly = false;
     mutable QMutex m_mutex;
     mutable QHash<Qt::HANDLE, QString> m_connectionNames;
     mutable int m_connectionCount = 0; // names stay unique when connections are closed
