@@ -13,6 +13,7 @@
 #include "oauth/tokenservice.h"
 #include "server/portalserver.h"
 #include "server/requestlog.h"
+#include "server/tlscertificate.h"
 #include "storage/database.h"
 #include "storage/fixtures.h"
 #include "storage/peoplestore.h"
@@ -121,6 +122,18 @@ Status Sandbox::open()
 
 Result<quint16> Sandbox::start()
 {
+    if (m_options.tls) {
+        const QString directory = m_options.tlsDirectory.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+            : m_options.tlsDirectory;
+        Result<TlsIdentity> identity = m_options.tlsCertificateFile.isEmpty()
+            ? TlsCertificate::loadOrCreate(directory)
+            : TlsCertificate::load(m_options.tlsCertificateFile, m_options.tlsKeyFile);
+        if (!identity)
+            return identity.error();
+        m_tlsCertificateFile = identity.value().certificateFile;
+        m_server->setTls(identity.value().certificate, identity.value().key);
+    }
     Result<quint16> port = m_server->start(m_options.bindAddress, m_options.port);
     if (!port)
         return port;
@@ -183,6 +196,7 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
         {u"database"_s,
          QJsonObject{{u"engine"_s, location.engine == DatabaseEngine::Postgres ? u"postgresql"_s : u"sqlite"_s},
                      {u"location"_s, location.displayName()},
+                     {u"read_only"_s, m_database->isReadOnly()},
                      {u"schema_version"_s, m_database->schemaVersion()}}},
         {u"counts"_s,
          QJsonObject{{u"clients"_s, counts.value().clients},

@@ -15,6 +15,7 @@
 
 #include <QAbstractHttpServer>
 #include <QPointer>
+#include <QSslConfiguration>
 
 #include <QHash>
 
@@ -41,6 +42,11 @@ public:
     explicit HttpServerAdapter(Handler handler, Completed completed, QObject *parent = nullptr);
     ~HttpServerAdapter() override;
 
+    // From the next start() on: HTTPS with this configuration (certificate and key); a null one:
+    // plain HTTP.
+    void setTls(const QSslConfiguration &configuration);
+    bool usesTls() const { return !m_tls.isNull(); }
+    QSslConfiguration tlsConfiguration() const { return m_tls; }
     // Listens on address:port (0 picks a free port); the bound port, or why it failed.
     Result<quint16> start(const QHostAddress &address, quint16 port);
     void stop();
@@ -62,5 +68,6 @@ private:
     Handler m_handler;
     Completed m_completed;
     QPointer<QTcpServer> m_listener;
+    QSslConfiguration m_tls;
     QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;
 };
