@@ -111,13 +111,7 @@ Status Sandbox::open()
     m_server->setAdminKey(m_options.adminKey);
     m_server->setUpstream(QUrl(m_options.upstream));
 
-    const SettingsStore settings(*m_database);
-    Result<QString> loaded = settings.value(s_fixturesLoadedKey);
-    if (!loaded)
-        return loaded.error();
-    if (m_options.reset || loaded.value().isNull())
-        return reset();
-    return Done{};
+    return loadFixtures(!m_options.reset);
 }
 
 Result<quint16> Sandbox::start()
@@ -154,13 +148,34 @@ void Sandbox::stop()
 
 Status Sandbox::reset()
 {
+    return loadFixtures(false);
+}
+
+Status Sandbox::loadFixtures(bool onlyFirstTime)
+{
     const qint64 now = m_clock->nowMs();
+    bool loaded = false;
     Status status = m_database->transaction([&]() -> Status {
-        if (Status loaded = Fixtures::reset(*m_database, now, m_options.samplePatients); !loaded)
-            return loaded;
+        // Instances of a team starting together on an empty database: one loads the fixtures,
+        // the others wait for its commit and then find them loaded (on SQLite, BEGIN IMMEDIATE
+        // already serialises the transactions).
+        if (m_database->engine() == DatabaseEngine::Postgres) {
+            if (Status locked = m_database->runScript({u"SELECT pg_advisory_xact_lock(7270002)"_s}); !locked)
+                return locked;
+        }
+        if (onlyFirstTime) {
+            Result<QString> loadedAt = SettingsStore(*m_database).value(s_fixturesLoadedKey);
+            if (!loadedAt)
+                return loadedAt.error();
+            if (!loadedAt.value().isNull())
+                return Done{};
+        }
+        if (Status reset = Fixtures::reset(*m_database, now, m_options.samplePatients); !reset)
+            return reset;
+        loaded = true;
         return SettingsStore(*m_database).setValue(s_fixturesLoadedKey, QString::number(now));
     });
-    if (status)
+    if (status && loaded)
         Q_EMIT resetDone();
     return status;
 }

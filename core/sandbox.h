@@ -104,6 +104,10 @@ Q_SIGNALS:
     void resetDone();
 
 private:
+    // Returns to the fixtures in one transaction; with onlyFirstTime, only when no instance has
+    // loaded them into this database yet.
+    Status loadFixtures(bool onlyFirstTime);
+
     SandboxOptions m_options;
     Clock *m_clock;
     QDateTime m_startedAt;

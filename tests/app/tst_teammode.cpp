@@ -58,7 +58,8 @@ private:
         std::unique_ptr<ServerProcess> process;
         std::unique_ptr<HttpClient> http;
     };
-    bool startInstance(Instance &instance, const QString &name);
+    bool launchInstance(Instance &instance, const QString &name);
+    bool waitForInstance(Instance &instance);
     // Registers a public client for the code flow; its client_id.
     QString registerPublicApp(HttpClient &http);
     // Runs the browser part of a launch on `http`: the authorization code.
@@ -73,13 +74,17 @@ private:
     QString m_registrationToken;
 };
 
-bool tst_TeamMode::startInstance(Instance &instance, const QString &name)
+bool tst_TeamMode::launchInstance(Instance &instance, const QString &name)
 {
     instance.process = std::make_unique<ServerProcess>(QStringLiteral(SANDBOX_EXECUTABLE));
-    const bool started = instance.process->start({u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s,
-                                                  m_database->location(), u"--instance"_s, name, u"--base-url"_s,
-                                                  s_publicBase, u"--sample-patients"_s, u"0"_s});
-    if (!started) {
+    return instance.process->launch({u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s, m_database->location(),
+                                     u"--instance"_s, name, u"--base-url"_s, s_publicBase, u"--sample-patients"_s,
+                                     u"0"_s});
+}
+
+bool tst_TeamMode::waitForInstance(Instance &instance)
+{
+    if (!instance.process->waitUntilListening()) {
         qWarning().noquote() << instance.process->output();
         return false;
     }
@@ -94,10 +99,12 @@ void tst_TeamMode::initTestCase()
         QSKIP("SANDBOX_TEST_POSTGRES_URL is not set; scripts/test.sh starts a PostgreSQL server and sets it");
     m_database = std::make_unique<TestDatabase>(TestDatabase::Engine::Postgres);
     QVERIFY2(m_database->isAvailable(), qPrintable(m_database->error()));
-    // Started one after the other and then at once would both work (migrations take an advisory
-    // lock); one after the other keeps the failure messages apart.
-    QVERIFY(startInstance(m_a, u"team-a"_s));
-    QVERIFY(startInstance(m_b, u"team-b"_s));
+    // Both start at the same moment on the empty database: one migrates, makes the signing key
+    // and loads the fixtures; the other waits for it and uses what it made.
+    QVERIFY(launchInstance(m_a, u"team-a"_s));
+    QVERIFY(launchInstance(m_b, u"team-b"_s));
+    QVERIFY(waitForInstance(m_a));
+    QVERIFY(waitForInstance(m_b));
     QVERIFY(m_a.process->port() != m_b.process->port());
 }
 
@@ -113,6 +120,9 @@ void tst_TeamMode::cleanupTestCase()
 
 void tst_TeamMode::instancesNameThemselves()
 {
+    // The fixtures were loaded once: one copy of each fixture patient.
+    const Reply patients = m_a.http->get(u"/api/open-fhir/Patient?_id="_s + s_patient);
+    QCOMPARE(patients.json()[u"total"_s].toInt(), 1);
     QCOMPARE(m_a.http->get(u"/admin/status"_s).json()[u"instance"_s].toString(), u"team-a"_s);
     QCOMPARE(m_b.http->get(u"/admin/status"_s).json()[u"instance"_s].toString(), u"team-b"_s);
     // One origin for both: the same issuer in both discovery documents.

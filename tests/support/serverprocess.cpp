@@ -30,6 +30,11 @@ ServerProcess::~ServerProcess()
 
 bool ServerProcess::start(const QStringList &arguments)
 {
+    return launch(arguments) && waitUntilListening();
+}
+
+bool ServerProcess::launch(const QStringList &arguments)
+{
     m_output.clear();
     m_port = 0;
     if (m_wrapper.isEmpty()) {
@@ -37,8 +42,11 @@ bool ServerProcess::start(const QStringList &arguments)
     } else {
         m_process.start(m_wrapper.first(), m_wrapper.mid(1) + QStringList{m_program} + arguments);
     }
-    if (!m_process.waitForStarted(s_timeoutMs))
-        return false;
+    return m_process.waitForStarted(s_timeoutMs);
+}
+
+bool ServerProcess::waitUntilListening()
+{
     static const QRegularExpression listening(u"listening on (https?)://[^:]+:(\\d+)"_s);
     const QDeadlineTimer deadline(s_timeoutMs);
     while (m_process.state() == QProcess::Running && !deadline.hasExpired()) {

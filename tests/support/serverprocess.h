@@ -23,6 +23,9 @@ public:
     // Starts the server and waits for the line that says where it listens; false when it exited
     // or said nothing within 60 seconds (output() then says why).
     bool start(const QStringList &arguments);
+    // The two halves of start(), for starting several servers at the same moment.
+    bool launch(const QStringList &arguments);
+    bool waitUntilListening();
     quint16 port() const { return m_port; }
     QString scheme() const { return m_scheme; }
     // Everything it printed so far, standard output and error.
