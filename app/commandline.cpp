@@ -114,8 +114,26 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                     "Language of the windows, pages and help, such as de or es (default: the "
                                     "system's; English where there is no translation)."),
         u"CODE"_s);
-    parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap,
-                       upstream, openFhirWrites, samplePatients, import, selfCheck, url, language});
+    const QCommandLineOption instance(
+        u"instance"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Name of this instance in the request log and /admin/status (default: host "
+                                    "name and port). Team mode runs several instances on one PostgreSQL database."),
+        u"NAME"_s);
+    const QCommandLineOption tls(
+        u"tls"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Serve HTTPS. Without --tls-cert, a self-signed certificate for localhost "
+                                    "and 127.0.0.1 is made on the first run and kept in the data folder."));
+    const QCommandLineOption tlsCert(
+        u"tls-cert"_s, QCoreApplication::translate("CommandLine", "HTTPS certificate (PEM; implies --tls)."),
+        u"FILE"_s);
+    const QCommandLineOption tlsKey(
+        u"tls-key"_s, QCoreApplication::translate("CommandLine", "Private key of --tls-cert (PEM, unencrypted)."),
+        u"FILE"_s);
+    parser.addOptions({help,     version,  headless, port,     bind,           database,       baseUrl, reset,
+                       adminKey, logFile,  logCap,   upstream, openFhirWrites, samplePatients, import,  selfCheck,
+                       url,      language, instance, tls,      tlsCert,        tlsKey});
 
     if (!parser.parse(arguments))
         return failure(parser.errorText());
@@ -192,6 +210,19 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return failure(
             u"--sample-patients must be a number from 0 to 10000, not '%1'."_s.arg(parser.value(samplePatients)));
     result.options.samplePatients = patients;
+    if (parser.isSet(instance)) {
+        result.options.instanceName = parser.value(instance).trimmed();
+        if (result.options.instanceName.isEmpty() || result.options.instanceName.size() > 100)
+            return failure(u"--instance needs a name of 1 to 100 characters."_s);
+    }
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey))
+        return failure(u"--tls-cert and --tls-key go together: give both, or neither for a self-signed "
+                       "certificate."_s);
+    result.options.tls = parser.isSet(tls) || parser.isSet(tlsCert);
+    result.options.tlsCertificateFile = parser.value(tlsCert);
+    result.options.tlsKeyFile = parser.value(tlsKey);
+    if (parser.isSet(tlsCert) && (result.options.tlsCertificateFile.isEmpty() || result.options.tlsKeyFile.isEmpty()))
+        return failure(u"--tls-cert and --tls-key need file names."_s);
     result.options.logFile = parser.value(logFile);
     result.options.reset = parser.isSet(reset);
     result.headless = parser.isSet(headless);

@@ -7,6 +7,7 @@
 #include "sandbox.h"
 #include "selfcheckcommand.h"
 #include "server/portalserver.h"
+#include "server/requestlog.h"
 #include "serversettings.h"
 #include "signalwatcher.h"
 #include "storage/database.h"
@@ -110,16 +111,29 @@ int main(int argc, char *argv[])
     if (!port)
         return fail(port.error().description, ExitNetwork);
 
+    // Watched before the startup lines go out: a supervisor (or a test) that reads them may
+    // send SIGTERM at once, and must get a clean stop rather than the default termination.
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::stopRequested, app.get(), [] { QCoreApplication::quit(); });
     const QString base = sandbox.server().baseUrl();
-    printLine(stdout, u"SMART Sandbox %1 listening on %2"_s.arg(QStringLiteral(SANDBOX_VERSION), base));
-    printLine(stdout, u"  database  %1"_s.arg(sandbox.database().location().displayName()));
+    printLine(
+        stdout,
+        u"SMART Sandbox %1 listening on %2"_s.arg(QStringLiteral(SANDBOX_VERSION), sandbox.server().listenerUrl()));
+    if (base != sandbox.server().listenerUrl())
+        printLine(stdout, u"  base url  %1"_s.arg(base));
+    printLine(stdout, u"  instance  %1"_s.arg(sandbox.requestLog().instance()));
+    printLine(stdout,
+              u"  database  %1%2"_s.arg(sandbox.database().location().displayName(),
+                                        sandbox.database().isReadOnly()
+                                            ? u" (read-only: answers reads, refuses changes with 503)"_s
+                                            : QString()));
+    if (!sandbox.tlsCertificateFile().isEmpty())
+        printLine(stdout, u"  tls cert  %1"_s.arg(sandbox.tlsCertificateFile()));
     printLine(stdout, u"  register  POST %1/oauth/register"_s.arg(base));
     printLine(stdout, u"  token     POST %1/oauth/debug/token"_s.arg(base));
     printLine(stdout, u"  status    GET  %1/admin/status"_s.arg(base));
     printLine(stdout, gui ? u"Close the window or press Ctrl+C to stop."_s : u"Press Ctrl+C to stop."_s);
 
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::stopRequested, app.get(), [] { QCoreApplication::quit(); });
     std::unique_ptr<MainWindow> window;
     if (gui) {
         window = std::make_unique<MainWindow>(sandbox);

@@ -15,6 +15,7 @@
 #include "oauth/tokenservice.h"
 #include "server/portalserver.h"
 #include "server/requestlog.h"
+#include "server/tlscertificate.h"
 #include "storage/database.h"
 #include "storage/fixtures.h"
 #include "storage/jsontext.h"
@@ -115,17 +116,23 @@ Status Sandbox::open()
     m_server->setAdminKey(m_options.adminKey);
     m_server->setUpstream(QUrl(m_options.upstream));
 
-    const SettingsStore settings(*m_database);
-    Result<QString> loaded = settings.value(s_fixturesLoadedKey);
-    if (!loaded)
-        return loaded.error();
-    if (m_options.reset || loaded.value().isNull())
-        return reset();
-    return Done{};
+    return loadFixtures(!m_options.reset);
 }
 
 Result<quint16> Sandbox::start()
 {
+    if (m_options.tls) {
+        const QString directory = m_options.tlsDirectory.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+            : m_options.tlsDirectory;
+        Result<TlsIdentity> identity = m_options.tlsCertificateFile.isEmpty()
+            ? TlsCertificate::loadOrCreate(directory)
+            : TlsCertificate::load(m_options.tlsCertificateFile, m_options.tlsKeyFile);
+        if (!identity)
+            return identity.error();
+        m_tlsCertificateFile = identity.value().certificateFile;
+        m_server->setTls(identity.value().certificate, identity.value().key);
+    }
     Result<quint16> port = m_server->start(m_options.bindAddress, m_options.port);
     if (!port)
         return port;
@@ -184,10 +191,31 @@ Result<quint16> Sandbox::reconfigure(const SandboxOptions &options)
 
 Status Sandbox::reset()
 {
+    return loadFixtures(false);
+}
+
+Status Sandbox::loadFixtures(bool onlyFirstTime)
+{
     const qint64 now = m_clock->nowMs();
+    bool loaded = false;
     Status status = m_database->transaction([&]() -> Status {
-        if (Status loaded = Fixtures::reset(*m_database, now, m_options.samplePatients); !loaded)
-            return loaded;
+        // Instances of a team starting together on an empty database: one loads the fixtures,
+        // the others wait for its commit and then find them loaded (on SQLite, BEGIN IMMEDIATE
+        // already serialises the transactions).
+        if (m_database->engine() == DatabaseEngine::Postgres) {
+            if (Status locked = m_database->runScript({u"SELECT pg_advisory_xact_lock(7270002)"_s}); !locked)
+                return locked;
+        }
+        if (onlyFirstTime) {
+            Result<QString> loadedAt = SettingsStore(*m_database).value(s_fixturesLoadedKey);
+            if (!loadedAt)
+                return loadedAt.error();
+            if (!loadedAt.value().isNull())
+                return Done{};
+        }
+        if (Status reset = Fixtures::reset(*m_database, now, m_options.samplePatients); !reset)
+            return reset;
+        loaded = true;
         const SettingsStore settings(*m_database);
         if (Status profile = settings.setValue(QString::fromLatin1(DiscoveryProfile::s_settingKey),
                                                JsonText::fromObject(DiscoveryProfile{}.toJson()));
@@ -195,7 +223,7 @@ Status Sandbox::reset()
             return profile;
         return settings.setValue(s_fixturesLoadedKey, QString::number(now));
     });
-    if (status) {
+    if (status && loaded) {
         m_faults->reload(); // the reset removed every fault rule
         Q_EMIT resetDone();
         Q_EMIT discoveryProfileChanged();
@@ -257,6 +285,7 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
         {u"database"_s,
          QJsonObject{{u"engine"_s, location.engine == DatabaseEngine::Postgres ? u"postgresql"_s : u"sqlite"_s},
                      {u"location"_s, location.displayName()},
+                     {u"read_only"_s, m_database->isReadOnly()},
                      {u"schema_version"_s, m_database->schemaVersion()}}},
         {u"counts"_s,
          QJsonObject{{u"clients"_s, counts.value().clients},

@@ -42,6 +42,10 @@ struct SandboxOptions
     qint64 logCap = 100'000;
     bool reset = false; // return to the fixtures at start
     QString instanceName; // empty: host name and port
+    bool tls = false; // serve HTTPS
+    QString tlsCertificateFile; // PEM; empty with tls: a self-signed certificate kept in tlsDirectory
+    QString tlsKeyFile; // PEM private key of tlsCertificateFile
+    QString tlsDirectory; // where the self-signed certificate is kept; empty: the app data folder
     bool openFhirWrites = false; // /api/open-fhir accepts create, update and delete
     int samplePatients = 25; // generated sample patients beyond the three fixture patients
     QString upstream; // upstream mode: a FHIR base URL the FHIR endpoints forward to
@@ -66,8 +70,11 @@ public:
 
     // Opens the database, migrates, and loads the fixtures on first start (or when reset is asked).
     Status open();
-    // Starts listening; the bound port.
+    // Starts listening (HTTPS with options().tls); the bound port.
     Result<quint16> start();
+    // The PEM certificate HTTPS uses (the self-signed one made on the first run, or --tls-cert);
+    // empty without TLS.
+    QString tlsCertificateFile() const { return m_tlsCertificateFile; }
     void stop();
 
     // Applies new listener options (port, bind address, base URL, admin key, upstream) and the log
@@ -113,9 +120,14 @@ Q_SIGNALS:
     void discoveryProfileChanged();
 
 private:
+    // Returns to the fixtures in one transaction; with onlyFirstTime, only when no instance has
+    // loaded them into this database yet.
+    Status loadFixtures(bool onlyFirstTime);
+
     SandboxOptions m_options;
     Clock *m_clock;
     QDateTime m_startedAt;
+    QString m_tlsCertificateFile;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<PeopleStore> m_people;
     std::unique_ptr<FhirService> m_fhir;

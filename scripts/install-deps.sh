@@ -16,7 +16,7 @@ packages=(
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
     qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools
     # JOSE (JWS, JWK) in C
-    libjose-dev libjansson-dev
+    libjose-dev libjansson-dev libssl-dev
     # databases: SQLite's C API (the same library QSQLITE uses), PostgreSQL for the test server,
     # sqlite3 to look inside a sandbox file
     libsqlite3-dev postgresql sqlite3

@@ -341,7 +341,7 @@ Status ImportJob::rewriteReferences(QJsonObject *resource, ChunkOutcome *outcome
         if (status = flushBatch(); !status)
             return;
         Result<std::optional<QString>> found = resolve(conditional->first, conditional->second);
-        if (!found && found.error().kind == ErrorKind::Storage) {
+        if (!found && (found.error().kind == ErrorKind::Storage || found.error().kind == ErrorKind::Unavailable)) {
             status = found.error();
         } else if (!found || !found.value()) {
             note(Note::NoSingleMatch, reference);

@@ -13,6 +13,8 @@
 #include <QCryptographicHash>
 #include <QRegularExpression>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -119,19 +121,31 @@ Result<GrantAnswer> GrantService::fromCode(const AuthenticatedClient &client, co
     } else if (!request.codeVerifier.isEmpty()) {
         return invalidGrant(u"code_verifier was sent but the authorization request had no code_challenge"_s);
     }
-    Result<bool> first = m_auth->useCode(code.code, now);
-    if (!first)
-        return first.error();
-    if (!first.value())
-        return invalidGrant(u"The authorization code was already used"_s);
-
-    Result<std::optional<Approval>> approval = m_tokens->findApproval(code.approvalId);
-    if (!approval)
-        return approval.error();
-    if (!approval.value() || approval.value()->revokedAtMs != 0)
-        return invalidGrant(u"The approval behind this code was revoked"_s);
-    return issue(*approval.value(), code.scope, code.launchContext, u"authorization_code"_s, code.code, code.nonce,
-                 urls);
+    // Spending the code and storing its token is one transaction: a crash between the two must
+    // not leave a spent code without a token. The conditional UPDATE makes two instances racing
+    // on one code agree: the second waits for the first's commit and then changes no row.
+    std::optional<GrantAnswer> answer;
+    Status granted = m_database.transaction([&]() -> Status {
+        Result<bool> first = m_auth->useCode(code.code, now);
+        if (!first)
+            return first.error();
+        if (!first.value())
+            return invalidGrant(u"The authorization code was already used"_s);
+        Result<std::optional<Approval>> approval = m_tokens->findApproval(code.approvalId);
+        if (!approval)
+            return approval.error();
+        if (!approval.value() || approval.value()->revokedAtMs != 0)
+            return invalidGrant(u"The approval behind this code was revoked"_s);
+        Result<GrantAnswer> issued = issue(*approval.value(), code.scope, code.launchContext, u"authorization_code"_s,
+                                           code.code, code.nonce, urls);
+        if (!issued)
+            return issued.error();
+        answer = std::move(issued).value();
+        return Done{};
+    });
+    if (!granted)
+        return granted.error();
+    return std::move(*answer);
 }
 
 Result<GrantAnswer> GrantService::issue(const Approval &approval, const QString &scope, const QJsonObject &context,
@@ -234,12 +248,28 @@ Result<GrantAnswer> GrantService::fromRefreshToken(const AuthenticatedClient &cl
         }
         scope = Scopes::join(requested.value());
     }
-    Result<bool> spent = m_tokens->spendRefreshToken(view.token.id, now);
-    if (!spent)
-        return spent.error();
-    if (!spent.value())
-        return invalidGrant(u"The refresh token was already used"_s);
+    // Spending the old refresh token and storing the new one is one transaction (see fromCode).
+    std::optional<GrantAnswer> answer;
+    Status granted = m_database.transaction([&]() -> Status {
+        Result<bool> spent = m_tokens->spendRefreshToken(view.token.id, now);
+        if (!spent)
+            return spent.error();
+        if (!spent.value())
+            return invalidGrant(u"The refresh token was already used"_s);
+        Result<GrantAnswer> issued = refreshed(view, scope, urls);
+        if (!issued)
+            return issued.error();
+        answer = std::move(issued).value();
+        return Done{};
+    });
+    if (!granted)
+        return granted.error();
     m_tokenService.announceChanged(view.token.id);
+    return std::move(*answer);
+}
+
+Result<GrantAnswer> GrantService::refreshed(const TokenView &view, const QString &scope, const ServerUrls &urls)
+{
     // The launch context of the first grant holds on refresh: a standalone launch still needs the
     // app to show a patient banner, an EHR launch still does not.
     bool needPatientBanner = false;

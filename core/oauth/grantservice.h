@@ -69,6 +69,8 @@ private:
                                  QStringList *findings);
     Result<GrantAnswer> fromRefreshToken(const AuthenticatedClient &client, const TokenRequest &request,
                                          const ServerUrls &urls, QStringList *findings);
+    // The new token of a refresh, once the old refresh token is spent.
+    Result<GrantAnswer> refreshed(const TokenView &view, const QString &scope, const ServerUrls &urls);
     Result<GrantAnswer> forBackend(const AuthenticatedClient &client, const TokenRequest &request,
                                    const ServerUrls &urls, QStringList *findings);
     // Stores a token for an approval and builds the token response.

@@ -5,6 +5,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -41,7 +42,16 @@ HttpServerAdapter::~HttpServerAdapter() = default;
 Result<quint16> HttpServerAdapter::start(const QHostAddress &address, quint16 port)
 {
     stop();
-    auto *listener = new QTcpServer(this);
+    QTcpServer *listener = nullptr;
+    if (usesTls()) {
+        // QSslServer hands a connection over only once its handshake has succeeded.
+        auto *secure = new QSslServer(this);
+        secure->setSslConfiguration(m_tls);
+        secure->setHandshakeTimeout(10'000);
+        listener = secure;
+    } else {
+        listener = new QTcpServer(this);
+    }
     if (!listener->listen(address, port)) {
         const QString reason = listener->errorString();
         delete listener;
@@ -51,6 +61,11 @@ Result<quint16> HttpServerAdapter::start(const QHostAddress &address, quint16 po
     bind(listener); // QAbstractHttpServer takes ownership
     m_listener = listener;
     return m_listener->serverPort();
+}
+
+void HttpServerAdapter::setTls(const QSslConfiguration &configuration)
+{
+    m_tls = configuration;
 }
 
 void HttpServerAdapter::stop()

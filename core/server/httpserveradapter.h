@@ -16,6 +16,7 @@
 
 #include <QAbstractHttpServer>
 #include <QPointer>
+#include <QSslConfiguration>
 
 #include <QHash>
 
@@ -42,6 +43,11 @@ public:
     explicit HttpServerAdapter(Handler handler, Completed completed, QObject *parent = nullptr);
     ~HttpServerAdapter() override;
 
+    // From the next start() on: HTTPS with this configuration (certificate and key); a null one:
+    // plain HTTP.
+    void setTls(const QSslConfiguration &configuration);
+    bool usesTls() const { return !m_tls.isNull(); }
+    QSslConfiguration tlsConfiguration() const { return m_tls; }
     // Listens on address:port (0 picks a free port); the bound port, or why it failed.
     Result<quint16> start(const QHostAddress &address, quint16 port);
     void stop();
@@ -63,5 +69,6 @@ private:
     Handler m_handler;
     Completed m_completed;
     QPointer<QTcpServer> m_listener;
+    QSslConfiguration m_tls;
     QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;
 };

@@ -101,7 +101,7 @@ HttpResponse PortalServer::authorize(const HttpRequest &request)
         response = continueFlow(*start.request, sessionOf(request));
     } else if (!start.errorRedirect.isEmpty()) {
         response = HttpResponse::redirect(start.errorRedirect, 302);
-    } else if (start.error.kind == ErrorKind::Storage) {
+    } else if (start.error.kind == ErrorKind::Storage || start.error.kind == ErrorKind::Unavailable) {
         response = Http::errorResponse(start.error);
     } else {
         response = messagePage(400, tr("The app sent a request that cannot be answered"), start.error.description);

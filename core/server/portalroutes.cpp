@@ -177,7 +177,8 @@ HttpResponse PortalServer::adminRequests(const HttpRequest &request)
             return HttpResponse::error(400, u"invalid_request"_s, u"limit must be a whole number from 1 to 10000"_s);
     }
     RequestLog &log = m_sandbox.requestLog();
-    if (Status flushed = log.flush(); !flushed)
+    // A database that refuses writes (read-only, full) still shows what it holds.
+    if (Status flushed = log.flush(); !flushed && flushed.error().kind != ErrorKind::Unavailable)
         return Http::errorResponse(flushed.error());
     Result<QList<RequestLogEntry>> entries = log.newest(limit);
     if (!entries)

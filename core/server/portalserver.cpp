@@ -12,6 +12,9 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 
 #include <exception>
 
@@ -209,6 +212,29 @@ Result<quint16> PortalServer::start(const QHostAddress &address, quint16 port)
     return bound;
 }
 
+void PortalServer::setTls(const QSslCertificate &certificate, const QSslKey &key)
+{
+    if (certificate.isNull() || key.isNull()) {
+        m_adapter->setTls(QSslConfiguration());
+        return;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificate(certificate);
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients do not present certificates
+    m_adapter->setTls(configuration);
+}
+
+bool PortalServer::usesTls() const
+{
+    return m_adapter->usesTls();
+}
+
+QSslCertificate PortalServer::tlsCertificate() const
+{
+    return m_adapter->tlsConfiguration().localCertificate();
+}
+
 void PortalServer::stop()
 {
     const bool wasListening = m_adapter->isListening();
@@ -231,6 +257,11 @@ QString PortalServer::baseUrl() const
 {
     if (!m_baseUrl.isEmpty())
         return m_baseUrl;
+    return listenerUrl();
+}
+
+QString PortalServer::listenerUrl() const
+{
     QHostAddress address = m_address;
     if (address.isNull() || address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;
@@ -238,7 +269,7 @@ QString PortalServer::baseUrl() const
         address = QHostAddress::LocalHostIPv6;
     const QString host
         = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
-    return u"http://%1:%2"_s.arg(host).arg(port());
+    return u"%1://%2:%3"_s.arg(scheme(), host).arg(port());
 }
 
 QString PortalServer::baseUrl(const HttpRequest &request) const
@@ -247,7 +278,7 @@ QString PortalServer::baseUrl(const HttpRequest &request) const
         return m_baseUrl;
     const QByteArray host = request.header("host");
     if (isSafeHost(host))
-        return u"http://"_s + QString::fromLatin1(host);
+        return scheme() + u"://"_s + QString::fromLatin1(host);
     return baseUrl();
 }
 

@@ -25,6 +25,8 @@ struct FaultRule;
 
 class FhirProxy;
 class HttpServerAdapter;
+class QSslCertificate;
+class QSslKey;
 class Sandbox;
 struct Client;
 struct ServerUrls;
@@ -49,6 +51,13 @@ public:
     void setUpstream(const QUrl &upstream);
     QUrl upstream() const;
 
+    // HTTPS from the next start() on, with this certificate and key; null ones: plain HTTP.
+    void setTls(const QSslCertificate &certificate, const QSslKey &key);
+    bool usesTls() const;
+    // The certificate HTTPS serves; null without TLS.
+    QSslCertificate tlsCertificate() const;
+    QString scheme() const { return usesTls() ? QStringLiteral("https") : QStringLiteral("http"); }
+
     Result<quint16> start(const QHostAddress &address, quint16 port);
     void stop();
     bool isListening() const;
@@ -63,6 +72,8 @@ public:
     void dispatch(HttpRequest &&request, std::function<void(HttpResponse)> reply);
     // The origin a request should see in URLs: the --base-url, else its Host, else the listener.
     QString baseUrl(const HttpRequest &request) const;
+    // Where the listener is reached directly (scheme, address, port), whatever --base-url says.
+    QString listenerUrl() const;
     // The origin for URLs outside any request (the UI): the --base-url, else the listener.
     QString baseUrl() const;
     // The secured FHIR base a request should see: the base URL + /api/fhir.

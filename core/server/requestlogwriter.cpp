@@ -182,12 +182,16 @@ void RequestLogWriter::write(QList<RequestLogEntry> &batch)
         first += rows;
         const Status inserted = m_store->insert(slice);
         if (!inserted) {
-            qCWarning(lcRequestLog).noquote()
-                << "dropped" << slice.size() << "request log entries:" << inserted.error().description;
+            // A read-only or full database fails every batch the same way: say it once, not per batch.
+            if (inserted.error().description != m_lastError)
+                qCWarning(lcRequestLog).noquote()
+                    << "dropped" << slice.size() << "request log entries:" << inserted.error().description;
+            m_lastError = inserted.error().description;
             if (!failure)
                 failure = inserted.error();
             continue;
         }
+        m_lastError.clear();
         stored += qsizetype(slice.size());
         lastId = std::max(lastId, slice.back().id);
     }

@@ -87,6 +87,7 @@ private:
     bool m_writing = false;
     bool m_stopping = false;
     bool m_restartDue = false; // writer thread only
+    QString m_lastError; // of the last statement that could not be written; writer thread only
     std::optional<Error> m_failure;
     QList<int> m_stored;
 

@@ -7,6 +7,9 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
@@ -24,14 +27,7 @@ QString RequestReplayer::listenerOrigin() const
 {
     if (!m_server.isListening())
         return {};
-    QHostAddress address = m_server.address();
-    if (address.isNull() || address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
-        address = QHostAddress::LocalHost;
-    else if (address == QHostAddress::AnyIPv6)
-        address = QHostAddress::LocalHostIPv6;
-    const QString host
-        = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
-    return u"http://%1:%2"_s.arg(host).arg(m_server.port());
+    return m_server.listenerUrl();
 }
 
 Status RequestReplayer::replay(const RequestLogEntry &entry)
@@ -46,7 +42,16 @@ Status RequestReplayer::replay(const RequestLogEntry &entry)
     request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     for (const auto &[name, value] : replay.headers)
         request.setRawHeader(name, value);
+    const QSslCertificate certificate = m_server.tlsCertificate();
+    if (!certificate.isNull()) {
+        // Our own listener: trust exactly its certificate, whatever names it was made for.
+        QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+        configuration.setCaCertificates({certificate});
+        request.setSslConfiguration(configuration);
+    }
     QNetworkReply *reply = m_network->sendCustomRequest(request, replay.method, replay.body);
+    if (!certificate.isNull())
+        reply->ignoreSslErrors({QSslError(QSslError::HostNameMismatch, certificate)});
     ++m_pending;
     const quint64 sequence = entry.sequence;
     connect(reply, &QNetworkReply::finished, this, [this, reply, sequence] {

@@ -33,11 +33,58 @@ QString describe(const QSqlError &error)
     return text.simplified();
 }
 
+// Failures that are the database's state rather than the statement's fault: a read-only file, a
+// full disk, a server that went away. They become 503 temporarily_unavailable (the server stays
+// up and keeps answering reads) instead of 500.
+std::optional<QString> unavailableReason(DatabaseEngine engine, const QString &code)
+{
+    if (engine == DatabaseEngine::Sqlite) {
+        bool ok = false;
+        const int primary = code.toInt(&ok) & 0xff; // extended result codes keep the primary in the low byte
+        if (!ok)
+            return std::nullopt;
+        if (primary == 8) // SQLITE_READONLY
+            return u"the database file is read-only"_s;
+        if (primary == 13) // SQLITE_FULL
+            return u"the disk (or the database) is full"_s;
+        if (primary == 10) // SQLITE_IOERR
+            return u"the database file cannot be written (I/O error)"_s;
+        return std::nullopt;
+    }
+    if (code == u"25006"_s) // read_only_sql_transaction
+        return u"the PostgreSQL server is read-only"_s;
+    if (code.startsWith(u"53"_s)) // insufficient_resources, disk_full (53100)
+        return u"the PostgreSQL server is out of disk space or other resources"_s;
+    if (code.startsWith(u"08"_s) || code.startsWith(u"57P"_s)) // connection exception, shutdown
+        return u"the PostgreSQL server cannot be reached"_s;
+    return std::nullopt;
+}
+
 // PostgreSQL and SQLite both understand this lock-free check of the migrations table.
 const auto s_createMigrations = u"CREATE TABLE IF NOT EXISTS schema_migrations ("
                                 "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"_s;
 
 } // namespace
+
+Error Database::failure(const QSqlError &error, const QString &prefix) const
+{
+    return failureFor(m_location.engine, error.nativeErrorCode(), prefix + describe(error));
+}
+
+Error Database::failureFor(DatabaseEngine engine, const QString &nativeCode, const QString &message)
+{
+    if (const std::optional<QString> reason = unavailableReason(engine, nativeCode))
+        return Error{
+            ErrorKind::Unavailable, u"temporarily_unavailable"_s,
+            u"The sandbox cannot save changes now: %1 (%2). It keeps answering reads."_s.arg(*reason, message)};
+    return storageError(message);
+}
+
+Error Database::notOpen() const
+{
+    return Error{ErrorKind::Unavailable, u"temporarily_unavailable"_s,
+                 u"The database %1 is not open"_s.arg(m_location.displayName())};
+}
 
 Database::Database(DatabaseLocation location)
     : m_location(std::move(location)),
@@ -81,6 +128,11 @@ Status Database::connectMainThread()
         const QFileInfo info(m_location.sqlitePath);
         if (!QDir().mkpath(info.absolutePath()))
             return storageError(u"Cannot create the folder %1"_s.arg(info.absolutePath()));
+        // A file we may read but not write (permissions, a read-only mount) is opened read-only:
+        // the sandbox serves what it holds and refuses changes with 503, instead of not starting.
+        m_readOnly = info.exists() && info.isReadable() && !info.isWritable();
+        if (m_readOnly)
+            qCWarning(lcStorage).noquote() << m_location.sqlitePath << "is read-only: changes will be refused";
     }
     const QSqlDatabase database = connection();
     if (!database.isOpen())
@@ -94,8 +146,12 @@ Status Database::configureConnection(QSqlDatabase &database) const
     QStringList pragmas;
     if (m_location.engine == DatabaseEngine::Sqlite) {
         pragmas = {u"PRAGMA foreign_keys = ON"_s, QString(s_busyTimeoutPragma)};
-        if (m_location.sqlitePath != u":memory:"_s)
+        // Switching the journal writes to the file; a read-only one keeps whatever mode it has.
+        if (m_location.sqlitePath != u":memory:"_s && !m_readOnly)
             pragmas += {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s};
+        // A full disk, simulated where a test cannot mount a small file system (docs/decisions/0057).
+        if (const int pages = qEnvironmentVariableIntValue("SANDBOX_SQLITE_MAX_PAGE_COUNT"); pages > 0)
+            pragmas += u"PRAGMA max_page_count = %1"_s.arg(pages);
     } else {
         pragmas = {u"SET client_min_messages TO WARNING"_s};
     }
@@ -135,6 +191,8 @@ QSqlDatabase Database::connection() const
     if (m_location.engine == DatabaseEngine::Sqlite) {
         database = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
         database.setDatabaseName(m_location.sqlitePath);
+        if (m_readOnly)
+            database.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
     } else {
         database = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
         database.setHostName(m_location.host);
@@ -218,7 +276,7 @@ Result<Database::Running> Database::run(const QString &sql, const QVariantList &
 {
     const QSqlDatabase database = connection();
     if (!database.isOpen())
-        return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
+        return notOpen();
     bool fresh = false;
     const CachedStatement statement = cachedQuery(database, sql, &fresh);
     QSqlQuery &query = *statement.query;
@@ -246,9 +304,8 @@ Result<Database::Running> Database::run(const QString &sql, const QVariantList &
     if (m_serializeWrites && statement.kind != StatementKind::Read && transactionDepth() == 0)
         running.writeTurn = std::unique_lock<QMutex>(m_writeMutex);
     if (!query.exec()) {
-        const QString message = describe(query.lastError());
-        qCWarning(lcStorage).noquote() << "query failed:" << message << "in" << sql.simplified();
-        return storageError(message);
+        qCWarning(lcStorage).noquote() << "query failed:" << describe(query.lastError()) << "in" << sql.simplified();
+        return failure(query.lastError());
     }
     if (statement.kind == StatementKind::Change && query.numRowsAffected() != 0)
         bumpGeneration();
@@ -298,7 +355,7 @@ Result<QList<QSqlRecord>> Database::select(const QString &sql, const QVariantLis
 {
     const QSqlDatabase database = connection();
     if (!database.isOpen())
-        return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
+        return notOpen();
     QSqlQuery query(database);
     query.setForwardOnly(true);
     if (!query.prepare(sql)) {
@@ -314,9 +371,8 @@ Result<QList<QSqlRecord>> Database::select(const QString &sql, const QVariantLis
             query.bindValue(i, value);
     }
     if (!query.exec()) {
-        const QString message = describe(query.lastError());
-        qCWarning(lcStorage).noquote() << "query failed:" << message << "in" << sql.simplified();
-        return storageError(message);
+        qCWarning(lcStorage).noquote() << "query failed:" << describe(query.lastError()) << "in" << sql.simplified();
+        return failure(query.lastError());
     }
     QList<QSqlRecord> records;
     while (query.next())
@@ -352,9 +408,9 @@ Status Database::runScript(const QStringList &statements) const
     for (const QString &statement : statements) {
         QSqlQuery query(database);
         if (!query.exec(statement)) {
-            const QString message = describe(query.lastError());
-            qCWarning(lcStorage).noquote() << "statement failed:" << message << "in" << statement.simplified();
-            return storageError(message);
+            qCWarning(lcStorage).noquote()
+                << "statement failed:" << describe(query.lastError()) << "in" << statement.simplified();
+            return failure(query.lastError());
         }
     }
     return Done{};
@@ -392,11 +448,12 @@ Status Database::transaction(const std::function<Status()> &work) const
     if (sqlite) {
         if (Status begun = runSqlite(u"BEGIN IMMEDIATE"_s); !begun) {
             setDepth(0);
-            return storageError(u"Cannot begin a transaction: %1"_s.arg(begun.error().description));
+            return Error{begun.error().kind, begun.error().code,
+                         u"Cannot begin a transaction: %1"_s.arg(begun.error().description)};
         }
     } else if (!database.transaction()) {
         setDepth(0);
-        return storageError(u"Cannot begin a transaction: %1"_s.arg(describe(database.lastError())));
+        return failure(database.lastError(), u"Cannot begin a transaction: "_s);
     }
     Status status = work();
     const auto rollBack = [&] {
@@ -436,6 +493,20 @@ QVariant Database::nullable(qint64 value, bool isNull)
 Status Database::migrate()
 {
     const QList<Migration> all = migrations(m_location.engine);
+    if (m_readOnly) {
+        // No transaction (it would take the write lock): read the version and use the file as is.
+        Result<QVariant> current = scalar(u"SELECT MAX(version) FROM schema_migrations"_s);
+        if (!current)
+            return storageError(u"Cannot read the read-only database %1: %2"_s.arg(m_location.displayName(),
+                                                                                   current.error().description));
+        m_schemaVersion = current.value().toInt();
+        if (all.isEmpty() || m_schemaVersion == all.last().version)
+            return Done{};
+        return storageError(u"The database %1 is read-only and has schema version %2, not this program's %3; make "
+                            "it writable once so that it can be migrated"_s.arg(m_location.displayName())
+                                .arg(m_schemaVersion)
+                                .arg(all.last().version));
+    }
     return transaction([&]() -> Status {
         if (m_location.engine == DatabaseEngine::Postgres) {
             // Several instances of a team sandbox may start at once: one migrates, the others wait.

@@ -26,6 +26,8 @@
 #include <mutex>
 #include <optional>
 
+class QSqlError;
+
 enum class DatabaseEngine { Sqlite, Postgres };
 
 // What a cache of rows compares to know that none of them changed since it read them.
@@ -67,6 +69,9 @@ public:
     DatabaseEngine engine() const { return m_location.engine; }
     const DatabaseLocation &location() const { return m_location; }
     int schemaVersion() const { return m_schemaVersion; }
+    // A SQLite file that could be read but not written was opened read-only: every change is
+    // refused with ErrorKind::Unavailable (503 temporarily_unavailable).
+    bool isReadOnly() const { return m_readOnly; }
 
     // The connection of the calling thread, opened on first use.
     QSqlDatabase connection() const;
@@ -99,6 +104,11 @@ public:
     };
     Status setAutoCheckpoint(bool enabled) const;
     Result<WalState> checkpoint(bool blockWrites = false) const;
+
+    // A failed statement's error from the engine's native error code: Unavailable for a read-only
+    // or full database or a lost server (the caller answers 503 and the server keeps running),
+    // Storage otherwise.
+    static Error failureFor(DatabaseEngine engine, const QString &nativeCode, const QString &message);
 
     // Runs a statement that returns at most one row and one column; an empty QVariant when none.
     Result<QVariant> scalar(const QString &sql, const QVariantList &values = {}) const;
@@ -158,11 +168,16 @@ private:
     int transactionDepth() const;
     void bumpGeneration() const { m_writeGeneration.fetch_add(1, std::memory_order_acq_rel); }
     static StatementKind kindOf(const QString &sql);
+    // A failed statement as an Error: Unavailable for a read-only or full database or a lost
+    // server (the caller answers 503 and the server keeps running), Storage otherwise.
+    Error failure(const QSqlError &error, const QString &prefix = {}) const;
+    Error notOpen() const;
 
     DatabaseLocation m_location;
     QString m_connectionPrefix;
     int m_schemaVersion = 0;
     bool m_serializeWrites = false; // a SQLite file: see the header comment
+    bool m_readOnly = false;
     mutable QMutex m_mutex;
     mutable QMutex m_writeMutex;
     mutable std::atomic<quint64> m_writeGeneration{1};

@@ -85,7 +85,7 @@ Result<SqliteStatements::Outcome> Database::write(const QString &sql, const QVar
 {
     const QSqlDatabase database = connection();
     if (!database.isOpen())
-        return storageError(u"The database %1 is not open"_s.arg(m_location.displayName()));
+        return notOpen();
     SqliteStatements *statements = sqliteStatements(database);
     if (!statements)
         return storageError(u"The database %1 has no SQLite handle"_s.arg(m_location.displayName()));

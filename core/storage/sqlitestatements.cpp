@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sqlitestatements.h"
 
+#include "database.h"
+
 #include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlDriver>
@@ -107,6 +109,7 @@ Result<SqliteStatements::Outcome> SqliteStatements::step(sqlite3_stmt *statement
     Outcome outcome;
     const bool ok = status == SQLITE_DONE;
     QString message;
+    int code = SQLITE_OK;
     if (ok) {
         // sqlite3_changes() keeps the count of the last INSERT, UPDATE or DELETE, also after a
         // BEGIN or COMMIT: it counts only when this statement changed rows.
@@ -114,13 +117,14 @@ Result<SqliteStatements::Outcome> SqliteStatements::step(sqlite3_stmt *statement
         outcome.lastInsertId = sqlite3_last_insert_rowid(m_handle);
     } else {
         message = lastError();
+        code = sqlite3_extended_errcode(m_handle);
     }
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement); // the static texts belong to the caller's values
     if (!ok) {
         qCWarning(lcStorage).noquote() << "query failed:" << message << "in"
                                        << QString::fromUtf8(sqlite3_sql(statement)).simplified();
-        return storageError(message);
+        return Database::failureFor(DatabaseEngine::Sqlite, QString::number(code), message);
     }
     return outcome;
 }

@@ -48,6 +48,8 @@ void tst_CommandLine::defaults()
     QCOMPARE(line.options.samplePatients, 25);
     QVERIFY(line.givenOptions.isEmpty()); // saved settings may fill in every option
     QVERIFY(line.language.isEmpty()); // the system locale decides
+    QVERIFY(line.options.instanceName.isEmpty()); // host name and port
+    QCOMPARE(line.options.tls, false);
 }
 
 void tst_CommandLine::everyOption()
@@ -77,6 +79,16 @@ void tst_CommandLine::everyOption()
     QCOMPARE(fhir.options.upstream, u"https://hapi.example/baseR4"_s);
     QCOMPARE(fhir.options.openFhirWrites, true);
     QCOMPARE(fhir.options.samplePatients, 100);
+
+    const CommandLine team = parse({u"--instance"_s, u"team-a"_s, u"--tls"_s});
+    QCOMPARE(team.outcome, CommandLine::Outcome::Run);
+    QCOMPARE(team.options.instanceName, u"team-a"_s);
+    QCOMPARE(team.options.tls, true);
+    QVERIFY(team.options.tlsCertificateFile.isEmpty()); // a self-signed one in the data folder
+    const CommandLine own = parse({u"--tls-cert"_s, u"/etc/ssl/s.pem"_s, u"--tls-key"_s, u"/etc/ssl/s.key"_s});
+    QCOMPARE(own.options.tls, true); // implied
+    QCOMPARE(own.options.tlsCertificateFile, u"/etc/ssl/s.pem"_s);
+    QCOMPARE(own.options.tlsKeyFile, u"/etc/ssl/s.key"_s);
 
     QCOMPARE(parse({u"--port=0"_s}).options.port, quint16(0));
     QCOMPARE(parse({u"--bind"_s, u"localhost"_s}).options.bindAddress, QHostAddress(QHostAddress::LocalHost));
@@ -132,6 +144,11 @@ void tst_CommandLine::mistakes_data()
         << QStringList{u"--sample-patients"_s, u"-3"_s} << u"--sample-patients must be"_s;
     QTest::newRow("sample patients a word")
         << QStringList{u"--sample-patients"_s, u"many"_s} << u"--sample-patients must be"_s;
+    QTest::newRow("empty instance") << QStringList{u"--instance="_s} << u"--instance needs a name"_s;
+    QTest::newRow("tls key without cert")
+        << QStringList{u"--tls-key"_s, u"k.pem"_s} << u"--tls-cert and --tls-key go together"_s;
+    QTest::newRow("tls cert without key")
+        << QStringList{u"--tls-cert"_s, u"c.pem"_s} << u"--tls-cert and --tls-key go together"_s;
     QTest::newRow("positional") << QStringList{u"serve"_s} << u"Unexpected argument 'serve'."_s;
     QTest::newRow("import nothing") << QStringList{u"--import="_s} << u"--import needs a file or folder name."_s;
     QTest::newRow("lang a path") << QStringList{u"--lang"_s, u"../de"_s} << u"--lang must be a language code"_s;

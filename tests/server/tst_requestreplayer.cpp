@@ -10,6 +10,7 @@
 #include "testsupport.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +22,7 @@ class tst_RequestReplayer final : public QObject
 
 private Q_SLOTS:
     void replaysThroughTheListener();
+    void replaysOverHttps();
     void stoppedServerRefuses();
 };
 
@@ -58,6 +60,29 @@ void tst_RequestReplayer::replaysThroughTheListener()
         traced = traced || (name.compare("x-trace", Qt::CaseInsensitive) == 0 && value == "it's me");
     QVERIFY(traced);
     QCOMPARE(running.sandbox().tokens().tokens()->size(), 2); // the replay minted a second token
+}
+
+void tst_RequestReplayer::replaysOverHttps()
+{
+    QTemporaryDir certificates;
+    SandboxOptions options;
+    options.tls = true;
+    options.tlsDirectory = certificates.path();
+    RunningSandbox running(options);
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    const QSslCertificate certificate = running.sandbox().server().tlsCertificate();
+    QVERIFY(!certificate.isNull());
+    running.http().useTls({certificate});
+    QSignalSpy logged(&running.sandbox().requestLog(), &RequestLog::requestLogged);
+    QCOMPARE(running.http().get(u"/admin/status"_s).status, 200);
+    QCOMPARE(logged.size(), 1);
+
+    RequestReplayer replayer(running.sandbox().server());
+    QCOMPARE(replayer.listenerOrigin(), u"https://127.0.0.1:%1"_s.arg(running.port()));
+    QSignalSpy replayed(&replayer, &RequestReplayer::replayed);
+    QVERIFY(replayer.replay(logged.at(0).at(0).value<RequestLogEntry>()));
+    QVERIFY(replayed.wait(10'000));
+    QCOMPARE(replayed.at(0).at(1).toInt(), 200);
 }
 
 void tst_RequestReplayer::stoppedServerRefuses()

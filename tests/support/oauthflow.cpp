@@ -58,6 +58,8 @@ AppRedirect PortalBrowser::follow(const Reply &first)
         QString location = QString::fromUtf8(reply.header("Location"));
         if (location.startsWith(m_http.base()))
             location = location.mid(m_http.base().size());
+        else if (location.startsWith(m_http.publicBase()))
+            location = location.mid(m_http.publicBase().size());
         if (!location.startsWith(u'/')) {
             AppRedirect redirect;
             redirect.url = location;

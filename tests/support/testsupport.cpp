@@ -13,6 +13,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QUrl>
 
@@ -102,12 +103,24 @@ HttpClient::HttpClient(quint16 port, const QString &host) : m_base(u"http://%1:%
 
 HttpClient::~HttpClient() = default;
 
+void HttpClient::useTls(const QList<QSslCertificate> &trusted)
+{
+    if (m_base.startsWith(u"http:"_s))
+        m_base.replace(0, 4, u"https"_s);
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setCaCertificates(trusted);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_tls = configuration;
+}
+
 Reply HttpClient::send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
                        const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QNetworkRequest request(QUrl(m_base + pathAndQuery, QUrl::TolerantMode));
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
+    if (m_tls)
+        request.setSslConfiguration(*m_tls);
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);

@@ -15,9 +15,12 @@
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QPair>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace TestSupport {
 
@@ -70,6 +73,13 @@ public:
     explicit HttpClient(quint16 port, const QString &host = QStringLiteral("127.0.0.1"));
     ~HttpClient();
 
+    // Talks HTTPS, trusting exactly these certificates (pinning): nothing from the system store.
+    void useTls(const QList<QSslCertificate> &trusted);
+    // The origin the server writes into URLs when it differs from the one the client talks to
+    // (--base-url, as behind a proxy); redirects to it are followed to this client's server.
+    void setPublicBase(const QString &base) { m_publicBase = base; }
+    QString publicBase() const { return m_publicBase.isEmpty() ? m_base : m_publicBase; }
+
     Reply send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body = {},
                const QList<QPair<QByteArray, QByteArray>> &headers = {});
     Reply get(const QString &pathAndQuery, const QList<QPair<QByteArray, QByteArray>> &headers = {});
@@ -85,7 +95,9 @@ public:
 
 private:
     QString m_base;
+    QString m_publicBase;
     QNetworkAccessManager m_network;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 // An RS256 private JWK generated once per test process.
