@@ -35,6 +35,11 @@ for argument in "$@"; do
     esac
 done
 
+# ccache, when the machine has it, makes rebuilds (other worktrees, clean clones) much faster.
+if command -v ccache >/dev/null 2>&1; then
+    options=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache "${options[@]}")
+fi
+
 dir=build/$kind
 cmake -S . -B "$dir" -G Ninja --log-level=WARNING \
     -DSANDBOX_BUILD_TESTS=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "${options[@]}"
