@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "oauthflow.h"
 #include "requestlogmodel.h"
+#include "server/requestlog.h"
 #include "trafficpage.h"
 
 #include <QAbstractItemModelTester>
@@ -125,6 +126,11 @@ void tst_FlowsPage::launchAppearsWithItsSteps()
     QCOMPARE(launch(running, clientId), 200);
     QTRY_COMPARE(page.proxy()->rowCount(), 2);
     QCOMPARE(page.timeline()->flow()->id, page.model()->flow(0).id);
+
+    // Clearing the log (Traffic's Clear) empties the tab and the timeline.
+    QVERIFY(running.sandbox().requestLog().clear());
+    QCOMPARE(page.proxy()->rowCount(), 0);
+    QVERIFY(!page.timeline()->flow().has_value());
 }
 
 void tst_FlowsPage::wrongVerifierFailsAtToken()
