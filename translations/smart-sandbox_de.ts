@@ -371,6 +371,85 @@
     </message>
 </context>
 <context>
+    <name>FlowModel</name>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="68"/>
+        <source>completed</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="69"/>
+        <source>failed at %1</source>
+        <translation>gescheitert bei %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="70"/>
+        <source>in progress</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="104"/>
+        <source>%1 (sandbox clock)</source>
+        <translation>%1 (Sandbox-Uhr)</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="126"/>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="127"/>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="128"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="129"/>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="130"/>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="131"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>FlowTimeline</name>
+    <message>
+        <location filename="../ui/flowtimeline.cpp" line="29"/>
+        <source>Flow timeline</source>
+        <translation>Zeitleiste des Ablaufs</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowtimeline.cpp" line="111"/>
+        <source>Select a flow to see its timeline.</source>
+        <translation>Wählen Sie einen Ablauf, um seine Zeitleiste zu sehen.</translation>
+    </message>
+</context>
+<context>
+    <name>FlowsPage</name>
+    <message>
+        <location filename="../ui/flowspage.cpp" line="53"/>
+        <source>Click a step to show the exchange in Traffic.</source>
+        <translation>Klicken Sie auf einen Schritt, um den Austausch im Datenverkehr zu zeigen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowspage.cpp" line="87"/>
+        <source>Flow of %1: %2</source>
+        <translation>Ablauf von %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../ui/mainwindow.cpp" line="45"/>
@@ -608,6 +687,16 @@
         <location filename="../ui/mainwindow.cpp" line="313"/>
         <source>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;A local SMART on FHIR server for developing and testing apps: an OAuth 2 authorization server, FHIR R4 endpoints and a live view of every request.&lt;/p&gt;&lt;p&gt;Built with Qt %2. Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;Ein lokaler SMART-on-FHIR-Server zum Entwickeln und Testen von Apps: ein OAuth-2-Autorisierungsserver, FHIR-R4-Endpunkte und eine Live-Ansicht jeder Anfrage.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2. Lizenziert unter der Apache License 2.0.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="68"/>
+        <source>F&amp;lows</source>
+        <translation>A&amp;bläufe</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="95"/>
+        <source>That exchange is no longer in the Traffic table.</source>
+        <translation>Dieser Austausch steht nicht mehr in der Tabelle Datenverkehr.</translation>
     </message>
 </context>
 <context>

@@ -371,6 +371,85 @@
     </message>
 </context>
 <context>
+    <name>FlowModel</name>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="68"/>
+        <source>completed</source>
+        <translation>completado</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="69"/>
+        <source>failed at %1</source>
+        <translation>falló en %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="70"/>
+        <source>in progress</source>
+        <translation>en curso</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="104"/>
+        <source>%1 (sandbox clock)</source>
+        <translation>%1 (reloj de la sandbox)</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="126"/>
+        <source>Client</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="127"/>
+        <source>User</source>
+        <translation>Usuario</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="128"/>
+        <source>Patient</source>
+        <translation>Paciente</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="129"/>
+        <source>Started</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="130"/>
+        <source>Steps</source>
+        <translation>Pasos</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowmodel.cpp" line="131"/>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+</context>
+<context>
+    <name>FlowTimeline</name>
+    <message>
+        <location filename="../ui/flowtimeline.cpp" line="29"/>
+        <source>Flow timeline</source>
+        <translation>Línea de tiempo del flujo</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowtimeline.cpp" line="111"/>
+        <source>Select a flow to see its timeline.</source>
+        <translation>Seleccione un flujo para ver su línea de tiempo.</translation>
+    </message>
+</context>
+<context>
+    <name>FlowsPage</name>
+    <message>
+        <location filename="../ui/flowspage.cpp" line="53"/>
+        <source>Click a step to show the exchange in Traffic.</source>
+        <translation>Haga clic en un paso para ver el intercambio en Tráfico.</translation>
+    </message>
+    <message>
+        <location filename="../ui/flowspage.cpp" line="87"/>
+        <source>Flow of %1: %2</source>
+        <translation>Flujo de %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../ui/mainwindow.cpp" line="45"/>
@@ -608,6 +687,16 @@
         <location filename="../ui/mainwindow.cpp" line="313"/>
         <source>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;A local SMART on FHIR server for developing and testing apps: an OAuth 2 authorization server, FHIR R4 endpoints and a live view of every request.&lt;/p&gt;&lt;p&gt;Built with Qt %2. Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;Un servidor SMART on FHIR local para desarrollar y probar apps: un servidor de autorización OAuth 2, endpoints FHIR R4 y una vista en directo de cada petición.&lt;/p&gt;&lt;p&gt;Compilado con Qt %2. Con licencia Apache License 2.0.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="68"/>
+        <source>F&amp;lows</source>
+        <translation>F&amp;lujos</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="95"/>
+        <source>That exchange is no longer in the Traffic table.</source>
+        <translation>Ese intercambio ya no está en la tabla de Tráfico.</translation>
     </message>
 </context>
 <context>
