@@ -4,13 +4,15 @@
 #include "clientmodel.h"
 #include "clientspage.h"
 #include "discoverydialog.h"
-#include "launchdialog.h"
 #include "faultspage.h"
+#include "flowspage.h"
+#include "launchdialog.h"
 #include "mintdialog.h"
 #include "peoplepage.h"
 #include "sandbox.h"
 #include "selfcheckdialog.h"
 #include "server/portalserver.h"
+#include "server/requestlogentry.h"
 #include "settingsdialog.h"
 #include "statecolors.h"
 #include "timetravelwidget.h"
@@ -61,7 +63,9 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent)
     m_clientsPage = new ClientsPage(sandbox, m_tabs);
     m_peoplePage = new PeoplePage(sandbox, m_tabs);
     m_faultsPage = new FaultsPage(sandbox, m_tabs);
+    m_flowsPage = new FlowsPage(sandbox, m_tabs);
     m_tabs->addTab(m_trafficPage, tr("&Traffic"));
+    m_tabs->addTab(m_flowsPage, tr("F&lows"));
     m_tabs->addTab(m_tokensPage, tr("T&okens"));
     m_tabs->addTab(m_clientsPage, tr("&Clients"));
     m_tabs->addTab(m_peoplePage, tr("&People and data"));
@@ -84,6 +88,12 @@ MainWindow::MainWindow(Sandbox &sandbox, QWidget *parent)
     });
     connect(m_trafficPage, &TrafficPage::reported, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_flowsPage, &FlowsPage::exchangeRequested, this, [this](const RequestLogEntry &entry) {
+        if (m_trafficPage->showExchange(entry.sequence))
+            m_tabs->setCurrentWidget(m_trafficPage);
+        else
+            statusBar()->showMessage(tr("That exchange is no longer in the Traffic table."), 8000);
+    });
     connect(m_clientsPage, &ClientsPage::reported, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_faultsPage, &FaultsPage::reported, this,

@@ -2,7 +2,7 @@
 #pragma once
 
 // The main window: a server bar that is always visible (state, the URLs an app needs, the
-// sandbox clock with time travel, start and stop), tabs for Traffic, Tokens, Clients, People and
+// sandbox clock with time travel, start and stop), tabs for Traffic, Flows, Tokens, Clients, People and
 // Faults, and the
 // sandbox-wide actions (mint, reset, about).
 
@@ -13,6 +13,7 @@
 class ClientsPage;
 class LaunchDialog;
 class FaultsPage;
+class FlowsPage;
 class PeoplePage;
 class SelfCheckDialog;
 class QAction;
@@ -49,6 +50,7 @@ public:
     ClientsPage *clientsPage() const { return m_clientsPage; }
     PeoplePage *peoplePage() const { return m_peoplePage; }
     FaultsPage *faultsPage() const { return m_faultsPage; }
+    FlowsPage *flowsPage() const { return m_flowsPage; }
     QTabWidget *tabWidget() const { return m_tabs; }
     TimeTravelWidget *timeTravelWidget() const { return m_timeTravel; }
 
@@ -82,6 +84,7 @@ private:
     ClientsPage *m_clientsPage = nullptr;
     PeoplePage *m_peoplePage = nullptr;
     FaultsPage *m_faultsPage = nullptr;
+    FlowsPage *m_flowsPage = nullptr;
     QLabel *m_stateLabel = nullptr;
     TimeTravelWidget *m_timeTravel = nullptr;
     QLineEdit *m_fhirBaseEdit = nullptr;

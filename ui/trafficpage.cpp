@@ -226,6 +226,25 @@ QList<RequestLogEntry> TrafficPage::shownEntries() const
     return entries;
 }
 
+bool TrafficPage::showExchange(quint64 sequence)
+{
+    m_model->flushPending();
+    int row = m_model->rowCount() - 1;
+    while (row >= 0 && m_model->entry(row).sequence != sequence)
+        --row;
+    if (row < 0)
+        return false;
+    const QModelIndex source = m_model->index(row, RequestLogModel::PathColumn);
+    if (!m_proxy->mapFromSource(source).isValid())
+        m_filterEdit->clear();
+    const QModelIndex shown = m_proxy->mapFromSource(source);
+    if (!shown.isValid())
+        return false;
+    m_view->selectionModel()->setCurrentIndex(shown, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(shown);
+    return true;
+}
+
 QString TrafficPage::curlCommand(const RequestLogEntry &entry) const
 {
     const QString origin = m_baseUrl.isEmpty() ? m_sandbox.server().baseUrl() : m_baseUrl;

@@ -51,6 +51,9 @@ public:
     // Every exchange the table shows (the filter applies), in table order.
     QList<RequestLogEntry> shownEntries() const;
     QString curlCommand(const RequestLogEntry &entry) const;
+    // Selects the exchange with this sequence number (clearing the filter if it hides it); false
+    // when the table no longer holds it.
+    bool showExchange(quint64 sequence);
 
     void copyCurrentAsCurl();
     void replayCurrent();
