@@ -88,6 +88,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                     "How many generated patients the sample data holds besides the three "
                                     "fixture patients (default 25; applied at a reset)."),
         u"N"_s, u"25"_s);
+    const QCommandLineOption idleTimeout(
+        u"idle-timeout"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Close a connection that has not completed a request within N "
+                                    "seconds (default 30; 0: never)."),
+        u"N"_s, u"30"_s);
     const QCommandLineOption import(
         u"import"_s,
         QCoreApplication::translate("CommandLine",
@@ -96,7 +102,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                     "resources, or folders of them. More files may follow."),
         u"FILE"_s);
     parser.addOptions({help, version, headless, port, bind, database, baseUrl, reset, adminKey, logFile, logCap,
-                       upstream, openFhirWrites, samplePatients, import});
+                       upstream, openFhirWrites, samplePatients, idleTimeout, import});
 
     if (!parser.parse(arguments))
         return failure(parser.errorText());
@@ -164,6 +170,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return failure(
             u"--sample-patients must be a number from 0 to 10000, not '%1'."_s.arg(parser.value(samplePatients)));
     result.options.samplePatients = patients;
+
+    const int idleSeconds = parser.value(idleTimeout).toInt(&ok);
+    if (!ok || idleSeconds < 0 || idleSeconds > 86400)
+        return failure(
+            u"--idle-timeout must be a number of seconds from 0 to 86400, not '%1'."_s.arg(parser.value(idleTimeout)));
+    result.options.idleTimeoutSeconds = idleSeconds;
     result.options.logFile = parser.value(logFile);
     result.options.reset = parser.isSet(reset);
     result.headless = parser.isSet(headless);

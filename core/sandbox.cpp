@@ -121,6 +121,7 @@ Status Sandbox::open()
 
 Result<quint16> Sandbox::start()
 {
+    m_server->setIdleTimeout(m_options.idleTimeoutSeconds * 1000);
     Result<quint16> port = m_server->start(m_options.bindAddress, m_options.port);
     if (!port)
         return port;

@@ -44,6 +44,11 @@ public:
     void setUpstream(const QUrl &upstream);
     QUrl upstream() const;
 
+    // How long a connection may stay open without completing a request (slow or idle clients);
+    // 0: forever. Applies to connections accepted from then on.
+    void setIdleTimeout(int milliseconds);
+    int idleTimeout() const;
+
     Result<quint16> start(const QHostAddress &address, quint16 port);
     void stop();
     bool isListening() const;

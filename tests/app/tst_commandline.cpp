@@ -73,6 +73,10 @@ void tst_CommandLine::everyOption()
     QCOMPARE(fhir.options.openFhirWrites, true);
     QCOMPARE(fhir.options.samplePatients, 100);
 
+    QCOMPARE(parse({}).options.idleTimeoutSeconds, 30);
+    QCOMPARE(parse({u"--idle-timeout"_s, u"5"_s}).options.idleTimeoutSeconds, 5);
+    QCOMPARE(parse({u"--idle-timeout=0"_s}).options.idleTimeoutSeconds, 0);
+
     QCOMPARE(parse({u"--port=0"_s}).options.port, quint16(0));
     QCOMPARE(parse({u"--bind"_s, u"localhost"_s}).options.bindAddress, QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(parse({u"--db"_s, u":memory:"_s}).options.database, u":memory:"_s);
@@ -85,7 +89,7 @@ void tst_CommandLine::helpAndVersion()
     QVERIFY2(help.text.startsWith(u"Usage: smart-sandbox [options]"_s), qPrintable(help.text.section(u'\n', 0, 0)));
     for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
                                   u"--admin-key"_s, u"--log-file"_s, u"--version"_s, u"--upstream"_s,
-                                  u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--import"_s})
+                                  u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--idle-timeout"_s, u"--import"_s})
         QVERIFY2(help.text.contains(option), qPrintable(option));
     const CommandLine version = parse({u"--version"_s});
     QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
@@ -125,6 +129,10 @@ void tst_CommandLine::mistakes_data()
         << QStringList{u"--sample-patients"_s, u"-3"_s} << u"--sample-patients must be"_s;
     QTest::newRow("sample patients a word")
         << QStringList{u"--sample-patients"_s, u"many"_s} << u"--sample-patients must be"_s;
+    QTest::newRow("idle timeout negative")
+        << QStringList{u"--idle-timeout"_s, u"-1"_s} << u"--idle-timeout must be a number of seconds"_s;
+    QTest::newRow("idle timeout a word") << QStringList{u"--idle-timeout"_s, u"soon"_s}
+                                         << u"--idle-timeout must be a number of seconds"_s;
     QTest::newRow("positional") << QStringList{u"serve"_s} << u"Unexpected argument 'serve'."_s;
     QTest::newRow("import nothing") << QStringList{u"--import="_s} << u"--import needs a file or folder name."_s;
     QTest::newRow("import missing value") << QStringList{u"--import"_s} << u"Missing value after '--import'."_s;
