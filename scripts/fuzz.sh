@@ -36,9 +36,15 @@ for target in "${targets[@]}"; do
     artifacts=$dir/artifacts/$target/
     mkdir -p "$work" "$artifacts"
     cp -n fuzz/corpus/"$target"/* "$work"/
+    dictionary=()
+    case "$target" in
+    fuzz_oauthjson | fuzz_fhirwrite | fuzz_jose) dictionary=(-dict=fuzz/dict/json.dict) ;;
+    fuzz_scopes) dictionary=(-dict=fuzz/dict/scopes.dict) ;;
+    fuzz_fhirsearch) dictionary=(-dict=fuzz/dict/search.dict) ;;
+    esac
     echo "== $target ($seconds s)"
     if ! "$dir/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-        -print_final_stats=1 -artifact_prefix="$artifacts" "$work" 2>"$dir/$target.log"; then
+        -print_final_stats=1 -artifact_prefix="$artifacts" "${dictionary[@]}" "$work" 2>"$dir/$target.log"; then
         tail -n 60 "$dir/$target.log" >&2
         echo "fuzz.sh: $target failed; the input is in $artifacts" >&2
         status=1
