@@ -89,6 +89,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                     "How many generated patients the sample data holds besides the three "
                                     "fixture patients (default 25; applied at a reset)."),
         u"N"_s, u"25"_s);
+    const QCommandLineOption idleTimeout(
+        u"idle-timeout"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Close a connection that has not completed a request within N "
+                                    "seconds (default 30; 0: never)."),
+        u"N"_s, u"30"_s);
     const QCommandLineOption import(
         u"import"_s,
         QCoreApplication::translate("CommandLine",
@@ -131,9 +137,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption tlsKey(
         u"tls-key"_s, QCoreApplication::translate("CommandLine", "Private key of --tls-cert (PEM, unencrypted)."),
         u"FILE"_s);
-    parser.addOptions({help,     version,  headless, port,     bind,           database,       baseUrl, reset,
-                       adminKey, logFile,  logCap,   upstream, openFhirWrites, samplePatients, import,  selfCheck,
-                       url,      language, instance, tls,      tlsCert,        tlsKey});
+    parser.addOptions({help,     version,  headless, port,     bind,           database,       baseUrl,    reset,
+                       adminKey, logFile,  logCap,   upstream, openFhirWrites, samplePatients, import,     selfCheck,
+                       url,      language, instance, tls,      tlsCert,        tlsKey,         idleTimeout});
 
     if (!parser.parse(arguments))
         return failure(parser.errorText());
@@ -223,6 +229,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.options.tlsKeyFile = parser.value(tlsKey);
     if (parser.isSet(tlsCert) && (result.options.tlsCertificateFile.isEmpty() || result.options.tlsKeyFile.isEmpty()))
         return failure(u"--tls-cert and --tls-key need file names."_s);
+
+    const int idleSeconds = parser.value(idleTimeout).toInt(&ok);
+    if (!ok || idleSeconds < 0 || idleSeconds > 86400)
+        return failure(
+            u"--idle-timeout must be a number of seconds from 0 to 86400, not '%1'."_s.arg(parser.value(idleTimeout)));
+    result.options.idleTimeoutSeconds = idleSeconds;
     result.options.logFile = parser.value(logFile);
     result.options.reset = parser.isSet(reset);
     result.headless = parser.isSet(headless);

@@ -20,3 +20,13 @@ if(SANDBOX_SANITIZE)
     target_compile_options(sandbox_options INTERFACE -fsanitize=${SANDBOX_SANITIZE} -fno-omit-frame-pointer)
     target_link_options(sandbox_options INTERFACE -fsanitize=${SANDBOX_SANITIZE})
 endif()
+if(SANDBOX_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        message(FATAL_ERROR "SANDBOX_FUZZ needs clang (-DCMAKE_CXX_COMPILER=clang++)")
+    endif()
+    # Coverage for libFuzzer in every object; the fuzz executables add -fsanitize=fuzzer (main).
+    # -fsanitize=function would flag Qt's own slot calls through casted function pointers.
+    target_compile_options(sandbox_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                     -fno-sanitize=function -fno-omit-frame-pointer)
+    target_link_options(sandbox_options INTERFACE -fsanitize=address,undefined)
+endif()

@@ -133,6 +133,7 @@ Result<quint16> Sandbox::start()
         m_tlsCertificateFile = identity.value().certificateFile;
         m_server->setTls(identity.value().certificate, identity.value().key);
     }
+    m_server->setIdleTimeout(m_options.idleTimeoutSeconds * 1000);
     Result<quint16> port = m_server->start(m_options.bindAddress, m_options.port);
     if (!port)
         return port;

@@ -48,6 +48,7 @@ struct SandboxOptions
     QString tlsDirectory; // where the self-signed certificate is kept; empty: the app data folder
     bool openFhirWrites = false; // /api/open-fhir accepts create, update and delete
     int samplePatients = 25; // generated sample patients beyond the three fixture patients
+    int idleTimeoutSeconds = 30; // a connection that completes no request for this long is closed; 0: never
     QString upstream; // upstream mode: a FHIR base URL the FHIR endpoints forward to
     QJsonObject initialSigningKey; // an RS256 JWK for a database without a key; empty: generate one
 };

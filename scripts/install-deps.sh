@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 packages=(
     # toolchain
     build-essential cmake ninja-build pkg-config git ca-certificates curl clang-format
+    # libFuzzer targets (scripts/fuzz.sh)
+    clang
     # Qt 6.4 (QtHttpServer's CMake config also asks for QtWebSockets)
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
     qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Everything CI checks, in the order it checks it: installs what is missing, checks formatting,
 # builds build/ci (warnings are errors, AddressSanitizer and UndefinedBehaviorSanitizer), starts a
-# throwaway PostgreSQL server on loopback, and runs every CTest test. Exits with CTest's code.
+# throwaway PostgreSQL server on loopback, runs every CTest test, then builds the libFuzzer targets
+# with clang and runs each briefly on its corpus (scripts/fuzz.sh; FUZZ_SECONDS, default 10 s).
+# Exits non-zero when a test fails or a fuzz target crashes.
 #
 #   scripts/test.sh
 #   scripts/test.sh -L server        extra arguments go to ctest (here: only the server tests)
@@ -74,6 +76,9 @@ ctest --test-dir build/ci --output-on-failure --no-tests=error -j2 "$@" || statu
 
 # The browser tests (tests/e2e: Playwright + Debian's Chromium + fhirclient + openid-client) are
 # the CTest test e2e/clients above, run against this same build; install-deps.sh ran their npm ci.
+
+section "Fuzzing (scripts/fuzz.sh, ${FUZZ_SECONDS:-10} s per target)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} scripts/fuzz.sh || status=1
 
 section "Done in $((SECONDS - started)) s"
 exit "$status"

@@ -5,15 +5,48 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
+#include <QLoggingCategory>
 #include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <optional>
 
 using namespace Qt::StringLiterals;
 
+Q_LOGGING_CATEGORY(lcConnections, "sandbox.server.connections", QtWarningMsg)
+
 namespace {
+
+// Hands every accepted socket to the adapter before QtHttpServer takes it, so that the adapter
+// can time it out.
+class TimedTcpServer final : public QTcpServer
+{
+public:
+    TimedTcpServer(std::function<void(QTcpSocket *)> accepted, QObject *parent)
+        : QTcpServer(parent), m_accepted(std::move(accepted))
+    { }
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        m_accepted(socket);
+        addPendingConnection(socket);
+    }
+
+private:
+    std::function<void(QTcpSocket *)> m_accepted;
+};
+
+// The idle timer of a connection is a child of its socket, found by this name.
+constexpr auto s_idleTimerName = "sandboxIdleTimer";
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -42,16 +75,26 @@ HttpServerAdapter::~HttpServerAdapter() = default;
 Result<quint16> HttpServerAdapter::start(const QHostAddress &address, quint16 port)
 {
     stop();
+    QPointer<HttpServerAdapter> self(this);
+    const auto timeOut = [self](QTcpSocket *socket) {
+        if (self)
+            self->accepted(socket);
+    };
     QTcpServer *listener = nullptr;
     if (usesTls()) {
-        // QSslServer hands a connection over only once its handshake has succeeded.
+        // QSslServer hands a connection over only once its handshake has succeeded; its idle timer
+        // starts with the handshake.
         auto *secure = new QSslServer(this);
         secure->setSslConfiguration(m_tls);
         secure->setHandshakeTimeout(10'000);
+        connect(secure, &QSslServer::startedEncryptionHandshake, this,
+                [timeOut](QSslSocket *socket) { timeOut(socket); });
         listener = secure;
     } else {
-        listener = new QTcpServer(this);
+        listener = new TimedTcpServer(timeOut, this);
     }
+    // Many clients connecting at once wait in the kernel's queue rather than being refused.
+    listener->setListenBacklogSize(1024);
     if (!listener->listen(address, port)) {
         const QString reason = listener->errorString();
         delete listener;
@@ -115,6 +158,7 @@ bool HttpServerAdapter::handleRequest(const QHttpServerRequest &request, QTcpSoc
     plain.body = request.body();
     plain.remoteAddress = request.remoteAddress();
 
+    restartIdleTimer(socket);
     std::shared_ptr<Connection> &connection = m_connections[socket];
     if (!connection) {
         connection = std::make_shared<Connection>();
@@ -179,6 +223,38 @@ void HttpServerAdapter::flush(QTcpSocket *socket)
         if (m_completed)
             m_completed(slot.request, answer);
     }
+    restartIdleTimer(socket);
+}
+
+void HttpServerAdapter::accepted(QTcpSocket *socket)
+{
+    if (m_idleTimeoutMs <= 0)
+        return;
+    auto *timer = new QTimer(socket);
+    timer->setObjectName(QLatin1StringView(s_idleTimerName));
+    timer->setSingleShot(true);
+    timer->setInterval(m_idleTimeoutMs);
+    connect(timer, &QTimer::timeout, this, [this, socket] { idleTimedOut(socket); });
+    timer->start();
+}
+
+void HttpServerAdapter::restartIdleTimer(QTcpSocket *socket)
+{
+    if (auto *timer = socket->findChild<QTimer *>(QLatin1StringView(s_idleTimerName), Qt::FindDirectChildrenOnly))
+        timer->start();
+}
+
+void HttpServerAdapter::idleTimedOut(QTcpSocket *socket)
+{
+    const auto connection = m_connections.value(socket);
+    if (connection && !connection->queue.isEmpty()) {
+        restartIdleTimer(socket); // an answer is still being made; the client is waiting for us
+        return;
+    }
+    qCDebug(lcConnections) << "closing a connection from" << socket->peerAddress() << "idle for" << m_idleTimeoutMs
+                           << "ms";
+    socket->abort();
+    socket->deleteLater();
 }
 
 void HttpServerAdapter::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)

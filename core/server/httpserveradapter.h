@@ -10,7 +10,9 @@
 // docs/decisions/0002-own-router.md). Answers may come later (the responder is kept), which
 // QtHttpServer 6.4 allows; the adapter keeps them in request order per connection and drops
 // those whose connection has gone. An answer marked dropConnection closes the connection instead
-// (fault injection).
+// (fault injection). QtHttpServer 6.4 never closes a connection by itself, so the adapter does: a
+// connection with no answer pending that has not completed a request within the idle timeout
+// (silent, or trickling a request byte by byte) is closed.
 
 #include "http.h"
 
@@ -54,6 +56,12 @@ public:
     bool isListening() const;
     quint16 port() const;
 
+    static constexpr int s_defaultIdleTimeoutMs = 30'000;
+    // How long a connection may stay open without completing a request while no answer is
+    // pending; applies to connections accepted from then on.
+    void setIdleTimeout(int milliseconds) { m_idleTimeoutMs = milliseconds; }
+    int idleTimeout() const { return m_idleTimeoutMs; }
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -65,10 +73,15 @@ private:
     struct Connection;
     void answer(QTcpSocket *socket, quint64 slot, HttpResponse response);
     void flush(QTcpSocket *socket);
+    // A new connection: its idle timer starts now.
+    void accepted(QTcpSocket *socket);
+    void restartIdleTimer(QTcpSocket *socket);
+    void idleTimedOut(QTcpSocket *socket);
 
     Handler m_handler;
     Completed m_completed;
     QPointer<QTcpServer> m_listener;
     QSslConfiguration m_tls;
     QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;
+    int m_idleTimeoutMs = s_defaultIdleTimeoutMs;
 };

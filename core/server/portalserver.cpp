@@ -202,6 +202,16 @@ QList<const PortalServer::Route *> PortalServer::match(const QString &path, QHas
     return matches;
 }
 
+void PortalServer::setIdleTimeout(int milliseconds)
+{
+    m_adapter->setIdleTimeout(milliseconds);
+}
+
+int PortalServer::idleTimeout() const
+{
+    return m_adapter->idleTimeout();
+}
+
 Result<quint16> PortalServer::start(const QHostAddress &address, quint16 port)
 {
     Result<quint16> bound = m_adapter->start(address, port);

@@ -57,6 +57,10 @@ public:
     // The certificate HTTPS serves; null without TLS.
     QSslCertificate tlsCertificate() const;
     QString scheme() const { return usesTls() ? QStringLiteral("https") : QStringLiteral("http"); }
+    // How long a connection may stay open without completing a request (slow or idle clients);
+    // 0: forever. Applies to connections accepted from then on.
+    void setIdleTimeout(int milliseconds);
+    int idleTimeout() const;
 
     Result<quint16> start(const QHostAddress &address, quint16 port);
     void stop();

@@ -89,6 +89,9 @@ void tst_CommandLine::everyOption()
     QCOMPARE(own.options.tls, true); // implied
     QCOMPARE(own.options.tlsCertificateFile, u"/etc/ssl/s.pem"_s);
     QCOMPARE(own.options.tlsKeyFile, u"/etc/ssl/s.key"_s);
+    QCOMPARE(parse({}).options.idleTimeoutSeconds, 30);
+    QCOMPARE(parse({u"--idle-timeout"_s, u"5"_s}).options.idleTimeoutSeconds, 5);
+    QCOMPARE(parse({u"--idle-timeout=0"_s}).options.idleTimeoutSeconds, 0);
 
     QCOMPARE(parse({u"--port=0"_s}).options.port, quint16(0));
     QCOMPARE(parse({u"--bind"_s, u"localhost"_s}).options.bindAddress, QHostAddress(QHostAddress::LocalHost));
@@ -105,10 +108,12 @@ void tst_CommandLine::helpAndVersion()
     for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
                                   u"--admin-key"_s, u"--log-file"_s, u"--version"_s, u"--upstream"_s,
                                   u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--import"_s, u"--lang"_s})
+        u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--idle-timeout"_s, u"--import"_s
+})
         QVERIFY2(help.text.contains(option), qPrintable(option));
-    const CommandLine version = parse({u"--version"_s});
-    QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
-    QCOMPARE(version.text, u"smart-sandbox "_s + QStringLiteral(SANDBOX_VERSION));
+const CommandLine version = parse({u"--version"_s});
+QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
+QCOMPARE(version.text, u"smart-sandbox "_s + QStringLiteral(SANDBOX_VERSION));
 }
 
 void tst_CommandLine::importFiles()
@@ -149,6 +154,10 @@ void tst_CommandLine::mistakes_data()
         << QStringList{u"--tls-key"_s, u"k.pem"_s} << u"--tls-cert and --tls-key go together"_s;
     QTest::newRow("tls cert without key")
         << QStringList{u"--tls-cert"_s, u"c.pem"_s} << u"--tls-cert and --tls-key go together"_s;
+    QTest::newRow("idle timeout negative")
+        << QStringList{u"--idle-timeout"_s, u"-1"_s} << u"--idle-timeout must be a number of seconds"_s;
+    QTest::newRow("idle timeout a word") << QStringList{u"--idle-timeout"_s, u"soon"_s}
+                                         << u"--idle-timeout must be a number of seconds"_s;
     QTest::newRow("positional") << QStringList{u"serve"_s} << u"Unexpected argument 'serve'."_s;
     QTest::newRow("import nothing") << QStringList{u"--import="_s} << u"--import needs a file or folder name."_s;
     QTest::newRow("lang a path") << QStringList{u"--lang"_s, u"../de"_s} << u"--lang must be a language code"_s;
