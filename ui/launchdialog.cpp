@@ -8,6 +8,7 @@
 #include "server/portalserver.h"
 #include "statecolors.h"
 #include "storage/peoplestore.h"
+#include "uihelpers.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -228,34 +229,22 @@ void LaunchDialog::clientChanged()
 
 bool LaunchDialog::selectClient(const QString &clientId)
 {
-    const int index = m_clientCombo->findData(clientId);
-    if (index >= 0)
-        m_clientCombo->setCurrentIndex(index);
-    return index >= 0;
+    return UiHelpers::selectData(m_clientCombo, clientId);
 }
 
 bool LaunchDialog::selectUser(const QString &username)
 {
-    const int index = m_userCombo->findData(username);
-    if (index >= 0)
-        m_userCombo->setCurrentIndex(index);
-    return index >= 0;
+    return UiHelpers::selectData(m_userCombo, username);
 }
 
 bool LaunchDialog::selectPatient(const QString &patientId)
 {
-    const int index = m_patientCombo->findData(patientId);
-    if (index >= 0)
-        m_patientCombo->setCurrentIndex(index);
-    return index >= 0;
+    return UiHelpers::selectData(m_patientCombo, patientId);
 }
 
 bool LaunchDialog::selectEncounter(const QString &encounterId)
 {
-    const int index = m_encounterCombo->findData(encounterId);
-    if (index >= 0)
-        m_encounterCombo->setCurrentIndex(index);
-    return index >= 0;
+    return UiHelpers::selectData(m_encounterCombo, encounterId);
 }
 
 int LaunchDialog::clientCount() const

@@ -272,26 +272,17 @@ void MintDialog::updateLifetime()
 
 bool MintDialog::selectClient(const QString &clientId)
 {
-    const int index = m_clientCombo->findData(clientId);
-    if (index >= 0)
-        m_clientCombo->setCurrentIndex(index);
-    return index >= 0;
+    return UiHelpers::selectData(m_clientCombo, clientId);
 }
 
 bool MintDialog::selectUser(const QString &username)
 {
-    const int index = m_userCombo->findData(username);
-    if (index >= 0)
-        m_userCombo->setCurrentIndex(index);
-    return index >= 0;
+    return UiHelpers::selectData(m_userCombo, username);
 }
 
 bool MintDialog::selectPatient(const QString &patientId)
 {
-    const int index = m_patientCombo->findData(patientId);
-    if (index >= 0)
-        m_patientCombo->setCurrentIndex(index);
-    return index >= 0;
+    return UiHelpers::selectData(m_patientCombo, patientId);
 }
 
 void MintDialog::setScope(const QString &scope)

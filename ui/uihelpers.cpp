@@ -5,6 +5,7 @@
 
 #include <QAction>
 #include <QClipboard>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QDesktopServices>
 #include <QDialog>
@@ -184,6 +185,14 @@ QIcon applicationIcon()
     for (const int size : {16, 22, 24, 32, 48, 64, 128, 256})
         icon.addFile(u":/icons/hicolor/%1x%1/apps/io.github.smart_sandbox.png"_s.arg(size), QSize(size, size));
     return icon;
+}
+
+bool selectData(QComboBox *combo, const QVariant &data)
+{
+    const int index = combo->findData(data);
+    if (index >= 0)
+        combo->setCurrentIndex(index);
+    return index >= 0;
 }
 
 } // namespace UiHelpers

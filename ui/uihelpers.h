@@ -8,6 +8,7 @@
 #include <QKeySequence>
 #include <QSettings>
 #include <QString>
+#include <QVariant>
 
 #include <functional>
 
@@ -21,6 +22,8 @@ class QTableView;
 class QUrl;
 class QToolButton;
 class QWidget;
+
+class QComboBox;
 
 namespace UiHelpers {
 
@@ -66,5 +69,8 @@ QDialog *showJsonDialog(QWidget *parent, const QString &objectName, const QStrin
 void installTranslator(const QString &language = {});
 // The application icon in every size the resources hold (rendered from packaging/icons/*.svg).
 QIcon applicationIcon();
+
+// Selects the combo box item whose data is `data`; false (and no change) when there is none.
+bool selectData(QComboBox *combo, const QVariant &data);
 
 } // namespace UiHelpers
