@@ -15,7 +15,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="357"/>
+        <location filename="../ui/mainwindow.cpp" line="375"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n client registered or changed since the start</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="358"/>
+        <location filename="../ui/mainwindow.cpp" line="376"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n token, with the approval it was issued under</numerusform>
@@ -114,7 +114,7 @@
 <context>
     <name>RequestLogModel</name>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="90"/>
+        <location filename="../ui/requestlogmodel.cpp" line="97"/>
         <source>%n finding(s):</source>
         <translation>
             <numerusform>%n finding:</numerusform>
@@ -122,7 +122,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="125"/>
+        <location filename="../ui/requestlogmodel.cpp" line="136"/>
         <source>%n finding(s)</source>
         <translation>
             <numerusform>%n finding</numerusform>
@@ -152,7 +152,7 @@
 <context>
     <name>TrafficPage</name>
     <message numerus="yes">
-        <location filename="../ui/trafficpage.cpp" line="289"/>
+        <location filename="../ui/trafficpage.cpp" line="308"/>
         <source>Exported %n request(s) to %1</source>
         <translation>
             <numerusform>Exported %n request to %1</numerusform>
