@@ -4,7 +4,7 @@
 <context>
     <name>ExchangeView</name>
     <message numerus="yes">
-        <location filename="../ui/exchangeview.cpp" line="55"/>
+        <location filename="../ui/exchangeview.cpp" line="56"/>
         <source>(%n byte(s) of binary data)</source>
         <translation>
             <numerusform>(%n byte of binary data)</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="276"/>
+        <location filename="../ui/mainwindow.cpp" line="416"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n client registered or changed since the start</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="417"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n token, with the approval it was issued under</numerusform>
@@ -114,7 +114,7 @@
 <context>
     <name>RequestLogModel</name>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="74"/>
+        <location filename="../ui/requestlogmodel.cpp" line="97"/>
         <source>%n finding(s):</source>
         <translation>
             <numerusform>%n finding:</numerusform>
@@ -122,11 +122,52 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="107"/>
+        <location filename="../ui/requestlogmodel.cpp" line="136"/>
         <source>%n finding(s)</source>
         <translation>
             <numerusform>%n finding</numerusform>
             <numerusform>%n findings</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SaveScenarioDialog</name>
+    <message numerus="yes">
+        <location filename="../ui/savescenariodialog.cpp" line="49"/>
+        <source>Keep the current fault rules (%n rule(s))</source>
+        <translation>
+            <numerusform>Keep the current fault rule (%n rule)</numerusform>
+            <numerusform>Keep the current fault rules (%n rules)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ScenarioModel</name>
+    <message numerus="yes">
+        <location filename="../ui/scenariomodel.cpp" line="48"/>
+        <source>%n rule(s)</source>
+        <translation>
+            <numerusform>%n rule</numerusform>
+            <numerusform>%n rules</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SelfCheckDialog</name>
+    <message numerus="yes">
+        <location filename="../ui/selfcheckdialog.cpp" line="136"/>
+        <source>All %n check(s) passed.</source>
+        <translation>
+            <numerusform>The %n check passed.</numerusform>
+            <numerusform>All %n checks passed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/selfcheckdialog.cpp" line="138"/>
+        <source>%n of %1 check(s) failed.</source>
+        <translation>
+            <numerusform>%n of %1 checks failed.</numerusform>
+            <numerusform>%n of %1 checks failed.</numerusform>
         </translation>
     </message>
 </context>

@@ -51,6 +51,13 @@ SaveFileChooser fileDialogSaveChooser()
     };
 }
 
+OpenFileChooser fileDialogOpenChooser()
+{
+    return [](QWidget *parent, const QString &title, const QString &filter) {
+        return QFileDialog::getOpenFileName(parent, title, QString(), filter);
+    };
+}
+
 UrlOpener desktopUrlOpener()
 {
     return [](const QUrl &url) { return QDesktopServices::openUrl(url); };
