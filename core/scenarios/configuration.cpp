@@ -363,7 +363,7 @@ Result<QJsonObject> importFromFile(Sandbox &sandbox, const QString &path)
                                                                 parseError.error == QJsonParseError::NoError
                                                                     ? u"an array or value"_s
                                                                     : parseError.errorString()));
-    if (Status imported = importJson(sandbox, document.object()); !imported) {
+    if (Status imported = sandbox.importConfiguration(document.object()); !imported) {
         Error error = imported.error();
         error.description = u"%1: %2 (nothing was changed)"_s.arg(path, error.description);
         return error;

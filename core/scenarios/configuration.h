@@ -25,7 +25,8 @@ Status importJson(Sandbox &sandbox, const QJsonObject &document);
 
 // The same through a file (--export-config, --import-config, the Sandbox menu). A file that cannot
 // be written or read, or is not a configuration, is a BadRequest error naming the file; a database
-// failure is a Storage error. Both return the document that was written or read.
+// failure is a Storage error. Both return the document that was written or read; the import goes
+// through Sandbox::importConfiguration, which announces it.
 Result<QJsonObject> exportToFile(const Sandbox &sandbox, const QString &path);
 Result<QJsonObject> importFromFile(Sandbox &sandbox, const QString &path);
 // "3 clients, 2 users, 28 patients, 1 faults, 2 scenarios": what a document holds.
