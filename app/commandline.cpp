@@ -124,7 +124,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         u"export-config"_s,
         QCoreApplication::translate("CommandLine",
                                     "Write the sandbox configuration (clients, people, fault rules, discovery "
-                                    "profile, scenarios, settings) to a JSON file and exit."),
+                                    "profile, scenarios) to a JSON file and exit."),
         u"FILE"_s);
     const QCommandLineOption importConfig(
         u"import-config"_s,
