@@ -137,9 +137,28 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption tlsKey(
         u"tls-key"_s, QCoreApplication::translate("CommandLine", "Private key of --tls-cert (PEM, unencrypted)."),
         u"FILE"_s);
-    parser.addOptions({help,     version,  headless, port,     bind,           database,       baseUrl,    reset,
-                       adminKey, logFile,  logCap,   upstream, openFhirWrites, samplePatients, import,     selfCheck,
-                       url,      language, instance, tls,      tlsCert,        tlsKey,         idleTimeout});
+    const QCommandLineOption scenario(
+        u"scenario"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Launch this saved scenario once the server listens: print its launch URL "
+                                    "(headless) or open it in the browser."),
+        u"NAME"_s);
+    const QCommandLineOption exportConfig(
+        u"export-config"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Write the sandbox configuration (clients, people, fault rules, discovery "
+                                    "profile, scenarios) to a JSON file and exit."),
+        u"FILE"_s);
+    const QCommandLineOption importConfig(
+        u"import-config"_s,
+        QCoreApplication::translate("CommandLine",
+                                    "Replace the sandbox configuration with a JSON file written by "
+                                    "--export-config and exit; nothing changes when the file is invalid."),
+        u"FILE"_s);
+    parser.addOptions({help,     version,   headless, port,     bind,         database,       baseUrl,
+                       reset,    adminKey,  logFile,  logCap,   upstream,     openFhirWrites, samplePatients,
+                       import,   selfCheck, url,      scenario, exportConfig, importConfig,   language,
+                       instance, tls,       tlsCert,  tlsKey,   idleTimeout});
 
     if (!parser.parse(arguments))
         return failure(parser.errorText());
@@ -257,5 +276,16 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     }
     if (result.selfCheck && !result.importFiles.isEmpty())
         return failure(u"--self-check and --import cannot be combined."_s);
+    result.scenario = parser.value(scenario);
+    result.exportConfig = parser.value(exportConfig);
+    result.importConfig = parser.value(importConfig);
+    for (const QCommandLineOption &option : {scenario, exportConfig, importConfig}) {
+        if (parser.isSet(option) && parser.value(option).isEmpty())
+            return failure(u"--%1 needs a value."_s.arg(option.names().constLast()));
+    }
+    const int oneShot = int(result.selfCheck) + int(!result.importFiles.isEmpty()) + int(parser.isSet(exportConfig))
+        + int(parser.isSet(importConfig)) + int(parser.isSet(scenario));
+    if (oneShot > 1)
+        return failure(u"Use only one of --self-check, --import, --export-config, --import-config and --scenario."_s);
     return result;
 }

@@ -19,6 +19,9 @@ struct CommandLine
     bool selfCheck = false; // --self-check: check a sandbox, print the results and exit
     QString selfCheckUrl; // --url: the sandbox to check; empty: start one of its own
     QStringList givenOptions; // the long names of the options on the command line ("port", "db")
+    QString scenario; // --scenario: launch this saved scenario once the server listens
+    QString exportConfig; // --export-config: write the configuration to this file and exit
+    QString importConfig; // --import-config: replace the configuration with this file and exit
     QString language; // --lang: a language code such as de or es; empty follows the system locale
     QString text; // the help or version text, or the error message
 
@@ -37,4 +40,5 @@ enum ExitCode {
     ExitImportFailed = 6, // --import: a file could not be read as FHIR at all
     ExitSelfCheckFailed = 1, // --self-check: some check failed (as the issue asks; shared with usage)
     ExitSelfCheckUnreachable = 7, // --self-check: the target did not answer at all
+    ExitScenario = 8, // --scenario: no such scenario, or it cannot be launched
 };

@@ -2,9 +2,12 @@
 // smart-sandbox: parses the command line, opens the sandbox and runs it, with windows or without.
 
 #include "commandline.h"
+#include "configcommand.h"
 #include "importcommand.h"
 #include "mainwindow.h"
+#include "oauth/token.h"
 #include "sandbox.h"
+#include "scenarios/scenariostore.h"
 #include "selfcheckcommand.h"
 #include "server/portalserver.h"
 #include "server/requestlog.h"
@@ -15,6 +18,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QDesktopServices>
 #include <QLocale>
 #include <QMessageBox>
 
@@ -60,7 +64,8 @@ int main(int argc, char *argv[])
     const QStringList arguments = argumentsOf(argc, argv);
     CommandLine commandLine = CommandLine::parse(arguments);
     const bool gui = commandLine.outcome == CommandLine::Outcome::Run && !commandLine.headless
-        && commandLine.importFiles.isEmpty() && !commandLine.selfCheck && displayAvailable();
+        && commandLine.importFiles.isEmpty() && !commandLine.selfCheck && commandLine.exportConfig.isEmpty()
+        && commandLine.importConfig.isEmpty() && displayAvailable();
     std::unique_ptr<QCoreApplication> app
         = gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(u"smart-sandbox"_s);
@@ -85,7 +90,9 @@ int main(int argc, char *argv[])
     }
     if (commandLine.selfCheck)
         return runSelfCheck(commandLine.selfCheckUrl, commandLine.options);
-    if (!commandLine.headless && !gui && commandLine.importFiles.isEmpty())
+    const bool oneShot = !commandLine.importFiles.isEmpty() || !commandLine.exportConfig.isEmpty()
+        || !commandLine.importConfig.isEmpty();
+    if (!commandLine.headless && !gui && !oneShot)
         printLine(
             stdout,
             u"No display found ($DISPLAY and $WAYLAND_DISPLAY are unset); running headless (as with --headless)."_s);
@@ -107,6 +114,10 @@ int main(int argc, char *argv[])
         return fail(opened.error().description, opened.error().code == u"log_file"_s ? ExitLogFile : ExitDatabase);
     if (!commandLine.importFiles.isEmpty())
         return runImport(sandbox, commandLine.importFiles);
+    if (!commandLine.exportConfig.isEmpty())
+        return runExportConfig(sandbox, commandLine.exportConfig);
+    if (!commandLine.importConfig.isEmpty())
+        return runImportConfig(sandbox, commandLine.importConfig);
     Result<quint16> port = sandbox.start();
     if (!port)
         return fail(port.error().description, ExitNetwork);
@@ -138,6 +149,24 @@ int main(int argc, char *argv[])
     if (gui) {
         window = std::make_unique<MainWindow>(sandbox);
         window->show();
+    }
+    if (!commandLine.scenario.isEmpty()) {
+        Result<ScenarioLaunch> launched
+            = sandbox.scenarios().launch(commandLine.scenario, sandbox.server().urls().fhirBase);
+        if (!launched) {
+            window.reset();
+            sandbox.stop();
+            return fail(u"Cannot launch scenario \"%1\": %2"_s.arg(commandLine.scenario, launched.error().description),
+                        ExitScenario);
+        }
+        if (launched.value().launchUrl.isEmpty())
+            printLine(stdout,
+                      u"launch: (client %1 registered no launch_uri) iss=%2 launch=%3"_s.arg(
+                          launched.value().clientId, launched.value().iss, launched.value().launchId));
+        else
+            printLine(stdout, u"launch: "_s + launched.value().launchUrl);
+        if (gui && !launched.value().launchUrl.isEmpty())
+            QDesktopServices::openUrl(QUrl(launched.value().launchUrl));
     }
     const int code = QCoreApplication::exec();
     window.reset();

@@ -13,6 +13,8 @@
 #include "oauth/jwkscache.h"
 #include "oauth/serverkeys.h"
 #include "oauth/tokenservice.h"
+#include "scenarios/configuration.h"
+#include "scenarios/scenariostore.h"
 #include "server/portalserver.h"
 #include "server/requestlog.h"
 #include "server/tlscertificate.h"
@@ -52,6 +54,7 @@ Sandbox::~Sandbox()
         delete importer;
     delete m_server;
     delete m_requestLog;
+    delete m_scenarios;
     delete m_faults;
     delete m_grants;
     delete m_authorization;
@@ -107,6 +110,7 @@ Status Sandbox::open()
     m_authorization = new AuthorizationService(*m_database, *m_clock, this);
     m_grants = new GrantService(*m_database, *m_clock, *m_keys, *m_tokens, this);
     m_faults = new FaultRules(*m_database, *m_clock, this);
+    m_scenarios = new ScenarioStore(*m_database, *m_clock, *m_clients, *m_authorization, *m_faults, this);
     m_requestLog = new RequestLog(*m_database, this);
     m_requestLog->setCap(m_options.logCap);
     if (Status logFile = m_requestLog->setLogFile(m_options.logFile); !logFile)
@@ -226,10 +230,28 @@ Status Sandbox::loadFixtures(bool onlyFirstTime)
     });
     if (status && loaded) {
         m_faults->reload(); // the reset removed every fault rule
+        Q_EMIT m_scenarios->changed(); // and every scenario
         Q_EMIT resetDone();
         Q_EMIT discoveryProfileChanged();
     }
     return status;
+}
+
+Result<QJsonObject> Sandbox::exportConfiguration() const
+{
+    return Configuration::exportJson(*this);
+}
+
+Status Sandbox::importConfiguration(const QJsonObject &document)
+{
+    Status imported = Configuration::importJson(*this, document);
+    if (imported) {
+        m_faults->reload();
+        Q_EMIT resetDone();
+        Q_EMIT discoveryProfileChanged();
+        Q_EMIT m_scenarios->changed();
+    }
+    return imported;
 }
 
 Result<DiscoveryProfile> Sandbox::discoveryProfile() const

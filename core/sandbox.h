@@ -28,6 +28,7 @@ class FhirService;
 class PeopleStore;
 class PortalServer;
 class RequestLog;
+class ScenarioStore;
 class TokenService;
 struct DiscoveryProfile;
 
@@ -97,6 +98,11 @@ public:
     Result<DiscoveryProfile> discoveryProfile() const;
     Status setDiscoveryProfile(const DiscoveryProfile &profile);
 
+    // The whole configuration as one JSON document, and replacing it with one (core/scenarios/
+    // configuration.h); an import announces itself as a reset does.
+    Result<QJsonObject> exportConfiguration() const;
+    Status importConfiguration(const QJsonObject &document);
+
     // Version, uptime, database, counts and URLs, as GET /admin/status shows them.
     Result<QJsonObject> statusJson(const QString &baseUrl) const;
 
@@ -115,6 +121,7 @@ public:
     PortalServer &server() const { return *m_server; }
     FhirService &fhir() const { return *m_fhir; }
     FaultRules &faults() const { return *m_faults; }
+    ScenarioStore &scenarios() const { return *m_scenarios; }
 
 Q_SIGNALS:
     void resetDone();
@@ -141,5 +148,6 @@ private:
     AuthorizationService *m_authorization = nullptr;
     GrantService *m_grants = nullptr;
     FaultRules *m_faults = nullptr;
+    ScenarioStore *m_scenarios = nullptr;
     PortalServer *m_server = nullptr;
 };

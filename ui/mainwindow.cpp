@@ -10,6 +10,8 @@
 #include "mintdialog.h"
 #include "peoplepage.h"
 #include "sandbox.h"
+#include "scenarios/configuration.h"
+#include "scenariosmenu.h"
 #include "selfcheckdialog.h"
 #include "server/portalserver.h"
 #include "server/requestlogentry.h"
@@ -24,6 +26,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QHBoxLayout>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -228,6 +231,16 @@ void MainWindow::createActions()
     settingsAction->setToolTip(tr("Port, bind address, base URL, upstream FHIR server, database, admin key, log cap"));
     connect(settingsAction, &QAction::triggered, this, [this] { (void)openSettingsDialog(); });
 
+    auto *exportAction = new QAction(tr("E&xport configuration…"), this);
+    exportAction->setObjectName(u"exportConfigurationAction"_s);
+    exportAction->setToolTip(tr("Save clients, people, fault rules, discovery profile and scenarios to a JSON file"));
+    connect(exportAction, &QAction::triggered, this, [this] { (void)exportConfiguration(); });
+    auto *importAction = new QAction(tr("&Import configuration…"), this);
+    importAction->setObjectName(u"importConfigurationAction"_s);
+    importAction->setToolTip(tr("Replace clients, people, fault rules, discovery profile and scenarios with a "
+                                "JSON file written by Export configuration"));
+    connect(importAction, &QAction::triggered, this, [this] { (void)importConfiguration(); });
+
     auto *findAction = new QAction(tr("&Find"), this);
     findAction->setObjectName(u"findAction"_s);
     findAction->setShortcut(QKeySequence::Find);
@@ -252,6 +265,9 @@ void MainWindow::createActions()
     sandboxMenu->addAction(discoveryAction);
     sandboxMenu->addAction(m_selfCheckAction);
     sandboxMenu->addSeparator();
+    sandboxMenu->addAction(exportAction);
+    sandboxMenu->addAction(importAction);
+    sandboxMenu->addSeparator();
     sandboxMenu->addAction(m_resetAction);
     sandboxMenu->addAction(settingsAction);
     sandboxMenu->addSeparator();
@@ -259,6 +275,7 @@ void MainWindow::createActions()
     QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
     editMenu->addAction(findAction);
     menuBar()->addMenu(m_timeTravel->menu());
+    menuBar()->addMenu(new ScenariosMenu(m_sandbox, this));
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(aboutAction);
 
@@ -270,6 +287,40 @@ void MainWindow::createActions()
     toolBar->addAction(m_mintAction);
     toolBar->addAction(m_launchAction);
     toolBar->addAction(m_resetAction);
+}
+
+void MainWindow::setFileChoosers(UiHelpers::SaveFileChooser save, UiHelpers::OpenFileChooser open)
+{
+    m_chooseSaveFile = std::move(save);
+    m_chooseOpenFile = std::move(open);
+}
+
+bool MainWindow::exportConfiguration()
+{
+    const QString path = m_chooseSaveFile(this, tr("Export configuration"), u"sandbox-configuration.json"_s,
+                                          tr("JSON files (*.json)"));
+    if (path.isEmpty())
+        return false;
+    Result<QJsonObject> exported = Configuration::exportToFile(m_sandbox, path);
+    if (!exported)
+        QMessageBox::warning(this, tr("Export configuration"), exported.error().description);
+    return exported.ok();
+}
+
+bool MainWindow::importConfiguration()
+{
+    const QString path = m_chooseOpenFile(this, tr("Import configuration"), tr("JSON files (*.json)"));
+    if (path.isEmpty()
+        || !m_confirm(this, tr("Import configuration"),
+                      tr("Replace every client, user, patient, fault rule and scenario with the contents of %1? "
+                         "Signed-in sessions and issued tokens end.")
+                          .arg(path),
+                      tr("Import")))
+        return false;
+    Result<QJsonObject> imported = Configuration::importFromFile(m_sandbox, path);
+    if (!imported)
+        QMessageBox::warning(this, tr("Import configuration"), imported.error().description);
+    return imported.ok();
 }
 
 void MainWindow::updateServerState()

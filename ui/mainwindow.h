@@ -63,6 +63,10 @@ public:
     void openDiscoveryDialog();
     LaunchDialog *openLaunchDialog();
     SettingsDialog *openSettingsDialog();
+    // Sandbox > Export/Import configuration: asks for a file (the chooser is replaceable for tests).
+    bool exportConfiguration();
+    bool importConfiguration();
+    void setFileChoosers(UiHelpers::SaveFileChooser save, UiHelpers::OpenFileChooser open);
     void focusFilter();
     void showAbout();
 
@@ -95,5 +99,7 @@ private:
     QAction *m_launchAction = nullptr;
     QAction *m_resetAction = nullptr;
     QAction *m_selfCheckAction = nullptr;
+    UiHelpers::SaveFileChooser m_chooseSaveFile = UiHelpers::fileDialogSaveChooser();
+    UiHelpers::OpenFileChooser m_chooseOpenFile = UiHelpers::fileDialogOpenChooser();
     QSettings *m_settings;
 };

@@ -52,6 +52,13 @@ SaveFileChooser fileDialogSaveChooser()
     };
 }
 
+OpenFileChooser fileDialogOpenChooser()
+{
+    return [](QWidget *parent, const QString &title, const QString &filter) {
+        return QFileDialog::getOpenFileName(parent, title, QString(), filter);
+    };
+}
+
 UrlOpener desktopUrlOpener()
 {
     return [](const QUrl &url) { return QDesktopServices::openUrl(url); };

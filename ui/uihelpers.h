@@ -38,6 +38,9 @@ void copyToClipboard(const QString &text);
 using SaveFileChooser = std::function<QString(QWidget *parent, const QString &title, const QString &suggestedPath,
                                               const QString &filter)>;
 SaveFileChooser fileDialogSaveChooser();
+// Asks which file to open; the chosen path, or an empty string when the user cancelled.
+using OpenFileChooser = std::function<QString(QWidget *parent, const QString &title, const QString &filter)>;
+OpenFileChooser fileDialogOpenChooser();
 // Opens a URL in the user's browser; false when nothing could open it. Tests capture the URL.
 using UrlOpener = std::function<bool(const QUrl &url)>;
 UrlOpener desktopUrlOpener();

@@ -142,6 +142,20 @@ QJsonObject FaultRule::toJson() const
     return json;
 }
 
+QJsonObject FaultRule::toRequestJson() const
+{
+    QJsonObject json = toJson();
+    for (const QString &field : {u"id"_s, u"hits"_s, u"description"_s, u"remaining"_s, u"method"_s, u"client_id"_s})
+        json.remove(field);
+    if (!method.isEmpty())
+        json.insert(u"method"_s, method);
+    if (!clientId.isEmpty())
+        json.insert(u"client_id"_s, clientId);
+    if (remaining)
+        json.insert(u"count"_s, *remaining);
+    return json;
+}
+
 Result<FaultRule> FaultRule::fromJson(const QJsonObject &json)
 {
     for (auto it = json.begin(); it != json.end(); ++it) {

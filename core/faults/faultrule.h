@@ -79,6 +79,8 @@ struct FaultRule
 
     // The rule as the admin API shows it.
     QJsonObject toJson() const;
+    // The rule as POST /admin/faults takes it (no id or hits; its remaining budget as count).
+    QJsonObject toRequestJson() const;
     // A rule from the admin API's JSON; an invalid_request error naming the problem otherwise.
     static Result<FaultRule> fromJson(const QJsonObject &json);
 };

@@ -160,6 +160,12 @@ private:
     HttpResponse manageClient(const HttpRequest &request);
     HttpResponse adminLaunch(const HttpRequest &request);
 
+    // Saved launch scenarios (scenarioroutes.cpp).
+    HttpResponse adminScenarios(const HttpRequest &request);
+    HttpResponse adminScenario(const HttpRequest &request);
+    HttpResponse adminScenarioLaunch(const HttpRequest &request);
+    HttpResponse adminConfig(const HttpRequest &request);
+
     // FHIR endpoints (fhirroutes.cpp), from the built-in store or the upstream server.
     void fhirSecured(const HttpRequest &request, std::function<void(HttpResponse)> reply);
     void fhirOpen(const HttpRequest &request, std::function<void(HttpResponse)> reply);

@@ -126,20 +126,26 @@ Status loadSampleData(const Database &database, qint64 nowMs, int samplePatients
 
 namespace Fixtures {
 
+Status clearPortal(const Database &database)
+{
+    // Children first, so that the order works with or without ON DELETE CASCADE.
+    const QStringList statements = {u"DELETE FROM used_assertions"_s, u"DELETE FROM authorization_requests"_s,
+                                    u"DELETE FROM sessions"_s,        u"DELETE FROM launches"_s,
+                                    u"DELETE FROM tokens"_s,          u"DELETE FROM authorization_codes"_s,
+                                    u"DELETE FROM approvals"_s,       u"DELETE FROM user_patients"_s,
+                                    u"DELETE FROM clients"_s,         u"DELETE FROM users"_s,
+                                    u"DELETE FROM patients"_s,        u"DELETE FROM fault_rules"_s,
+                                    u"DELETE FROM scenarios"_s};
+    return database.runScript(statements);
+}
+
 Status reset(const Database &database, qint64 nowMs, int samplePatients)
 {
     Result<QJsonObject> fixtures = fixtureDocument();
     if (!fixtures)
         return fixtures.error();
     return database.transaction([&]() -> Status {
-        // Children first, so that the order works with or without ON DELETE CASCADE.
-        const QStringList statements = {u"DELETE FROM used_assertions"_s, u"DELETE FROM authorization_requests"_s,
-                                        u"DELETE FROM sessions"_s,        u"DELETE FROM launches"_s,
-                                        u"DELETE FROM tokens"_s,          u"DELETE FROM authorization_codes"_s,
-                                        u"DELETE FROM approvals"_s,       u"DELETE FROM user_patients"_s,
-                                        u"DELETE FROM clients"_s,         u"DELETE FROM users"_s,
-                                        u"DELETE FROM patients"_s,        u"DELETE FROM fault_rules"_s};
-        if (Status status = database.runScript(statements); !status)
+        if (Status status = clearPortal(database); !status)
             return status;
         if (Status status = loadFixtures(database, fixtures.value(), nowMs); !status)
             return status;

@@ -211,6 +211,16 @@ const char *const s_version5[] = {
         created_at BIGINT NOT NULL))",
 };
 
+// Version 6: saved launch scenarios. The definition is the scenario's JSON; fault_rule_ids is a
+// JSON array of the fault rules its last launch added, which the next launch replaces.
+const char *const s_version6[] = {
+    R"(CREATE TABLE scenarios (
+        name TEXT PRIMARY KEY,
+        definition TEXT NOT NULL,
+        fault_rule_ids TEXT NOT NULL,
+        updated_at BIGINT NOT NULL))",
+};
+
 QString fill(const char *statement, DatabaseEngine engine)
 {
     QString sql = QString::fromUtf8(statement);
@@ -239,7 +249,10 @@ QList<Migration> migrations(DatabaseEngine engine)
     Migration fifth{5, {}};
     for (const char *statement : s_version5)
         fifth.statements.append(fill(statement, engine));
-    return {first, second, third, fourth, fifth};
+    Migration sixth{6, {}};
+    for (const char *statement : s_version6)
+        sixth.statements.append(fill(statement, engine));
+    return {first, second, third, fourth, fifth, sixth};
 }
 
 int latestSchemaVersion()

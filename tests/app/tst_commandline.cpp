@@ -17,6 +17,7 @@ private Q_SLOTS:
     void everyOption();
     void helpAndVersion();
     void importFiles();
+    void scenarioAndConfigFiles();
     void mistakes_data();
     void mistakes();
 };
@@ -127,6 +128,16 @@ void tst_CommandLine::importFiles()
     QCOMPARE(line.options.database, u"/tmp/s.sqlite"_s);
 }
 
+void tst_CommandLine::scenarioAndConfigFiles()
+{
+    const CommandLine scenario = parse({u"--headless"_s, u"--scenario"_s, u"slow-token"_s});
+    QCOMPARE(scenario.outcome, CommandLine::Outcome::Run);
+    QCOMPARE(scenario.scenario, u"slow-token"_s);
+    QVERIFY(scenario.exportConfig.isEmpty());
+    QCOMPARE(parse({u"--export-config"_s, u"out.json"_s}).exportConfig, u"out.json"_s);
+    QCOMPARE(parse({u"--import-config=in.json"_s}).importConfig, u"in.json"_s);
+}
+
 void tst_CommandLine::mistakes_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -162,6 +173,11 @@ void tst_CommandLine::mistakes_data()
     QTest::newRow("import nothing") << QStringList{u"--import="_s} << u"--import needs a file or folder name."_s;
     QTest::newRow("lang a path") << QStringList{u"--lang"_s, u"../de"_s} << u"--lang must be a language code"_s;
     QTest::newRow("lang empty") << QStringList{u"--lang="_s} << u"--lang must be a language code"_s;
+    QTest::newRow("scenario empty") << QStringList{u"--scenario="_s} << u"--scenario needs a value."_s;
+    QTest::newRow("export and import config")
+        << QStringList{u"--export-config"_s, u"a.json"_s, u"--import-config"_s, u"b.json"_s} << u"Use only one of"_s;
+    QTest::newRow("scenario and import") << QStringList{u"--scenario"_s, u"demo"_s, u"--import"_s, u"a.json"_s}
+                                         << u"Use only one of"_s;
     QTest::newRow("import missing value") << QStringList{u"--import"_s} << u"Missing value after '--import'."_s;
 }
 

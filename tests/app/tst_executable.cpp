@@ -11,6 +11,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 #include <csignal>
 
@@ -93,6 +94,8 @@ private Q_SLOTS:
     void selfCheckPassesOnItsOwnSandbox();
     void selfCheckReportsABrokenTarget();
     void selfCheckReportsAnUnreachableTarget();
+    void scenarioPrintsItsLaunchUrl();
+    void configExportAndImport();
 };
 
 void tst_Executable::helpAndVersion()
@@ -326,6 +329,108 @@ void tst_Executable::selfCheckReportsAnUnreachableTarget()
     QCOMPARE(finished.exitCode, 7);
     QVERIFY2(finished.standardOutput.contains(u"cannot reach http://127.0.0.1:%1"_s.arg(port)),
              qPrintable(finished.standardOutput));
+}
+
+void tst_Executable::scenarioPrintsItsLaunchUrl()
+{
+    QTemporaryDir dir;
+    const QString database = dir.filePath(u"sandbox.sqlite"_s);
+    const QStringList arguments = {u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s, database};
+    QString clientId;
+    {
+        // Prepares the database as a user would: a client with a launch URI and a saved scenario.
+        QProcess process;
+        const quint16 port = startServer(process, arguments);
+        QVERIFY2(port != 0, process.readAllStandardError().constData());
+        HttpClient http(port);
+        const Reply registered = http.postJson(
+            u"/oauth/register"_s,
+            QByteArray(R"({"client_name":"Launcher","redirect_uris":["http://localhost:3000/cb"],)"
+                       R"("token_endpoint_auth_method":"none","launch_uri":"http://localhost:3000/launch",)"
+                       R"("scope":"launch patient/*.rs"})"));
+        QCOMPARE(registered.status, 201);
+        clientId = registered.json()[u"client_id"_s].toString();
+        const Reply saved = http.postJson(u"/admin/scenarios"_s,
+                                          QJsonObject{{u"name"_s, u"demo"_s},
+                                                      {u"client_id"_s, clientId},
+                                                      {u"username"_s, u"daniel-adams"_s},
+                                                      {u"patient_id"_s, u"smart-1288992"_s}});
+        QCOMPARE(saved.status, 201);
+        QVERIFY(stop(process));
+    }
+    QProcess process;
+    const quint16 port = startServer(process, arguments + QStringList{u"--scenario"_s, u"demo"_s});
+    QVERIFY2(port != 0, process.readAllStandardError().constData());
+    static const QRegularExpression launchLine(u"^launch: (\\S+)$"_s, QRegularExpression::MultilineOption);
+    QByteArray output;
+    QRegularExpressionMatch match;
+    while (!(match = launchLine.match(QString::fromUtf8(output))).hasMatch() && process.waitForReadyRead(s_timeoutMs))
+        output += process.readAllStandardOutput();
+    QVERIFY2(match.hasMatch(), output.constData());
+    const QUrl launchUrl(match.captured(1));
+    QCOMPARE(launchUrl.toString(QUrl::RemoveQuery), u"http://localhost:3000/launch"_s);
+    const QString iss = u"http://127.0.0.1:%1/api/fhir"_s.arg(port);
+    QCOMPARE(QUrlQuery(launchUrl).queryItemValue(u"iss"_s, QUrl::FullyDecoded), iss);
+    QVERIFY(!QUrlQuery(launchUrl).queryItemValue(u"launch"_s).isEmpty());
+    QVERIFY(stop(process));
+
+    const Finished unknown = runToEnd(arguments + QStringList{u"--scenario"_s, u"nothing"_s});
+    QCOMPARE(unknown.exitCode, 8);
+    QVERIFY2(unknown.standardError.contains(u"nothing"_s), qPrintable(unknown.standardError));
+}
+
+void tst_Executable::configExportAndImport()
+{
+    QTemporaryDir dir;
+    const QString database = dir.filePath(u"sandbox.sqlite"_s);
+    const QString file = dir.filePath(u"config.json"_s);
+    const QStringList arguments = {u"--db"_s, database};
+    {
+        QProcess process;
+        const quint16 port = startServer(process, arguments + QStringList{u"--headless"_s, u"--port"_s, u"0"_s});
+        QVERIFY(port != 0);
+        HttpClient http(port);
+        QCOMPARE(http.postJson(u"/admin/faults"_s, QByteArray(R"({"endpoint":"/oauth/token","status":503})")).status,
+                 201);
+        QVERIFY(stop(process));
+    }
+    const Finished exported = runToEnd(arguments + QStringList{u"--export-config"_s, file});
+    QCOMPARE(exported.exitCode, 0);
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QJsonObject document = QJsonDocument::fromJson(written.readAll()).object();
+    QCOMPARE(document[u"faults"_s].toArray().size(), 1);
+    QCOMPARE(document[u"faults"_s][0][u"status"_s].toInt(), 503);
+
+    // A broken file changes nothing and says why.
+    const QString broken = dir.filePath(u"broken.json"_s);
+    QFile brokenFile(broken);
+    QVERIFY(brokenFile.open(QIODevice::WriteOnly));
+    brokenFile.write(R"({"format":"smart-sandbox-configuration","version":1,"clients":5})");
+    brokenFile.close();
+    const Finished rejected = runToEnd(arguments + QStringList{u"--import-config"_s, broken});
+    QCOMPARE(rejected.exitCode, 6);
+    QVERIFY2(rejected.standardError.contains(u"clients"_s), qPrintable(rejected.standardError));
+    const Finished missing = runToEnd(arguments + QStringList{u"--import-config"_s, dir.filePath(u"none.json"_s)});
+    QCOMPARE(missing.exitCode, 6);
+
+    // Reset, then import: the fault rule is back.
+    QProcess reset;
+    const quint16 resetPort
+        = startServer(reset, arguments + QStringList{u"--headless"_s, u"--port"_s, u"0"_s, u"--reset"_s});
+    QVERIFY(resetPort != 0);
+    // An answer means the event loop (and its SIGTERM handler) runs.
+    QCOMPARE(HttpClient(resetPort).get(u"/admin/faults"_s).body, QByteArray("[]"));
+    QVERIFY(stop(reset));
+    const Finished imported = runToEnd(arguments + QStringList{u"--import-config"_s, file});
+    QCOMPARE(imported.exitCode, 0);
+    QProcess process;
+    const quint16 port = startServer(process, arguments + QStringList{u"--headless"_s, u"--port"_s, u"0"_s});
+    QVERIFY(port != 0);
+    const QJsonArray rules = QJsonDocument::fromJson(HttpClient(port).get(u"/admin/faults"_s).body).array();
+    QCOMPARE(rules.size(), 1);
+    QCOMPARE(rules.first()[u"status"_s].toInt(), 503);
+    QVERIFY(stop(process));
 }
 
 QTEST_GUILESS_MAIN(tst_Executable)

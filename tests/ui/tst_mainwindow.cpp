@@ -28,6 +28,7 @@
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QFile>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QImage>
@@ -40,6 +41,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
@@ -81,6 +83,7 @@ private Q_SLOTS:
     void timeTravelMovesEveryClock();
     void stopAndStartTheListener();
     void windowHasTheAppIcon();
+    void exportAndImportTheConfiguration();
 };
 
 void tst_MainWindow::initTestCase()
@@ -407,6 +410,42 @@ void tst_MainWindow::windowHasTheAppIcon()
     const QImage small = icon.pixmap(QSize(16, 16)).toImage();
     QCOMPARE(small.size(), QSize(16, 16));
     QVERIFY(small.pixelColor(8, 2).alpha() > 0); // drawn, not an empty placeholder
+}
+
+void tst_MainWindow::exportAndImportTheConfiguration()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"team.json"_s);
+    MainWindow window(running.sandbox());
+    int asked = 0;
+    bool answer = false;
+    window.setConfirmer([&](QWidget *, const QString &, const QString &, const QString &) {
+        ++asked;
+        return answer;
+    });
+    window.setFileChoosers([&](QWidget *, const QString &, const QString &, const QString &) { return file; },
+                           [&](QWidget *, const QString &, const QString &) { return file; });
+    QCOMPARE(
+        running.http().postJson(u"/admin/faults"_s, QByteArray(R"({"endpoint":"/oauth/token","status":503})")).status,
+        201);
+    window.findChild<QAction *>(u"exportConfigurationAction"_s)->trigger();
+    QVERIFY(QFile::exists(file));
+    QVERIFY(running.sandbox().reset().ok());
+    QCOMPARE(running.http().get(u"/admin/faults"_s).body, QByteArray("[]"));
+
+    // Declined: nothing changes.
+    window.findChild<QAction *>(u"importConfigurationAction"_s)->trigger();
+    QCOMPARE(asked, 1);
+    QCOMPARE(running.http().get(u"/admin/faults"_s).body, QByteArray("[]"));
+    answer = true;
+    window.findChild<QAction *>(u"importConfigurationAction"_s)->trigger();
+    QCOMPARE(asked, 2);
+    const QJsonArray rules = QJsonDocument::fromJson(running.http().get(u"/admin/faults"_s).body).array();
+    QCOMPARE(rules.size(), 1);
+    QCOMPARE(rules.first()[u"status"_s].toInt(), 503);
+    QCOMPARE(window.findChild<QTableView *>(u"faultsView"_s)->model()->rowCount(), 1);
 }
 
 QTEST_MAIN(tst_MainWindow)
