@@ -652,6 +652,21 @@
         <source>Private key of --tls-cert (PEM, unencrypted).</source>
         <translation>Privater Schlüssel zu --tls-cert (PEM, unverschlüsselt).</translation>
     </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="142"/>
+        <source>Launch this saved scenario once the server listens: print its launch URL (headless) or open it in the browser.</source>
+        <translation>Dieses gespeicherte Szenario starten, sobald der Server lauscht: seine Start-URL ausgeben (headless) oder sie im Browser öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="148"/>
+        <source>Write the sandbox configuration (clients, people, fault rules, discovery profile, scenarios) to a JSON file and exit.</source>
+        <translation>Die Sandbox-Konfiguration (Clients, Personen, Fehlerregeln, Discovery-Profil, Szenarien) in eine JSON-Datei schreiben und beenden.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="154"/>
+        <source>Replace the sandbox configuration with a JSON file written by --export-config and exit; nothing changes when the file is invalid.</source>
+        <translation>Die Sandbox-Konfiguration durch eine mit --export-config geschriebene JSON-Datei ersetzen und beenden; ist die Datei ungültig, ändert sich nichts.</translation>
+    </message>
 </context>
 <context>
     <name>DefectText</name>
@@ -1305,133 +1320,133 @@
 <context>
     <name>LaunchDialog</name>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="61"/>
+        <location filename="../ui/launchdialog.cpp" line="62"/>
         <source>Launch</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="64"/>
+        <location filename="../ui/launchdialog.cpp" line="65"/>
         <source>EHR launch</source>
         <translation>EHR-Start</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="66"/>
+        <location filename="../ui/launchdialog.cpp" line="67"/>
         <source>Clients that registered a launch URL (launch_uri)</source>
         <translation>Clients, die eine Start-URL registriert haben (launch_uri)</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="69"/>
+        <location filename="../ui/launchdialog.cpp" line="70"/>
         <source>The app&apos;s launch URL; the browser opens it with iss and launch</source>
         <translation>Die Start-URL der App; der Browser öffnet sie mit iss und launch</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="71"/>
+        <location filename="../ui/launchdialog.cpp" line="72"/>
         <source>The clinician or person who launches the app</source>
         <translation>Die klinische Fachkraft oder die Person, die die App startet</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="73"/>
+        <location filename="../ui/launchdialog.cpp" line="74"/>
         <source>The patients this user may act for</source>
         <translation>Die Patienten, für die dieser Benutzer handeln darf</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="75"/>
+        <location filename="../ui/launchdialog.cpp" line="76"/>
         <source>The patient&apos;s encounters in the built-in FHIR data; optional</source>
         <translation>Die Besuche (Encounter) des Patienten in den eingebauten FHIR-Daten; optional</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="78"/>
+        <location filename="../ui/launchdialog.cpp" line="79"/>
         <source>No client has a launch URL yet. On the Clients tab, register a client (or edit one) and fill in its Launch URL, such as http://localhost:3000/launch.</source>
         <translation>Noch hat kein Client eine Start-URL. Registrieren Sie auf dem Reiter „Clients“ einen Client (oder bearbeiten Sie einen) und tragen Sie seine Start-URL ein, etwa http://localhost:3000/launch.</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="89"/>
+        <location filename="../ui/launchdialog.cpp" line="90"/>
         <source>The URL the browser opens appears here</source>
         <translation>Hier erscheint die URL, die der Browser öffnet</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="92"/>
+        <location filename="../ui/launchdialog.cpp" line="93"/>
         <source>Create the launch context and open the app in the browser</source>
         <translation>Den Startkontext anlegen und die App im Browser öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="97"/>
+        <location filename="../ui/launchdialog.cpp" line="98"/>
         <source>Copy the launch URL</source>
         <translation>Die Start-URL kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="100"/>
+        <location filename="../ui/launchdialog.cpp" line="101"/>
         <source>&amp;Client:</source>
         <translation>&amp;Client:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="101"/>
+        <location filename="../ui/launchdialog.cpp" line="102"/>
         <source>Launch URL:</source>
         <translation>Start-URL:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="102"/>
+        <location filename="../ui/launchdialog.cpp" line="103"/>
         <source>&amp;User:</source>
         <translation>&amp;Benutzer:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="103"/>
+        <location filename="../ui/launchdialog.cpp" line="104"/>
         <source>&amp;Patient:</source>
         <translation>&amp;Patient:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="104"/>
+        <location filename="../ui/launchdialog.cpp" line="105"/>
         <source>&amp;Encounter:</source>
         <translation>B&amp;esuch:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="105"/>
+        <location filename="../ui/launchdialog.cpp" line="106"/>
         <source>Opened:</source>
         <translation>Geöffnet:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="162"/>
-        <location filename="../ui/launchdialog.cpp" line="179"/>
+        <location filename="../ui/launchdialog.cpp" line="163"/>
+        <location filename="../ui/launchdialog.cpp" line="180"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="187"/>
+        <location filename="../ui/launchdialog.cpp" line="188"/>
         <source>None: the app asks for one</source>
         <translation>Keiner: die App fragt nach einem</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="192"/>
+        <location filename="../ui/launchdialog.cpp" line="193"/>
         <source>self</source>
         <translation>selbst</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="192"/>
+        <location filename="../ui/launchdialog.cpp" line="193"/>
         <source>represented</source>
         <translation>vertreten</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="193"/>
+        <location filename="../ui/launchdialog.cpp" line="194"/>
         <source>%1 (%2, %3)</source>
         <translation>%1 (%2, %3)</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="204"/>
+        <location filename="../ui/launchdialog.cpp" line="205"/>
         <source>None</source>
         <translation>Keiner</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="277"/>
+        <location filename="../ui/launchdialog.cpp" line="266"/>
         <source>The server is stopped, so the app could not reach it: start it first (Sandbox ▸ Start server).</source>
         <translation>Der Server ist gestoppt, die App könnte ihn also nicht erreichen: Starten Sie ihn zuerst (Sandbox ▸ Server starten).</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="283"/>
+        <location filename="../ui/launchdialog.cpp" line="272"/>
         <source>The client is no longer registered.</source>
         <translation>Der Client ist nicht mehr registriert.</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="298"/>
+        <location filename="../ui/launchdialog.cpp" line="287"/>
         <source>No browser could be opened; copy the URL above into one.</source>
         <translation>Es ließ sich kein Browser öffnen; kopieren Sie die URL oben in einen.</translation>
     </message>
@@ -1439,257 +1454,306 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="55"/>
+        <location filename="../ui/mainwindow.cpp" line="58"/>
         <source>SMART Sandbox</source>
         <translation>SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="67"/>
+        <location filename="../ui/mainwindow.cpp" line="70"/>
         <source>&amp;Traffic</source>
         <translation>&amp;Datenverkehr</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="69"/>
+        <location filename="../ui/mainwindow.cpp" line="72"/>
         <source>T&amp;okens</source>
         <translation>T&amp;okens</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="70"/>
+        <location filename="../ui/mainwindow.cpp" line="73"/>
         <source>&amp;Clients</source>
         <translation>&amp;Clients</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="71"/>
+        <location filename="../ui/mainwindow.cpp" line="74"/>
         <source>&amp;People and data</source>
         <translation>&amp;Personen und Daten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="72"/>
+        <location filename="../ui/mainwindow.cpp" line="75"/>
         <source>&amp;Faults</source>
         <translation>&amp;Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="85"/>
+        <location filename="../ui/mainwindow.cpp" line="88"/>
         <source>Client &quot;%1&quot; registered over HTTP (%2)</source>
         <translation>Client „%1“ über HTTP registriert (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="104"/>
+        <location filename="../ui/mainwindow.cpp" line="107"/>
         <source>The sandbox clock is back to real time.</source>
         <translation>Die Sandbox-Uhr läuft wieder in Echtzeit.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="105"/>
+        <location filename="../ui/mainwindow.cpp" line="108"/>
         <source>The sandbox clock now runs %1 from real time.</source>
         <translation>Die Sandbox-Uhr weicht jetzt um %1 von der Echtzeit ab.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="109"/>
+        <location filename="../ui/mainwindow.cpp" line="112"/>
         <source>The sandbox is back to its sample data.</source>
         <translation>Die Sandbox hat wieder ihre Beispieldaten.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="174"/>
+        <location filename="../ui/mainwindow.cpp" line="177"/>
         <source>Copy %1</source>
         <translation>%1 kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="179"/>
+        <location filename="../ui/mainwindow.cpp" line="182"/>
         <source>FHIR base</source>
         <translation>FHIR-Basis</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="179"/>
+        <location filename="../ui/mainwindow.cpp" line="182"/>
         <source>the FHIR base URL an app is given as iss</source>
         <translation>die FHIR-Basis-URL, die eine App als iss bekommt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="181"/>
+        <location filename="../ui/mainwindow.cpp" line="184"/>
         <source>SMART configuration</source>
         <translation>SMART-Konfiguration</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="182"/>
+        <location filename="../ui/mainwindow.cpp" line="185"/>
         <source>the SMART discovery document (.well-known/smart-configuration)</source>
         <translation>das SMART-Discovery-Dokument (.well-known/smart-configuration)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location filename="../ui/mainwindow.cpp" line="187"/>
         <source>Register</source>
         <translation>Registrierung</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location filename="../ui/mainwindow.cpp" line="187"/>
         <source>the dynamic client registration endpoint (RFC 7591)</source>
         <translation>den Endpunkt für dynamische Client-Registrierung (RFC 7591)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="197"/>
+        <location filename="../ui/mainwindow.cpp" line="200"/>
         <source>&amp;Mint token…</source>
         <translation>Token &amp;ausstellen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="200"/>
+        <location filename="../ui/mainwindow.cpp" line="203"/>
         <source>Mint a token for any client, user and patient (Ctrl+T)</source>
         <translation>Ein Token für beliebigen Client, Benutzer und Patienten ausstellen (Strg+T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="203"/>
+        <location filename="../ui/mainwindow.cpp" line="206"/>
         <source>&amp;EHR launch…</source>
         <translation>&amp;EHR-Start…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="207"/>
+        <location filename="../ui/mainwindow.cpp" line="210"/>
         <source>Open an app in the browser as an EHR would, with a chosen user, patient and encounter (Ctrl+Shift+L)</source>
         <translation>Eine App im Browser öffnen, wie es ein EHR täte, mit gewähltem Benutzer, Patienten und Besuch (Strg+Umschalt+L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="210"/>
+        <location filename="../ui/mainwindow.cpp" line="213"/>
         <source>&amp;Reset…</source>
         <translation>Zu&amp;rücksetzen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="212"/>
+        <location filename="../ui/mainwindow.cpp" line="215"/>
         <source>Return to the sample clients, users and patients</source>
         <translation>Zu den Beispiel-Clients, -Benutzern und -Patienten zurückkehren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="215"/>
+        <location filename="../ui/mainwindow.cpp" line="218"/>
         <source>Run &amp;self-check</source>
         <translation>Selbsttest a&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="217"/>
+        <location filename="../ui/mainwindow.cpp" line="220"/>
         <source>Check the running server&apos;s authorization and FHIR endpoints as an app would</source>
         <translation>Die Autorisierungs- und FHIR-Endpunkte des laufenden Servers prüfen, wie es eine App täte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="220"/>
+        <location filename="../ui/mainwindow.cpp" line="223"/>
         <source>&amp;Discovery profile…</source>
-        <translation>D&amp;iscovery-Profil…</translation>
+        <translation>Disco&amp;very-Profil…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="222"/>
+        <location filename="../ui/mainwindow.cpp" line="225"/>
         <source>Serve SMART 2, SMART 1.0, no or a partial smart-configuration</source>
         <translation>SMART 2, SMART 1.0, keine oder eine unvollständige smart-configuration ausliefern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="224"/>
+        <location filename="../ui/mainwindow.cpp" line="227"/>
         <source>Se&amp;ttings…</source>
         <translation>Einstellun&amp;gen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="228"/>
+        <location filename="../ui/mainwindow.cpp" line="231"/>
         <source>Port, bind address, base URL, upstream FHIR server, database, admin key, log cap</source>
         <translation>Port, Bind-Adresse, Basis-URL, Upstream-FHIR-Server, Datenbank, Admin-Schlüssel, Protokoll-Limit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="231"/>
+        <location filename="../ui/mainwindow.cpp" line="234"/>
+        <source>E&amp;xport configuration…</source>
+        <translation>Konfiguration e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="236"/>
+        <source>Save clients, people, fault rules, discovery profile and scenarios to a JSON file</source>
+        <translation>Clients, Personen, Fehlerregeln, Discovery-Profil und Szenarien in einer JSON-Datei speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
+        <source>&amp;Import configuration…</source>
+        <translation>Konfiguration i&amp;mportieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="240"/>
+        <source>Replace clients, people, fault rules, discovery profile and scenarios with a JSON file written by Export configuration</source>
+        <translation>Clients, Personen, Fehlerregeln, Discovery-Profil und Szenarien durch eine mit „Konfiguration exportieren“ geschriebene JSON-Datei ersetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="244"/>
         <source>&amp;Find</source>
         <translation>&amp;Suchen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="236"/>
+        <location filename="../ui/mainwindow.cpp" line="249"/>
         <source>&amp;Quit</source>
         <translation>Bee&amp;nden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="242"/>
+        <location filename="../ui/mainwindow.cpp" line="255"/>
         <source>&amp;About SMART Sandbox</source>
         <translation>Ü&amp;ber SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <location filename="../ui/mainwindow.cpp" line="260"/>
         <source>&amp;Sandbox</source>
         <translation>&amp;Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259"/>
+        <location filename="../ui/mainwindow.cpp" line="275"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="262"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="265"/>
+        <location filename="../ui/mainwindow.cpp" line="282"/>
         <source>Main</source>
         <translation>Hauptleiste</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="284"/>
+        <location filename="../ui/mainwindow.cpp" line="300"/>
+        <location filename="../ui/mainwindow.cpp" line="306"/>
+        <source>Export configuration</source>
+        <translation>Konfiguration exportieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="301"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="314"/>
+        <location filename="../ui/mainwindow.cpp" line="322"/>
+        <source>Import configuration</source>
+        <translation>Konfiguration importieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="315"/>
+        <source>Replace every client, user, patient, fault rule and scenario with the contents of %1? Signed-in sessions and issued tokens end.</source>
+        <translation>Alle Clients, Benutzer, Patienten, Fehlerregeln und Szenarien durch den Inhalt von %1 ersetzen? Angemeldete Sitzungen und ausgestellte Tokens enden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="335"/>
         <source>● Running</source>
         <translation>● Läuft</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="284"/>
+        <location filename="../ui/mainwindow.cpp" line="335"/>
         <source>● Stopped</source>
         <translation>● Gestoppt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <location filename="../ui/mainwindow.cpp" line="336"/>
         <source>Listening on %1</source>
         <translation>Lauscht auf %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <location filename="../ui/mainwindow.cpp" line="336"/>
         <source>Not listening; start the server</source>
         <translation>Lauscht nicht; den Server starten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
         <source>S&amp;top server</source>
         <translation>Server &amp;stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
         <source>S&amp;tart server</source>
         <translation>Server s&amp;tarten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="298"/>
+        <location filename="../ui/mainwindow.cpp" line="349"/>
         <source>SMART Sandbox — %1</source>
         <translation>SMART Sandbox — %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="298"/>
+        <location filename="../ui/mainwindow.cpp" line="349"/>
         <source>SMART Sandbox (stopped)</source>
         <translation>SMART Sandbox (gestoppt)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="308"/>
+        <location filename="../ui/mainwindow.cpp" line="359"/>
         <source>Start server</source>
         <translation>Server starten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="309"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
         <source>The server cannot listen: %1</source>
         <translation>Der Server kann nicht lauschen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
+        <location filename="../ui/mainwindow.cpp" line="388"/>
         <source>Discovery profile: %1</source>
         <translation>Discovery-Profil: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="347"/>
+        <location filename="../ui/mainwindow.cpp" line="398"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="362"/>
+        <location filename="../ui/mainwindow.cpp" line="413"/>
         <source>Settings applied; clients, tokens and the log are kept.</source>
         <translation>Einstellungen übernommen; Clients, Tokens und das Protokoll bleiben erhalten.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="374"/>
+        <location filename="../ui/mainwindow.cpp" line="425"/>
         <source>Reset returns the sandbox to its sample clients, users and patients. This is lost:</source>
         <translation>Zurücksetzen stellt die Beispiel-Clients, -Benutzer und -Patienten der Sandbox wieder her. Verloren geht:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="375"/>
+        <location filename="../ui/mainwindow.cpp" line="426"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n seit dem Start registrierter oder geänderter Client</numerusform>
@@ -1697,7 +1761,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="376"/>
+        <location filename="../ui/mainwindow.cpp" line="427"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n Token, mit der Freigabe, unter der es ausgestellt wurde</numerusform>
@@ -1705,43 +1769,43 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="377"/>
+        <location filename="../ui/mainwindow.cpp" line="428"/>
         <source>The request log is kept.</source>
         <translation>Das Anfrageprotokoll bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="382"/>
+        <location filename="../ui/mainwindow.cpp" line="433"/>
         <source>Reset the sandbox</source>
         <translation>Sandbox zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="382"/>
-        <location filename="../ui/mainwindow.cpp" line="385"/>
+        <location filename="../ui/mainwindow.cpp" line="433"/>
+        <location filename="../ui/mainwindow.cpp" line="436"/>
         <source>Reset</source>
         <translation>Zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="385"/>
+        <location filename="../ui/mainwindow.cpp" line="436"/>
         <source>The reset failed: %1</source>
         <translation>Das Zurücksetzen ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="411"/>
+        <location filename="../ui/mainwindow.cpp" line="462"/>
         <source>About SMART Sandbox</source>
         <translation>Über SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="412"/>
+        <location filename="../ui/mainwindow.cpp" line="463"/>
         <source>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;A local SMART on FHIR server for developing and testing apps: an OAuth 2 authorization server, FHIR R4 endpoints and a live view of every request.&lt;/p&gt;&lt;p&gt;Built with Qt %2. Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;Ein lokaler SMART-on-FHIR-Server zum Entwickeln und Testen von Apps: ein OAuth-2-Autorisierungsserver, FHIR-R4-Endpunkte und eine Live-Ansicht jeder Anfrage.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2. Lizenziert unter der Apache License 2.0.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="68"/>
+        <location filename="../ui/mainwindow.cpp" line="71"/>
         <source>F&amp;lows</source>
         <translation>Ab&amp;läufe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="95"/>
+        <location filename="../ui/mainwindow.cpp" line="98"/>
         <source>That exchange is no longer in the Traffic table.</source>
         <translation>Dieser Austausch steht nicht mehr in der Tabelle Datenverkehr.</translation>
     </message>
@@ -1875,7 +1939,7 @@
         <translation>Nur für Clients mit JWT-Access-Tokens (access_token_format „jwt“)</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="347"/>
+        <location filename="../ui/mintdialog.cpp" line="338"/>
         <source>Defect: %1. %2</source>
         <translation>Defekt: %1. %2</translation>
     </message>
@@ -2342,6 +2406,231 @@
         <location filename="../ui/peoplemodel.cpp" line="167"/>
         <source>Count</source>
         <translation>Anzahl</translation>
+    </message>
+</context>
+<context>
+    <name>SaveScenarioDialog</name>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="37"/>
+        <source>Save scenario</source>
+        <translation>Szenario speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="39"/>
+        <source>letters, digits, &apos;.&apos;, &apos;-&apos; or &apos;_&apos;</source>
+        <translation>Buchstaben, Ziffern, &apos;.&apos;, &apos;-&apos; oder &apos;_&apos;</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="44"/>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="46"/>
+        <source>optional, such as launch patient/*.rs</source>
+        <translation>optional, etwa launch patient/*.rs</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/savescenariodialog.cpp" line="49"/>
+        <source>Keep the current fault rules (%n rule(s))</source>
+        <translation>
+            <numerusform>Die aktuelle Fehlerregel behalten (%n Regel)</numerusform>
+            <numerusform>Die aktuellen Fehlerregeln behalten (%n Regeln)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="61"/>
+        <location filename="../ui/savescenariodialog.cpp" line="67"/>
+        <location filename="../ui/savescenariodialog.cpp" line="103"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="74"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="75"/>
+        <source>&amp;Client:</source>
+        <translation>&amp;Client:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="76"/>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="77"/>
+        <source>&amp;Patient:</source>
+        <translation>&amp;Patient:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="78"/>
+        <source>&amp;Encounter:</source>
+        <translation>B&amp;esuch:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="79"/>
+        <source>&amp;Scope:</source>
+        <translation>Sc&amp;ope:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="98"/>
+        <source>None: the app asks for one</source>
+        <translation>Keiner: die App fragt nach einem</translation>
+    </message>
+</context>
+<context>
+    <name>ScenarioModel</name>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="46"/>
+        <source>(picker)</source>
+        <translation>(Auswahl)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/scenariomodel.cpp" line="48"/>
+        <source>%n rule(s)</source>
+        <translation>
+            <numerusform>%n Regel</numerusform>
+            <numerusform>%n Regeln</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="59"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="60"/>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="61"/>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="62"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="63"/>
+        <source>Encounter</source>
+        <translation>Besuch</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="64"/>
+        <source>Fault rules</source>
+        <translation>Fehlerregeln</translation>
+    </message>
+</context>
+<context>
+    <name>ScenariosDialog</name>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="30"/>
+        <source>&amp;Launch</source>
+        <translation>S&amp;tarten</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="31"/>
+        <source>&amp;Save current…</source>
+        <translation>&amp;Aktuellen Stand speichern…</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="32"/>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="35"/>
+        <source>Scenarios</source>
+        <translation>Szenarien</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="43"/>
+        <source>No saved scenarios yet. Use Save current… to keep a client, user, patient and the current fault rules under a name, then launch them with one click.</source>
+        <translation>Noch keine gespeicherten Szenarien. Mit „Aktuellen Stand speichern…“ einen Client, Benutzer, Patienten und die aktuellen Fehlerregeln unter einem Namen ablegen und dann mit einem Klick starten.</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="52"/>
+        <source>Apply the scenario&apos;s fault rules, create its launch and open the app</source>
+        <translation>Die Fehlerregeln des Szenarios anwenden, seinen Start anlegen und die App öffnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="84"/>
+        <source>Cannot launch %1: %2</source>
+        <translation>%1 kann nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="87"/>
+        <source>The launch was created (launch %1), but client %2 registered no launch URL to open.</source>
+        <translation>Der Start wurde angelegt (launch %1), aber Client %2 hat keine Start-URL registriert, die sich öffnen ließe.</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="91"/>
+        <source>No browser could open %1</source>
+        <translation>Kein Browser konnte %1 öffnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="137"/>
+        <source>Select a scenario first.</source>
+        <translation>Zuerst ein Szenario auswählen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="156"/>
+        <source>Remove scenario</source>
+        <translation>Szenario entfernen</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="156"/>
+        <source>Remove the scenario %1? Its fault rules stay.</source>
+        <translation>Das Szenario %1 entfernen? Seine Fehlerregeln bleiben bestehen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="157"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>ScenariosMenu</name>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="13"/>
+        <source>Sce&amp;narios</source>
+        <translation>Szenar&amp;ien</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="28"/>
+        <source>Launch %1</source>
+        <translation>%1 starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="30"/>
+        <source>Apply its fault rules, create the launch and open the app in the browser</source>
+        <translation>Seine Fehlerregeln anwenden, den Start anlegen und die App im Browser öffnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="37"/>
+        <source>Launch scenario</source>
+        <translation>Szenario starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="41"/>
+        <source>No saved scenarios</source>
+        <translation>Keine gespeicherten Szenarien</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="45"/>
+        <source>&amp;Manage scenarios…</source>
+        <translation>Szenarien &amp;verwalten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="53"/>
+        <source>&amp;Save current…</source>
+        <translation>&amp;Aktuellen Stand speichern…</translation>
     </message>
 </context>
 <context>
@@ -3188,8 +3477,8 @@
 <context>
     <name>UiHelpers</name>
     <message>
-        <location filename="../ui/uihelpers.cpp" line="79"/>
-        <location filename="../ui/uihelpers.cpp" line="153"/>
+        <location filename="../ui/uihelpers.cpp" line="87"/>
+        <location filename="../ui/uihelpers.cpp" line="161"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -3197,12 +3486,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="73"/>
+        <location filename="../app/main.cpp" line="78"/>
         <source>SMART Sandbox</source>
         <translation>SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="97"/>
+        <location filename="../app/main.cpp" line="104"/>
         <source>SMART Sandbox cannot start</source>
         <translation>SMART Sandbox kann nicht starten</translation>
     </message>

@@ -652,6 +652,21 @@
         <source>Private key of --tls-cert (PEM, unencrypted).</source>
         <translation>Clave privada de --tls-cert (PEM, sin cifrar).</translation>
     </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="142"/>
+        <source>Launch this saved scenario once the server listens: print its launch URL (headless) or open it in the browser.</source>
+        <translation>Lanzar este escenario guardado en cuanto el servidor escuche: mostrar su URL de lanzamiento (sin interfaz) o abrirla en el navegador.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="148"/>
+        <source>Write the sandbox configuration (clients, people, fault rules, discovery profile, scenarios) to a JSON file and exit.</source>
+        <translation>Escribir la configuración de la sandbox (clientes, personas, reglas de fallo, perfil de descubrimiento, escenarios) en un archivo JSON y salir.</translation>
+    </message>
+    <message>
+        <location filename="../app/commandline.cpp" line="154"/>
+        <source>Replace the sandbox configuration with a JSON file written by --export-config and exit; nothing changes when the file is invalid.</source>
+        <translation>Reemplazar la configuración de la sandbox por un archivo JSON escrito con --export-config y salir; si el archivo no es válido, nada cambia.</translation>
+    </message>
 </context>
 <context>
     <name>DefectText</name>
@@ -1305,133 +1320,133 @@
 <context>
     <name>LaunchDialog</name>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="61"/>
+        <location filename="../ui/launchdialog.cpp" line="62"/>
         <source>Launch</source>
         <translation>Lanzar</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="64"/>
+        <location filename="../ui/launchdialog.cpp" line="65"/>
         <source>EHR launch</source>
         <translation>Lanzamiento EHR</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="66"/>
+        <location filename="../ui/launchdialog.cpp" line="67"/>
         <source>Clients that registered a launch URL (launch_uri)</source>
         <translation>Clientes que registraron una URL de lanzamiento (launch_uri)</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="69"/>
+        <location filename="../ui/launchdialog.cpp" line="70"/>
         <source>The app&apos;s launch URL; the browser opens it with iss and launch</source>
         <translation>La URL de lanzamiento de la app; el navegador la abre con iss y launch</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="71"/>
+        <location filename="../ui/launchdialog.cpp" line="72"/>
         <source>The clinician or person who launches the app</source>
         <translation>El profesional clínico o la persona que lanza la app</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="73"/>
+        <location filename="../ui/launchdialog.cpp" line="74"/>
         <source>The patients this user may act for</source>
         <translation>Los pacientes en cuyo nombre puede actuar este usuario</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="75"/>
+        <location filename="../ui/launchdialog.cpp" line="76"/>
         <source>The patient&apos;s encounters in the built-in FHIR data; optional</source>
         <translation>Las visitas (encuentros) del paciente en los datos FHIR integrados; opcional</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="78"/>
+        <location filename="../ui/launchdialog.cpp" line="79"/>
         <source>No client has a launch URL yet. On the Clients tab, register a client (or edit one) and fill in its Launch URL, such as http://localhost:3000/launch.</source>
         <translation>Ningún cliente tiene todavía una URL de lanzamiento. En la pestaña Clientes, registre un cliente (o edite uno) y rellene su URL de lanzamiento, por ejemplo http://localhost:3000/launch.</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="89"/>
+        <location filename="../ui/launchdialog.cpp" line="90"/>
         <source>The URL the browser opens appears here</source>
         <translation>Aquí aparece la URL que abre el navegador</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="92"/>
+        <location filename="../ui/launchdialog.cpp" line="93"/>
         <source>Create the launch context and open the app in the browser</source>
         <translation>Crear el contexto de lanzamiento y abrir la app en el navegador</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="97"/>
+        <location filename="../ui/launchdialog.cpp" line="98"/>
         <source>Copy the launch URL</source>
         <translation>Copiar la URL de lanzamiento</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="100"/>
+        <location filename="../ui/launchdialog.cpp" line="101"/>
         <source>&amp;Client:</source>
         <translation>&amp;Cliente:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="101"/>
+        <location filename="../ui/launchdialog.cpp" line="102"/>
         <source>Launch URL:</source>
         <translation>URL de lanzamiento:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="102"/>
+        <location filename="../ui/launchdialog.cpp" line="103"/>
         <source>&amp;User:</source>
         <translation>&amp;Usuario:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="103"/>
+        <location filename="../ui/launchdialog.cpp" line="104"/>
         <source>&amp;Patient:</source>
         <translation>&amp;Paciente:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="104"/>
+        <location filename="../ui/launchdialog.cpp" line="105"/>
         <source>&amp;Encounter:</source>
         <translation>&amp;Visita:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="105"/>
+        <location filename="../ui/launchdialog.cpp" line="106"/>
         <source>Opened:</source>
         <translation>URL abierta:</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="162"/>
-        <location filename="../ui/launchdialog.cpp" line="179"/>
+        <location filename="../ui/launchdialog.cpp" line="163"/>
+        <location filename="../ui/launchdialog.cpp" line="180"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="187"/>
+        <location filename="../ui/launchdialog.cpp" line="188"/>
         <source>None: the app asks for one</source>
         <translation>Ninguno: la app pide uno</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="192"/>
+        <location filename="../ui/launchdialog.cpp" line="193"/>
         <source>self</source>
         <translation>uno mismo</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="192"/>
+        <location filename="../ui/launchdialog.cpp" line="193"/>
         <source>represented</source>
         <translation>representado</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="193"/>
+        <location filename="../ui/launchdialog.cpp" line="194"/>
         <source>%1 (%2, %3)</source>
         <translation>%1 (%2, %3)</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="204"/>
+        <location filename="../ui/launchdialog.cpp" line="205"/>
         <source>None</source>
         <translation>Ninguna</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="277"/>
+        <location filename="../ui/launchdialog.cpp" line="266"/>
         <source>The server is stopped, so the app could not reach it: start it first (Sandbox ▸ Start server).</source>
         <translation>El servidor está detenido, así que la app no podría alcanzarlo: inícielo primero (Sandbox ▸ Iniciar servidor).</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="283"/>
+        <location filename="../ui/launchdialog.cpp" line="272"/>
         <source>The client is no longer registered.</source>
         <translation>El cliente ya no está registrado.</translation>
     </message>
     <message>
-        <location filename="../ui/launchdialog.cpp" line="298"/>
+        <location filename="../ui/launchdialog.cpp" line="287"/>
         <source>No browser could be opened; copy the URL above into one.</source>
         <translation>No se pudo abrir ningún navegador; copie la URL de arriba en uno.</translation>
     </message>
@@ -1439,257 +1454,306 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="55"/>
+        <location filename="../ui/mainwindow.cpp" line="58"/>
         <source>SMART Sandbox</source>
         <translation>SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="67"/>
+        <location filename="../ui/mainwindow.cpp" line="70"/>
         <source>&amp;Traffic</source>
         <translation>&amp;Tráfico</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="69"/>
+        <location filename="../ui/mainwindow.cpp" line="72"/>
         <source>T&amp;okens</source>
         <translation>T&amp;okens</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="70"/>
+        <location filename="../ui/mainwindow.cpp" line="73"/>
         <source>&amp;Clients</source>
         <translation>&amp;Clientes</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="71"/>
+        <location filename="../ui/mainwindow.cpp" line="74"/>
         <source>&amp;People and data</source>
         <translation>&amp;Personas y datos</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="72"/>
+        <location filename="../ui/mainwindow.cpp" line="75"/>
         <source>&amp;Faults</source>
         <translation>&amp;Fallos</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="85"/>
+        <location filename="../ui/mainwindow.cpp" line="88"/>
         <source>Client &quot;%1&quot; registered over HTTP (%2)</source>
         <translation>Cliente «%1» registrado por HTTP (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="104"/>
+        <location filename="../ui/mainwindow.cpp" line="107"/>
         <source>The sandbox clock is back to real time.</source>
         <translation>El reloj de la sandbox vuelve a la hora real.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="105"/>
+        <location filename="../ui/mainwindow.cpp" line="108"/>
         <source>The sandbox clock now runs %1 from real time.</source>
         <translation>El reloj de la sandbox va ahora %1 respecto a la hora real.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="109"/>
+        <location filename="../ui/mainwindow.cpp" line="112"/>
         <source>The sandbox is back to its sample data.</source>
         <translation>La sandbox vuelve a tener sus datos de ejemplo.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="174"/>
+        <location filename="../ui/mainwindow.cpp" line="177"/>
         <source>Copy %1</source>
         <translation>Copiar %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="179"/>
+        <location filename="../ui/mainwindow.cpp" line="182"/>
         <source>FHIR base</source>
         <translation>Base FHIR</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="179"/>
+        <location filename="../ui/mainwindow.cpp" line="182"/>
         <source>the FHIR base URL an app is given as iss</source>
         <translation>la URL base FHIR que recibe una app como iss</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="181"/>
+        <location filename="../ui/mainwindow.cpp" line="184"/>
         <source>SMART configuration</source>
         <translation>Configuración SMART</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="182"/>
+        <location filename="../ui/mainwindow.cpp" line="185"/>
         <source>the SMART discovery document (.well-known/smart-configuration)</source>
         <translation>el documento de descubrimiento SMART (.well-known/smart-configuration)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location filename="../ui/mainwindow.cpp" line="187"/>
         <source>Register</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location filename="../ui/mainwindow.cpp" line="187"/>
         <source>the dynamic client registration endpoint (RFC 7591)</source>
         <translation>el endpoint de registro dinámico de clientes (RFC 7591)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="197"/>
+        <location filename="../ui/mainwindow.cpp" line="200"/>
         <source>&amp;Mint token…</source>
         <translation>E&amp;mitir token…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="200"/>
+        <location filename="../ui/mainwindow.cpp" line="203"/>
         <source>Mint a token for any client, user and patient (Ctrl+T)</source>
         <translation>Emitir un token para cualquier cliente, usuario y paciente (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="203"/>
+        <location filename="../ui/mainwindow.cpp" line="206"/>
         <source>&amp;EHR launch…</source>
         <translation>&amp;Lanzamiento EHR…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="207"/>
+        <location filename="../ui/mainwindow.cpp" line="210"/>
         <source>Open an app in the browser as an EHR would, with a chosen user, patient and encounter (Ctrl+Shift+L)</source>
         <translation>Abrir una app en el navegador como lo haría un EHR, con el usuario, el paciente y la visita elegidos (Ctrl+Mayús+L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="210"/>
+        <location filename="../ui/mainwindow.cpp" line="213"/>
         <source>&amp;Reset…</source>
         <translation>Resta&amp;blecer…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="212"/>
+        <location filename="../ui/mainwindow.cpp" line="215"/>
         <source>Return to the sample clients, users and patients</source>
         <translation>Volver a los clientes, usuarios y pacientes de ejemplo</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="215"/>
+        <location filename="../ui/mainwindow.cpp" line="218"/>
         <source>Run &amp;self-check</source>
         <translation>Ejecutar &amp;autocomprobación</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="217"/>
+        <location filename="../ui/mainwindow.cpp" line="220"/>
         <source>Check the running server&apos;s authorization and FHIR endpoints as an app would</source>
         <translation>Comprobar los endpoints de autorización y FHIR del servidor en marcha como lo haría una app</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="220"/>
+        <location filename="../ui/mainwindow.cpp" line="223"/>
         <source>&amp;Discovery profile…</source>
         <translation>Perfil de &amp;descubrimiento…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="222"/>
+        <location filename="../ui/mainwindow.cpp" line="225"/>
         <source>Serve SMART 2, SMART 1.0, no or a partial smart-configuration</source>
         <translation>Servir SMART 2, SMART 1.0, ninguna smart-configuration o una parcial</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="224"/>
+        <location filename="../ui/mainwindow.cpp" line="227"/>
         <source>Se&amp;ttings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="228"/>
+        <location filename="../ui/mainwindow.cpp" line="231"/>
         <source>Port, bind address, base URL, upstream FHIR server, database, admin key, log cap</source>
         <translation>Puerto, dirección de escucha, URL base, servidor FHIR upstream, base de datos, clave de administración, límite del registro</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="231"/>
+        <location filename="../ui/mainwindow.cpp" line="234"/>
+        <source>E&amp;xport configuration…</source>
+        <translation>E&amp;xportar configuración…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="236"/>
+        <source>Save clients, people, fault rules, discovery profile and scenarios to a JSON file</source>
+        <translation>Guardar clientes, personas, reglas de fallo, perfil de descubrimiento y escenarios en un archivo JSON</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
+        <source>&amp;Import configuration…</source>
+        <translation>Importar confi&amp;guración…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="240"/>
+        <source>Replace clients, people, fault rules, discovery profile and scenarios with a JSON file written by Export configuration</source>
+        <translation>Reemplazar clientes, personas, reglas de fallo, perfil de descubrimiento y escenarios por un archivo JSON escrito con «Exportar configuración»</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="244"/>
         <source>&amp;Find</source>
         <translation>&amp;Buscar</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="236"/>
+        <location filename="../ui/mainwindow.cpp" line="249"/>
         <source>&amp;Quit</source>
         <translation>Sali&amp;r</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="242"/>
+        <location filename="../ui/mainwindow.cpp" line="255"/>
         <source>&amp;About SMART Sandbox</source>
         <translation>&amp;Acerca de SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <location filename="../ui/mainwindow.cpp" line="260"/>
         <source>&amp;Sandbox</source>
         <translation>&amp;Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259"/>
+        <location filename="../ui/mainwindow.cpp" line="275"/>
         <source>&amp;Edit</source>
         <translation>&amp;Editar</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="262"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="265"/>
+        <location filename="../ui/mainwindow.cpp" line="282"/>
         <source>Main</source>
         <translation>Principal</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="284"/>
+        <location filename="../ui/mainwindow.cpp" line="300"/>
+        <location filename="../ui/mainwindow.cpp" line="306"/>
+        <source>Export configuration</source>
+        <translation>Exportar configuración</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="301"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <source>JSON files (*.json)</source>
+        <translation>Archivos JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="314"/>
+        <location filename="../ui/mainwindow.cpp" line="322"/>
+        <source>Import configuration</source>
+        <translation>Importar configuración</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="315"/>
+        <source>Replace every client, user, patient, fault rule and scenario with the contents of %1? Signed-in sessions and issued tokens end.</source>
+        <translation>¿Reemplazar todos los clientes, usuarios, pacientes, reglas de fallo y escenarios por el contenido de %1? Las sesiones iniciadas y los tokens emitidos terminan.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <source>Import</source>
+        <translation>Importar</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="335"/>
         <source>● Running</source>
         <translation>● En marcha</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="284"/>
+        <location filename="../ui/mainwindow.cpp" line="335"/>
         <source>● Stopped</source>
         <translation>● Detenido</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <location filename="../ui/mainwindow.cpp" line="336"/>
         <source>Listening on %1</source>
         <translation>Escuchando en %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <location filename="../ui/mainwindow.cpp" line="336"/>
         <source>Not listening; start the server</source>
         <translation>No está escuchando; inicie el servidor</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
         <source>S&amp;top server</source>
-        <translation>Dete&amp;ner servidor</translation>
+        <translation>Detener ser&amp;vidor</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
         <source>S&amp;tart server</source>
-        <translation>I&amp;niciar servidor</translation>
+        <translation>Iniciar ser&amp;vidor</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="298"/>
+        <location filename="../ui/mainwindow.cpp" line="349"/>
         <source>SMART Sandbox — %1</source>
         <translation>SMART Sandbox — %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="298"/>
+        <location filename="../ui/mainwindow.cpp" line="349"/>
         <source>SMART Sandbox (stopped)</source>
         <translation>SMART Sandbox (detenido)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="308"/>
+        <location filename="../ui/mainwindow.cpp" line="359"/>
         <source>Start server</source>
         <translation>Iniciar servidor</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="309"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
         <source>The server cannot listen: %1</source>
         <translation>El servidor no puede escuchar: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
+        <location filename="../ui/mainwindow.cpp" line="388"/>
         <source>Discovery profile: %1</source>
         <translation>Perfil de descubrimiento: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="347"/>
+        <location filename="../ui/mainwindow.cpp" line="398"/>
         <source>Opened %1</source>
         <translation>Se abrió %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="362"/>
+        <location filename="../ui/mainwindow.cpp" line="413"/>
         <source>Settings applied; clients, tokens and the log are kept.</source>
         <translation>Ajustes aplicados; se conservan los clientes, los tokens y el registro.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="374"/>
+        <location filename="../ui/mainwindow.cpp" line="425"/>
         <source>Reset returns the sandbox to its sample clients, users and patients. This is lost:</source>
         <translation>Restablecer devuelve la sandbox a sus clientes, usuarios y pacientes de ejemplo. Se pierde:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="375"/>
+        <location filename="../ui/mainwindow.cpp" line="426"/>
         <source>%n client(s) registered or changed since the start</source>
         <translation>
             <numerusform>%n cliente registrado o cambiado desde el inicio</numerusform>
@@ -1697,7 +1761,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="376"/>
+        <location filename="../ui/mainwindow.cpp" line="427"/>
         <source>%n token(s), with the approvals they were issued under</source>
         <translation>
             <numerusform>%n token, con la autorización con la que se emitió</numerusform>
@@ -1705,43 +1769,43 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="377"/>
+        <location filename="../ui/mainwindow.cpp" line="428"/>
         <source>The request log is kept.</source>
         <translation>El registro de peticiones se conserva.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="382"/>
+        <location filename="../ui/mainwindow.cpp" line="433"/>
         <source>Reset the sandbox</source>
         <translation>Restablecer la sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="382"/>
-        <location filename="../ui/mainwindow.cpp" line="385"/>
+        <location filename="../ui/mainwindow.cpp" line="433"/>
+        <location filename="../ui/mainwindow.cpp" line="436"/>
         <source>Reset</source>
         <translation>Restablecer</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="385"/>
+        <location filename="../ui/mainwindow.cpp" line="436"/>
         <source>The reset failed: %1</source>
         <translation>El restablecimiento falló: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="411"/>
+        <location filename="../ui/mainwindow.cpp" line="462"/>
         <source>About SMART Sandbox</source>
         <translation>Acerca de SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="412"/>
+        <location filename="../ui/mainwindow.cpp" line="463"/>
         <source>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;A local SMART on FHIR server for developing and testing apps: an OAuth 2 authorization server, FHIR R4 endpoints and a live view of every request.&lt;/p&gt;&lt;p&gt;Built with Qt %2. Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SMART Sandbox %1&lt;/h3&gt;&lt;p&gt;Un servidor SMART on FHIR local para desarrollar y probar apps: un servidor de autorización OAuth 2, endpoints FHIR R4 y una vista en directo de cada petición.&lt;/p&gt;&lt;p&gt;Compilado con Qt %2. Con licencia Apache License 2.0.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="68"/>
+        <location filename="../ui/mainwindow.cpp" line="71"/>
         <source>F&amp;lows</source>
         <translation>F&amp;lujos</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="95"/>
+        <location filename="../ui/mainwindow.cpp" line="98"/>
         <source>That exchange is no longer in the Traffic table.</source>
         <translation>Ese intercambio ya no está en la tabla de Tráfico.</translation>
     </message>
@@ -1875,7 +1939,7 @@
         <translation>Solo para clientes con tokens de acceso JWT (access_token_format «jwt»)</translation>
     </message>
     <message>
-        <location filename="../ui/mintdialog.cpp" line="347"/>
+        <location filename="../ui/mintdialog.cpp" line="338"/>
         <source>Defect: %1. %2</source>
         <translation>Defecto: %1. %2</translation>
     </message>
@@ -2342,6 +2406,231 @@
         <location filename="../ui/peoplemodel.cpp" line="167"/>
         <source>Count</source>
         <translation>Cantidad</translation>
+    </message>
+</context>
+<context>
+    <name>SaveScenarioDialog</name>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="37"/>
+        <source>Save scenario</source>
+        <translation>Guardar escenario</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="39"/>
+        <source>letters, digits, &apos;.&apos;, &apos;-&apos; or &apos;_&apos;</source>
+        <translation>letras, dígitos, &apos;.&apos;, &apos;-&apos; o &apos;_&apos;</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="44"/>
+        <source>optional</source>
+        <translation>opcional</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="46"/>
+        <source>optional, such as launch patient/*.rs</source>
+        <translation>opcional, por ejemplo launch patient/*.rs</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/savescenariodialog.cpp" line="49"/>
+        <source>Keep the current fault rules (%n rule(s))</source>
+        <translation>
+            <numerusform>Conservar la regla de fallo actual (%n regla)</numerusform>
+            <numerusform>Conservar las reglas de fallo actuales (%n reglas)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="61"/>
+        <location filename="../ui/savescenariodialog.cpp" line="67"/>
+        <location filename="../ui/savescenariodialog.cpp" line="103"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="74"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="75"/>
+        <source>&amp;Client:</source>
+        <translation>&amp;Cliente:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="76"/>
+        <source>&amp;User:</source>
+        <translation>&amp;Usuario:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="77"/>
+        <source>&amp;Patient:</source>
+        <translation>&amp;Paciente:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="78"/>
+        <source>&amp;Encounter:</source>
+        <translation>&amp;Visita:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="79"/>
+        <source>&amp;Scope:</source>
+        <translation>Á&amp;mbito:</translation>
+    </message>
+    <message>
+        <location filename="../ui/savescenariodialog.cpp" line="98"/>
+        <source>None: the app asks for one</source>
+        <translation>Ninguno: la app pide uno</translation>
+    </message>
+</context>
+<context>
+    <name>ScenarioModel</name>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="46"/>
+        <source>(picker)</source>
+        <translation>(selector)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/scenariomodel.cpp" line="48"/>
+        <source>%n rule(s)</source>
+        <translation>
+            <numerusform>%n regla</numerusform>
+            <numerusform>%n reglas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="59"/>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="60"/>
+        <source>Client</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="61"/>
+        <source>User</source>
+        <translation>Usuario</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="62"/>
+        <source>Patient</source>
+        <translation>Paciente</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="63"/>
+        <source>Encounter</source>
+        <translation>Visita</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariomodel.cpp" line="64"/>
+        <source>Fault rules</source>
+        <translation>Reglas de fallo</translation>
+    </message>
+</context>
+<context>
+    <name>ScenariosDialog</name>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="30"/>
+        <source>&amp;Launch</source>
+        <translation>&amp;Lanzar</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="31"/>
+        <source>&amp;Save current…</source>
+        <translation>&amp;Guardar el actual…</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="32"/>
+        <source>&amp;Remove</source>
+        <translation>&amp;Quitar</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="35"/>
+        <source>Scenarios</source>
+        <translation>Escenarios</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="43"/>
+        <source>No saved scenarios yet. Use Save current… to keep a client, user, patient and the current fault rules under a name, then launch them with one click.</source>
+        <translation>Aún no hay escenarios guardados. Use «Guardar el actual…» para guardar un cliente, un usuario, un paciente y las reglas de fallo actuales con un nombre, y láncelos luego con un clic.</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="52"/>
+        <source>Apply the scenario&apos;s fault rules, create its launch and open the app</source>
+        <translation>Aplicar las reglas de fallo del escenario, crear su lanzamiento y abrir la app</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="84"/>
+        <source>Cannot launch %1: %2</source>
+        <translation>No se puede lanzar %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="87"/>
+        <source>The launch was created (launch %1), but client %2 registered no launch URL to open.</source>
+        <translation>Se creó el lanzamiento (launch %1), pero el cliente %2 no registró ninguna URL de lanzamiento que abrir.</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="91"/>
+        <source>No browser could open %1</source>
+        <translation>Ningún navegador pudo abrir %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="137"/>
+        <source>Select a scenario first.</source>
+        <translation>Seleccione primero un escenario.</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="156"/>
+        <source>Remove scenario</source>
+        <translation>Quitar escenario</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="156"/>
+        <source>Remove the scenario %1? Its fault rules stay.</source>
+        <translation>¿Quitar el escenario %1? Sus reglas de fallo se mantienen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosdialog.cpp" line="157"/>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+</context>
+<context>
+    <name>ScenariosMenu</name>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="13"/>
+        <source>Sce&amp;narios</source>
+        <translation>Esce&amp;narios</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="28"/>
+        <source>Launch %1</source>
+        <translation>Lanzar %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="30"/>
+        <source>Apply its fault rules, create the launch and open the app in the browser</source>
+        <translation>Aplicar sus reglas de fallo, crear el lanzamiento y abrir la app en el navegador</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="37"/>
+        <source>Launch scenario</source>
+        <translation>Lanzar escenario</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="41"/>
+        <source>No saved scenarios</source>
+        <translation>No hay escenarios guardados</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="45"/>
+        <source>&amp;Manage scenarios…</source>
+        <translation>&amp;Administrar escenarios…</translation>
+    </message>
+    <message>
+        <location filename="../ui/scenariosmenu.cpp" line="53"/>
+        <source>&amp;Save current…</source>
+        <translation>&amp;Guardar el actual…</translation>
     </message>
 </context>
 <context>
@@ -3188,8 +3477,8 @@
 <context>
     <name>UiHelpers</name>
     <message>
-        <location filename="../ui/uihelpers.cpp" line="79"/>
-        <location filename="../ui/uihelpers.cpp" line="153"/>
+        <location filename="../ui/uihelpers.cpp" line="87"/>
+        <location filename="../ui/uihelpers.cpp" line="161"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
@@ -3197,12 +3486,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="73"/>
+        <location filename="../app/main.cpp" line="78"/>
         <source>SMART Sandbox</source>
         <translation>SMART Sandbox</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="97"/>
+        <location filename="../app/main.cpp" line="104"/>
         <source>SMART Sandbox cannot start</source>
         <translation>SMART Sandbox no puede iniciarse</translation>
     </message>

@@ -82,7 +82,7 @@ void tst_Translations::windowSpeaksTheLanguage_data()
     QTest::newRow("de") << u"de"_s
                         << Expected{{u"&Datenverkehr"_s, u"Ab&läufe"_s, u"T&okens"_s, u"&Clients"_s,
                                      u"&Personen und Daten"_s, u"&Fehler"_s},
-                                    {u"&Sandbox"_s, u"&Bearbeiten"_s, u"&Zeit"_s, u"&Hilfe"_s},
+                                    {u"&Sandbox"_s, u"&Bearbeiten"_s, u"&Zeit"_s, u"Szenar&ien"_s, u"&Hilfe"_s},
                                     u"● Läuft"_s,
                                     u"0 seit dem Start registrierte oder geänderte Clients"_s,
                                     u"Token ausstellen"_s,
@@ -90,23 +90,24 @@ void tst_Translations::windowSpeaksTheLanguage_data()
     QTest::newRow("es") << u"es"_s
                         << Expected{{u"&Tráfico"_s, u"F&lujos"_s, u"T&okens"_s, u"&Clientes"_s, u"&Personas y datos"_s,
                                      u"&Fallos"_s},
-                                    {u"&Sandbox"_s, u"&Editar"_s, u"T&iempo"_s, u"A&yuda"_s},
+                                    {u"&Sandbox"_s, u"&Editar"_s, u"T&iempo"_s, u"Esce&narios"_s, u"A&yuda"_s},
                                     u"● En marcha"_s,
                                     u"0 clientes registrados o cambiados desde el inicio"_s,
                                     u"Emitir token"_s,
                                     u"Ha cerrado la sesión del portal."_s};
-    QTest::newRow("de_AT falls back to de") << u"de_AT"_s
-                                            << Expected{{u"&Datenverkehr"_s, u"Ab&läufe"_s, u"T&okens"_s, u"&Clients"_s,
-                                                         u"&Personen und Daten"_s, u"&Fehler"_s},
-                                                        {u"&Sandbox"_s, u"&Bearbeiten"_s, u"&Zeit"_s, u"&Hilfe"_s},
-                                                        u"● Läuft"_s,
-                                                        u"0 seit dem Start registrierte oder geänderte Clients"_s,
-                                                        u"Token ausstellen"_s,
-                                                        u"Sie sind vom Portal abgemeldet."_s};
+    QTest::newRow("de_AT falls back to de")
+        << u"de_AT"_s
+        << Expected{
+               {u"&Datenverkehr"_s, u"Ab&läufe"_s, u"T&okens"_s, u"&Clients"_s, u"&Personen und Daten"_s, u"&Fehler"_s},
+               {u"&Sandbox"_s, u"&Bearbeiten"_s, u"&Zeit"_s, u"Szenar&ien"_s, u"&Hilfe"_s},
+               u"● Läuft"_s,
+               u"0 seit dem Start registrierte oder geänderte Clients"_s,
+               u"Token ausstellen"_s,
+               u"Sie sind vom Portal abgemeldet."_s};
     QTest::newRow("no translation: English")
         << u"fi"_s
         << Expected{{u"&Traffic"_s, u"F&lows"_s, u"T&okens"_s, u"&Clients"_s, u"&People and data"_s, u"&Faults"_s},
-                    {u"&Sandbox"_s, u"&Edit"_s, u"T&ime"_s, u"&Help"_s},
+                    {u"&Sandbox"_s, u"&Edit"_s, u"T&ime"_s, u"Sce&narios"_s, u"&Help"_s},
                     u"● Running"_s,
                     u"0 clients registered or changed since the start"_s,
                     u"Mint token"_s,
