@@ -106,15 +106,31 @@ void tst_CommandLine::helpAndVersion()
     const CommandLine help = parse({u"--help"_s});
     QCOMPARE(help.outcome, CommandLine::Outcome::ShowHelp);
     QVERIFY2(help.text.startsWith(u"Usage: smart-sandbox [options]"_s), qPrintable(help.text.section(u'\n', 0, 0)));
-    for (const QString &option : {u"--headless"_s, u"--port"_s, u"--bind"_s, u"--db"_s, u"--base-url"_s, u"--reset"_s,
-                                  u"--admin-key"_s, u"--log-file"_s, u"--version"_s, u"--upstream"_s,
-                                  u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--import"_s, u"--lang"_s})
-        u"--open-fhir-writes"_s, u"--sample-patients"_s, u"--idle-timeout"_s, u"--import"_s
-})
+    for (const QString &option : {u"--headless"_s,
+                                  u"--port"_s,
+                                  u"--bind"_s,
+                                  u"--db"_s,
+                                  u"--base-url"_s,
+                                  u"--reset"_s,
+                                  u"--admin-key"_s,
+                                  u"--log-file"_s,
+                                  u"--version"_s,
+                                  u"--upstream"_s,
+                                  u"--open-fhir-writes"_s,
+                                  u"--sample-patients"_s,
+                                  u"--idle-timeout"_s,
+                                  u"--import"_s,
+                                  u"--lang"_s,
+                                  u"--self-check"_s,
+                                  u"--instance"_s,
+                                  u"--tls"_s,
+                                  u"--scenario"_s,
+                                  u"--export-config"_s,
+                                  u"--import-config"_s})
         QVERIFY2(help.text.contains(option), qPrintable(option));
-const CommandLine version = parse({u"--version"_s});
-QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
-QCOMPARE(version.text, u"smart-sandbox "_s + QStringLiteral(SANDBOX_VERSION));
+    const CommandLine version = parse({u"--version"_s});
+    QCOMPARE(version.outcome, CommandLine::Outcome::ShowVersion);
+    QCOMPARE(version.text, u"smart-sandbox "_s + QStringLiteral(SANDBOX_VERSION));
 }
 
 void tst_CommandLine::importFiles()
