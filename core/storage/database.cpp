@@ -468,13 +468,16 @@ Status Database::transaction(const std::function<Status()> &work) const
         setDepth(0);
         return status;
     }
+    // On SQLite COMMIT runs as a statement, as BEGIN IMMEDIATE did, so that its error keeps SQLite's
+    // result code (QSqlDatabase::commit() drops it): a full disk shows at the commit, as a 503.
     const Status committed = sqlite ? runSqlite(u"COMMIT"_s)
         : database.commit()         ? Status(Done{})
-                                    : Status(storageError(describe(database.lastError())));
+                                    : Status(failure(database.lastError()));
     if (!committed) {
         rollBack();
         setDepth(0);
-        return storageError(u"Cannot commit: %1"_s.arg(committed.error().description));
+        return Error{committed.error().kind, committed.error().code,
+                     u"Cannot commit: %1"_s.arg(committed.error().description)};
     }
     setDepth(0);
     return status;
