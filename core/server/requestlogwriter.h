@@ -35,9 +35,9 @@ public:
     // while it copies), so the WAL file keeps growing. Emptying it takes a TRUNCATE checkpoint
     // that this process's writes wait for, and its fsyncs can take tens of milliseconds on a busy
     // disk. So once the WAL holds s_walRestartFrames pages, the writer runs that TRUNCATE when no
-    // request has been logged for s_walIdleMs (the server is idle), and only when the WAL
-    // reaches s_walForceFrames does it run one at once, busy or not
-    // (docs/decisions/0025-wal-restart-when-idle.md).
+    // request has been logged for s_walIdleMs (the server is idle). When the WAL reaches
+    // s_walForceFrames under a flood of writes, it runs a RESTART at once, busy or not, which
+    // reuses the file from its beginning (docs/decisions/0025-wal-restart-when-idle.md).
     static constexpr qint64 s_walRestartFrames = 4'096; // 16 MB of 4 KB pages
     static constexpr qint64 s_walForceFrames = 131'072; // 512 MB
     static constexpr int s_walIdleMs = 100;

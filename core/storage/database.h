@@ -103,7 +103,9 @@ public:
         qint64 checkpointed = 0; // of those, copied into the database
     };
     Status setAutoCheckpoint(bool enabled) const;
-    Result<WalState> checkpoint(bool blockWrites = false) const;
+    // `truncate`: also shrink the WAL file to nothing (TRUNCATE); otherwise it is reused from its
+    // beginning (RESTART), which spares the file system's work of freeing and regrowing it.
+    Result<WalState> checkpoint(bool blockWrites = false, bool truncate = true) const;
 
     // A failed statement's error from the engine's native error code: Unavailable for a read-only
     // or full database or a lost server (the caller answers 503 and the server keeps running),

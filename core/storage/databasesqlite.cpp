@@ -38,7 +38,7 @@ Status Database::setAutoCheckpoint(bool enabled) const
     return runScript({enabled ? u"PRAGMA wal_autocheckpoint = 1000"_s : u"PRAGMA wal_autocheckpoint = 0"_s});
 }
 
-Result<Database::WalState> Database::checkpoint(bool blockWrites) const
+Result<Database::WalState> Database::checkpoint(bool blockWrites, bool truncate) const
 {
     if (!m_serializeWrites)
         return WalState{};
@@ -54,7 +54,8 @@ Result<Database::WalState> Database::checkpoint(bool blockWrites) const
     // (PRAGMAs run as reads: runScript() would take the turn again.)
     if (Result<std::optional<QSqlRecord>> noWait = one(u"PRAGMA busy_timeout = 0"_s); !noWait)
         return noWait.error();
-    Result<WalState> state = walCheckpoint(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
+    Result<WalState> state
+        = walCheckpoint(truncate ? u"PRAGMA wal_checkpoint(TRUNCATE)"_s : u"PRAGMA wal_checkpoint(RESTART)"_s);
     if (Result<std::optional<QSqlRecord>> restored = one(QString(s_busyTimeoutPragma)); !restored)
         return restored.error();
     return state;
