@@ -1074,12 +1074,12 @@
         <translation>&amp;Umfang:</translation>
     </message>
     <message>
-        <location filename="../ui/faultruledialog.cpp" line="108"/>
+        <location filename="../ui/faultruledialog.cpp" line="110"/>
         <source>&amp;Chance:</source>
         <translation>W&amp;ahrscheinlichkeit:</translation>
     </message>
     <message>
-        <location filename="../ui/faultruledialog.cpp" line="112"/>
+        <location filename="../ui/faultruledialog.cpp" line="114"/>
         <source>Add rule</source>
         <translation>Regel hinzufügen</translation>
     </message>
@@ -2994,22 +2994,22 @@
         <translation>Uhr verstellen &amp;um</translation>
     </message>
     <message>
-        <location filename="../ui/timetraveldialog.cpp" line="57"/>
+        <location filename="../ui/timetraveldialog.cpp" line="59"/>
         <source>&amp;Travel</source>
         <translation>&amp;Reisen</translation>
     </message>
     <message>
-        <location filename="../ui/timetraveldialog.cpp" line="98"/>
+        <location filename="../ui/timetraveldialog.cpp" line="100"/>
         <source>The clock stays where it is.</source>
         <translation>Die Uhr bleibt, wo sie ist.</translation>
     </message>
     <message>
-        <location filename="../ui/timetraveldialog.cpp" line="100"/>
+        <location filename="../ui/timetraveldialog.cpp" line="102"/>
         <source>Tokens, codes and approvals age by this much: countdowns fall and expiries pass.</source>
         <translation>Tokens, Codes und Freigaben altern um so viel: Countdowns sinken und Abläufe treten ein.</translation>
     </message>
     <message>
-        <location filename="../ui/timetraveldialog.cpp" line="102"/>
+        <location filename="../ui/timetraveldialog.cpp" line="104"/>
         <source>The clock goes back: expired tokens may become active again until they expire anew.</source>
         <translation>Die Uhr geht zurück: abgelaufene Tokens können wieder aktiv werden, bis sie erneut ablaufen.</translation>
     </message>

@@ -1074,12 +1074,12 @@
         <translation>&amp;Duración:</translation>
     </message>
     <message>
-        <location filename="../ui/faultruledialog.cpp" line="108"/>
+        <location filename="../ui/faultruledialog.cpp" line="110"/>
         <source>&amp;Chance:</source>
         <translation>&amp;Probabilidad:</translation>
     </message>
     <message>
-        <location filename="../ui/faultruledialog.cpp" line="112"/>
+        <location filename="../ui/faultruledialog.cpp" line="114"/>
         <source>Add rule</source>
         <translation>Añadir regla</translation>
     </message>
@@ -2994,22 +2994,22 @@
         <translation>&amp;Mover el reloj</translation>
     </message>
     <message>
-        <location filename="../ui/timetraveldialog.cpp" line="57"/>
+        <location filename="../ui/timetraveldialog.cpp" line="59"/>
         <source>&amp;Travel</source>
         <translation>&amp;Viajar</translation>
     </message>
     <message>
-        <location filename="../ui/timetraveldialog.cpp" line="98"/>
+        <location filename="../ui/timetraveldialog.cpp" line="100"/>
         <source>The clock stays where it is.</source>
         <translation>El reloj se queda donde está.</translation>
     </message>
     <message>
-        <location filename="../ui/timetraveldialog.cpp" line="100"/>
+        <location filename="../ui/timetraveldialog.cpp" line="102"/>
         <source>Tokens, codes and approvals age by this much: countdowns fall and expiries pass.</source>
         <translation>Tokens, códigos y autorizaciones envejecen esto: las cuentas atrás bajan y los vencimientos llegan.</translation>
     </message>
     <message>
-        <location filename="../ui/timetraveldialog.cpp" line="102"/>
+        <location filename="../ui/timetraveldialog.cpp" line="104"/>
         <source>The clock goes back: expired tokens may become active again until they expire anew.</source>
         <translation>El reloj retrocede: los tokens caducados pueden volver a estar activos hasta que caduquen de nuevo.</translation>
     </message>

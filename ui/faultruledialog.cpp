@@ -104,7 +104,9 @@ FaultRuleDialog::FaultRuleDialog(Sandbox &sandbox, QWidget *parent)
     form->addRow(tr("C&lient:"), m_clientCombo);
     form->addRow(tr("E&ffect:"), m_effectCombo);
     form->addRow(QString(), m_effectStack);
-    form->addRow(tr("&Budget:"), budget);
+    auto *budgetLabel = new QLabel(tr("&Budget:"), this);
+    budgetLabel->setBuddy(m_budgetCombo);
+    form->addRow(budgetLabel, budget);
     form->addRow(tr("&Chance:"), m_percentSpin);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);

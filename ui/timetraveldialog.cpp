@@ -52,7 +52,9 @@ TimeTravelDialog::TimeTravelDialog(QWidget *parent)
     amount->addWidget(m_amountSpin, 1);
     amount->addWidget(m_unitCombo);
     auto *form = new QFormLayout;
-    form->addRow(tr("&Move the clock by"), amount);
+    auto *amountLabel = new QLabel(tr("&Move the clock by"), this);
+    amountLabel->setBuddy(m_amountSpin);
+    form->addRow(amountLabel, amount);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("&Travel"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
