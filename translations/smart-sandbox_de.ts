@@ -1550,8 +1550,38 @@
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="206"/>
-        <source>&amp;EHR launch…</source>
+        <source>EHR l&amp;aunch…</source>
         <translation>&amp;EHR-Start…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="218"/>
+        <source>Run self-chec&amp;k</source>
+        <translation>Selbsttest a&amp;usführen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="227"/>
+        <source>Settin&amp;gs…</source>
+        <translation>Einstellun&amp;gen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
+        <source>Import config&amp;uration…</source>
+        <translation>Konfiguration i&amp;mportieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="244"/>
+        <source>Fin&amp;d</source>
+        <translation>S&amp;uchen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
+        <source>Stop ser&amp;ver</source>
+        <translation>Server s&amp;toppen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
+        <source>Start ser&amp;ver</source>
+        <translation>Server s&amp;tarten</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="210"/>
@@ -1569,11 +1599,6 @@
         <translation>Zu den Beispiel-Clients, -Benutzern und -Patienten zurückkehren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="218"/>
-        <source>Run &amp;self-check</source>
-        <translation>Selbsttest a&amp;usführen</translation>
-    </message>
-    <message>
         <location filename="../ui/mainwindow.cpp" line="220"/>
         <source>Check the running server&apos;s authorization and FHIR endpoints as an app would</source>
         <translation>Die Autorisierungs- und FHIR-Endpunkte des laufenden Servers prüfen, wie es eine App täte</translation>
@@ -1587,11 +1612,6 @@
         <location filename="../ui/mainwindow.cpp" line="225"/>
         <source>Serve SMART 2, SMART 1.0, no or a partial smart-configuration</source>
         <translation>SMART 2, SMART 1.0, keine oder eine unvollständige smart-configuration ausliefern</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="227"/>
-        <source>Se&amp;ttings…</source>
-        <translation>Einstellun&amp;gen…</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="231"/>
@@ -1609,19 +1629,9 @@
         <translation>Clients, Personen, Fehlerregeln, Discovery-Profil und Szenarien in einer JSON-Datei speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238"/>
-        <source>&amp;Import configuration…</source>
-        <translation>Konfiguration i&amp;mportieren…</translation>
-    </message>
-    <message>
         <location filename="../ui/mainwindow.cpp" line="240"/>
         <source>Replace clients, people, fault rules, discovery profile and scenarios with a JSON file written by Export configuration</source>
         <translation>Clients, Personen, Fehlerregeln, Discovery-Profil und Szenarien durch eine mit „Konfiguration exportieren“ geschriebene JSON-Datei ersetzen</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="244"/>
-        <source>&amp;Find</source>
-        <translation>&amp;Suchen</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="249"/>
@@ -1631,7 +1641,7 @@
     <message>
         <location filename="../ui/mainwindow.cpp" line="255"/>
         <source>&amp;About SMART Sandbox</source>
-        <translation>Ü&amp;ber SMART Sandbox</translation>
+        <translation>Üb&amp;er SMART Sandbox</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="260"/>
@@ -1701,16 +1711,6 @@
         <location filename="../ui/mainwindow.cpp" line="336"/>
         <source>Not listening; start the server</source>
         <translation>Lauscht nicht; den Server starten</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
-        <source>S&amp;top server</source>
-        <translation>Server &amp;stoppen</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
-        <source>S&amp;tart server</source>
-        <translation>Server s&amp;tarten</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="349"/>
@@ -2629,7 +2629,7 @@
     </message>
     <message>
         <location filename="../ui/scenariosmenu.cpp" line="53"/>
-        <source>&amp;Save current…</source>
+        <source>Save c&amp;urrent…</source>
         <translation>&amp;Aktuellen Stand speichern…</translation>
     </message>
 </context>
@@ -2887,7 +2887,7 @@
     </message>
     <message>
         <location filename="../ui/settingsdialog.cpp" line="77"/>
-        <source>U&amp;pstream FHIR URL:</source>
+        <source>Up&amp;stream FHIR URL:</source>
         <translation>Upstream-&amp;FHIR-URL:</translation>
     </message>
     <message>
@@ -3033,13 +3033,13 @@
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="31"/>
-        <source>+1 &amp;hour</source>
-        <translation>+1 &amp;Stunde</translation>
+        <source>Move the sandbox clock one hour ahead</source>
+        <translation>Die Sandbox-Uhr eine Stunde vorstellen</translation>
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="31"/>
-        <source>Move the sandbox clock one hour ahead</source>
-        <translation>Die Sandbox-Uhr eine Stunde vorstellen</translation>
+        <source>+1 hou&amp;r</source>
+        <translation>+1 Stu&amp;nde</translation>
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="32"/>
@@ -3053,18 +3053,18 @@
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="37"/>
-        <source>&amp;Custom…</source>
-        <translation>&amp;Benutzerdefiniert…</translation>
-    </message>
-    <message>
-        <location filename="../ui/timetravelwidget.cpp" line="37"/>
         <source>Move the sandbox clock by a duration you choose</source>
         <translation>Die Sandbox-Uhr um eine selbst gewählte Dauer verstellen</translation>
     </message>
     <message>
+        <location filename="../ui/timetravelwidget.cpp" line="37"/>
+        <source>C&amp;ustom…</source>
+        <translation>Ben&amp;utzerdefiniert…</translation>
+    </message>
+    <message>
         <location filename="../ui/timetravelwidget.cpp" line="40"/>
         <source>&amp;Back to now</source>
-        <translation>&amp;Zurück zu jetzt</translation>
+        <translation>Zu&amp;rück zu jetzt</translation>
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="40"/>

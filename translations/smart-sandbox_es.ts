@@ -1550,8 +1550,38 @@
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="206"/>
-        <source>&amp;EHR launch…</source>
-        <translation>&amp;Lanzamiento EHR…</translation>
+        <source>EHR l&amp;aunch…</source>
+        <translation>Lan&amp;zamiento EHR…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="218"/>
+        <source>Run self-chec&amp;k</source>
+        <translation>Ejecutar &amp;autocomprobación</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="227"/>
+        <source>Settin&amp;gs…</source>
+        <translation>A&amp;justes…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
+        <source>Import config&amp;uration…</source>
+        <translation>Importar confi&amp;guración…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="244"/>
+        <source>Fin&amp;d</source>
+        <translation>&amp;Buscar</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
+        <source>Stop ser&amp;ver</source>
+        <translation>Detener ser&amp;vidor</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
+        <source>Start ser&amp;ver</source>
+        <translation>Iniciar ser&amp;vidor</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="210"/>
@@ -1569,11 +1599,6 @@
         <translation>Volver a los clientes, usuarios y pacientes de ejemplo</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="218"/>
-        <source>Run &amp;self-check</source>
-        <translation>Ejecutar &amp;autocomprobación</translation>
-    </message>
-    <message>
         <location filename="../ui/mainwindow.cpp" line="220"/>
         <source>Check the running server&apos;s authorization and FHIR endpoints as an app would</source>
         <translation>Comprobar los endpoints de autorización y FHIR del servidor en marcha como lo haría una app</translation>
@@ -1587,11 +1612,6 @@
         <location filename="../ui/mainwindow.cpp" line="225"/>
         <source>Serve SMART 2, SMART 1.0, no or a partial smart-configuration</source>
         <translation>Servir SMART 2, SMART 1.0, ninguna smart-configuration o una parcial</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="227"/>
-        <source>Se&amp;ttings…</source>
-        <translation>A&amp;justes…</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="231"/>
@@ -1609,19 +1629,9 @@
         <translation>Guardar clientes, personas, reglas de fallo, perfil de descubrimiento y escenarios en un archivo JSON</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238"/>
-        <source>&amp;Import configuration…</source>
-        <translation>Importar confi&amp;guración…</translation>
-    </message>
-    <message>
         <location filename="../ui/mainwindow.cpp" line="240"/>
         <source>Replace clients, people, fault rules, discovery profile and scenarios with a JSON file written by Export configuration</source>
         <translation>Reemplazar clientes, personas, reglas de fallo, perfil de descubrimiento y escenarios por un archivo JSON escrito con «Exportar configuración»</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="244"/>
-        <source>&amp;Find</source>
-        <translation>&amp;Buscar</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="249"/>
@@ -1701,16 +1711,6 @@
         <location filename="../ui/mainwindow.cpp" line="336"/>
         <source>Not listening; start the server</source>
         <translation>No está escuchando; inicie el servidor</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
-        <source>S&amp;top server</source>
-        <translation>Detener ser&amp;vidor</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
-        <source>S&amp;tart server</source>
-        <translation>Iniciar ser&amp;vidor</translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="349"/>
@@ -2629,7 +2629,7 @@
     </message>
     <message>
         <location filename="../ui/scenariosmenu.cpp" line="53"/>
-        <source>&amp;Save current…</source>
+        <source>Save c&amp;urrent…</source>
         <translation>&amp;Guardar el actual…</translation>
     </message>
 </context>
@@ -2887,7 +2887,7 @@
     </message>
     <message>
         <location filename="../ui/settingsdialog.cpp" line="77"/>
-        <source>U&amp;pstream FHIR URL:</source>
+        <source>Up&amp;stream FHIR URL:</source>
         <translation>URL &amp;FHIR upstream:</translation>
     </message>
     <message>
@@ -3033,13 +3033,13 @@
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="31"/>
-        <source>+1 &amp;hour</source>
-        <translation>+1 &amp;hora</translation>
+        <source>Move the sandbox clock one hour ahead</source>
+        <translation>Adelantar el reloj de la sandbox una hora</translation>
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="31"/>
-        <source>Move the sandbox clock one hour ahead</source>
-        <translation>Adelantar el reloj de la sandbox una hora</translation>
+        <source>+1 hou&amp;r</source>
+        <translation>+1 &amp;hora</translation>
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="32"/>
@@ -3053,13 +3053,13 @@
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="37"/>
-        <source>&amp;Custom…</source>
-        <translation>&amp;Personalizado…</translation>
+        <source>Move the sandbox clock by a duration you choose</source>
+        <translation>Mover el reloj de la sandbox la cantidad que elija</translation>
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="37"/>
-        <source>Move the sandbox clock by a duration you choose</source>
-        <translation>Mover el reloj de la sandbox la cantidad que elija</translation>
+        <source>C&amp;ustom…</source>
+        <translation>Pe&amp;rsonalizado…</translation>
     </message>
     <message>
         <location filename="../ui/timetravelwidget.cpp" line="40"/>

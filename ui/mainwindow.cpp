@@ -203,7 +203,7 @@ void MainWindow::createActions()
     m_mintAction->setToolTip(tr("Mint a token for any client, user and patient (Ctrl+T)"));
     connect(m_mintAction, &QAction::triggered, this, &MainWindow::openMintDialog);
 
-    m_launchAction = new QAction(QIcon::fromTheme(u"internet-web-browser"_s), tr("&EHR launch…"), this);
+    m_launchAction = new QAction(QIcon::fromTheme(u"internet-web-browser"_s), tr("EHR l&aunch…"), this);
     m_launchAction->setObjectName(u"launchAction"_s);
     m_launchAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L);
     m_launchAction->setToolTip(
@@ -215,7 +215,7 @@ void MainWindow::createActions()
     m_resetAction->setToolTip(tr("Return to the sample clients, users and patients"));
     connect(m_resetAction, &QAction::triggered, this, [this] { (void)resetSandbox(); });
 
-    m_selfCheckAction = new QAction(QIcon::fromTheme(u"dialog-ok"_s), tr("Run &self-check"), this);
+    m_selfCheckAction = new QAction(QIcon::fromTheme(u"dialog-ok"_s), tr("Run self-chec&k"), this);
     m_selfCheckAction->setObjectName(u"selfCheckAction"_s);
     m_selfCheckAction->setToolTip(tr("Check the running server's authorization and FHIR endpoints as an app would"));
     connect(m_selfCheckAction, &QAction::triggered, this, [this] { (void)runSelfCheck(); });
@@ -224,7 +224,7 @@ void MainWindow::createActions()
     discoveryAction->setObjectName(u"discoveryAction"_s);
     discoveryAction->setToolTip(tr("Serve SMART 2, SMART 1.0, no or a partial smart-configuration"));
     connect(discoveryAction, &QAction::triggered, this, &MainWindow::openDiscoveryDialog);
-    auto *settingsAction = new QAction(QIcon::fromTheme(u"preferences-system"_s), tr("Se&ttings…"), this);
+    auto *settingsAction = new QAction(QIcon::fromTheme(u"preferences-system"_s), tr("Settin&gs…"), this);
     settingsAction->setObjectName(u"settingsAction"_s);
     settingsAction->setShortcut(QKeySequence::Preferences);
     settingsAction->setMenuRole(QAction::PreferencesRole);
@@ -235,13 +235,13 @@ void MainWindow::createActions()
     exportAction->setObjectName(u"exportConfigurationAction"_s);
     exportAction->setToolTip(tr("Save clients, people, fault rules, discovery profile and scenarios to a JSON file"));
     connect(exportAction, &QAction::triggered, this, [this] { (void)exportConfiguration(); });
-    auto *importAction = new QAction(tr("&Import configuration…"), this);
+    auto *importAction = new QAction(tr("Import config&uration…"), this);
     importAction->setObjectName(u"importConfigurationAction"_s);
     importAction->setToolTip(tr("Replace clients, people, fault rules, discovery profile and scenarios with a "
                                 "JSON file written by Export configuration"));
     connect(importAction, &QAction::triggered, this, [this] { (void)importConfiguration(); });
 
-    auto *findAction = new QAction(tr("&Find"), this);
+    auto *findAction = new QAction(tr("Fin&d"), this);
     findAction->setObjectName(u"findAction"_s);
     findAction->setShortcut(QKeySequence::Find);
     connect(findAction, &QAction::triggered, this, &MainWindow::focusFilter);
@@ -334,7 +334,7 @@ void MainWindow::updateServerState()
     m_stateLabel->setPalette(palette);
     m_stateLabel->setText(listening ? tr("● Running") : tr("● Stopped"));
     m_stateLabel->setToolTip(listening ? tr("Listening on %1").arg(m_baseUrl) : tr("Not listening; start the server"));
-    m_startStopAction->setText(listening ? tr("S&top server") : tr("S&tart server"));
+    m_startStopAction->setText(listening ? tr("Stop ser&ver") : tr("Start ser&ver"));
     m_startStopAction->setIcon(QIcon::fromTheme(listening ? u"media-playback-stop"_s : u"media-playback-start"_s));
     m_selfCheckAction->setEnabled(listening);
     m_fhirBaseEdit->setText(fhirBaseUrl());

@@ -50,7 +50,7 @@ void ScenariosMenu::rebuild()
         dialog->setUrlOpener(m_open);
         dialog->show();
     });
-    QAction *save = addAction(tr("&Save current…"));
+    QAction *save = addAction(tr("Save c&urrent…"));
     save->setObjectName(u"saveScenarioAction"_s);
     connect(save, &QAction::triggered, this, [this] {
         SaveScenarioDialog dialog(m_sandbox, parentWidget());

@@ -74,7 +74,7 @@ SettingsDialog::SettingsDialog(Sandbox &sandbox, QSettings &settings, QWidget *p
     form->addRow(tr("&Port:"), m_portSpin);
     form->addRow(tr("&Bind address:"), m_bindEdit);
     form->addRow(tr("Base &URL:"), m_baseUrlEdit);
-    form->addRow(tr("U&pstream FHIR URL:"), m_upstreamEdit);
+    form->addRow(tr("Up&stream FHIR URL:"), m_upstreamEdit);
     form->addRow(tr("&Database:"), m_databaseEdit);
     form->addRow(tr("&Admin key:"), m_adminKeyEdit);
     form->addRow(tr("Request &log cap:"), m_logCapSpin);

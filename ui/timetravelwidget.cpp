@@ -28,13 +28,13 @@ TimeTravelWidget::TimeTravelWidget(Clock &clock, QWidget *parent)
 
     const QList<QPair<qint64, QAction *>> steps = {
         {60, makeAction(u"travelMinuteAction"_s, tr("+1 &minute"), tr("Move the sandbox clock one minute ahead"))},
-        {3600, makeAction(u"travelHourAction"_s, tr("+1 &hour"), tr("Move the sandbox clock one hour ahead"))},
+        {3600, makeAction(u"travelHourAction"_s, tr("+1 hou&r"), tr("Move the sandbox clock one hour ahead"))},
         {86400, makeAction(u"travelDayAction"_s, tr("+1 &day"), tr("Move the sandbox clock one day ahead"))},
     };
     for (const auto &[seconds, action] : steps)
         connect(action, &QAction::triggered, this, [this, seconds = seconds] { travel(seconds); });
     QAction *custom
-        = makeAction(u"travelCustomAction"_s, tr("&Custom…"), tr("Move the sandbox clock by a duration you choose"));
+        = makeAction(u"travelCustomAction"_s, tr("C&ustom…"), tr("Move the sandbox clock by a duration you choose"));
     connect(custom, &QAction::triggered, this, [this] { (void)openCustomDialog(); });
     m_menu->addSeparator();
     m_backAction = makeAction(u"backToNowAction"_s, tr("&Back to now"), tr("Return the sandbox clock to real time"));
