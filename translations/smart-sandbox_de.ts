@@ -1307,12 +1307,12 @@
 <context>
     <name>FlowsPage</name>
     <message>
-        <location filename="../ui/flowspage.cpp" line="53"/>
+        <location filename="../ui/flowspage.cpp" line="54"/>
         <source>Click a step to show the exchange in Traffic.</source>
         <translation>Klicken Sie auf einen Schritt, um den Austausch im Datenverkehr zu zeigen.</translation>
     </message>
     <message>
-        <location filename="../ui/flowspage.cpp" line="87"/>
+        <location filename="../ui/flowspage.cpp" line="88"/>
         <source>Flow of %1: %2</source>
         <translation>Ablauf von %1: %2</translation>
     </message>

@@ -32,6 +32,7 @@ FlowsPage::FlowsPage(Sandbox &sandbox, QWidget *parent)
     m_view->setModel(m_proxy);
     UiHelpers::configureTableView(m_view);
     m_view->horizontalHeader()->setSectionResizeMode(FlowModel::ClientColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(FlowModel::StatusColumn, QHeaderView::ResizeToContents);
 
     m_timeline->setObjectName(u"flowTimeline"_s);
     auto *scroll = new QScrollArea(this);
