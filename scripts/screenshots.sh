@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Renders the main window's tabs (Traffic with live traffic and a decoded JWT, Tokens with their
-# countdowns, Clients, People and data) and the Mint dialog into docs/screenshots/*.png, offscreen,
-# with the debug build's sandbox-screenshots tool (tests/tools/screenshots.cpp). README.md shows them.
+# Renders every tab of the main window (Traffic with live traffic and a decoded JWT, Flows with a
+# launch's timeline, Tokens with their countdowns, Clients, People and data, Faults), the Scenarios
+# menu and every dialog (Mint token, Register and Edit client, EHR launch, Settings, Discovery
+# profile, Add fault rule, Scenarios, Save scenario, Travel in time, Self-check) into
+# docs/screenshots/*.png, offscreen, with the debug build's sandbox-screenshots tool
+# (tests/tools/screenshots.cpp). README.md shows them.
 #
 #   scripts/screenshots.sh                       English, into docs/screenshots
 #   scripts/screenshots.sh --lang de DIR         German, into DIR

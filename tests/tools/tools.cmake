@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Programs built with the tests that are not tests themselves:
-#   sandbox-screenshots   the window's tabs and the Mint dialog as PNGs (scripts/screenshots.sh)
+#   sandbox-screenshots   the window's tabs, the Scenarios menu and every dialog as PNGs
+#                         (scripts/screenshots.sh)
 #   bench-ui              UI event-loop stalls under client traffic and the Traffic filter's speed
 #                         on a full request log (bench/ui.sh, bench/RESULTS.md)
 qt_add_executable(sandbox-screenshots tools/screenshots.cpp)
