@@ -11,6 +11,7 @@
 #include "requestlogentry.h"
 #include "result.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QList>
 #include <QMutex>
@@ -30,17 +31,26 @@ class RequestLogWriter final
     Q_DISABLE_COPY_MOVE(RequestLogWriter)
 
 public:
-    // After each batch the writer runs a PASSIVE WAL checkpoint, which waits for nobody. Under
-    // steady writes from the answering thread such a checkpoint never finishes (new pages arrive
-    // while it copies), so the WAL file keeps growing. Emptying it takes a TRUNCATE checkpoint
-    // that this process's writes wait for, and its fsyncs can take tens of milliseconds on a busy
-    // disk. So once the WAL holds s_walRestartFrames pages, the writer runs that TRUNCATE when no
-    // request has been logged for s_walIdleMs (the server is idle). When the WAL reaches
-    // s_walForceFrames under a flood of writes, it runs a RESTART at once, busy or not, which
-    // reuses the file from its beginning (docs/decisions/0025-wal-restart-when-idle.md).
+    // The writer runs a PASSIVE WAL checkpoint after a batch, at most one per
+    // s_checkpointIntervalMs (one per batch, some 25 a second under a flood, kept the disk
+    // saturated with fsyncs and copied hot pages again and again). A PASSIVE waits for nobody.
+    // Under steady writes from the answering thread it never finishes (new pages arrive while it
+    // copies), so the WAL file keeps growing. When no request has been logged for s_walIdleMs,
+    // one more PASSIVE copies the rest, and the next write starts the WAL over. Giving the file's
+    // space back takes a TRUNCATE, which this process's writes wait for, for about half a
+    // millisecond per MB freed on a discard-mounted ext4: it runs once the WAL has held
+    // s_walRestartFrames pages and nothing has been logged for s_walTruncateIdleMs. When the WAL
+    // reaches s_walForceFrames under a flood of writes, the writer catches up with up to
+    // s_walCatchUpRounds more PASSIVEs, until at most s_walTailFrames pages are left to copy, then
+    // runs a RESTART, busy or not, which reuses the file from its beginning
+    // (docs/decisions/0025-wal-restart-when-idle.md).
     static constexpr qint64 s_walRestartFrames = 4'096; // 16 MB of 4 KB pages
-    static constexpr qint64 s_walForceFrames = 131'072; // 512 MB
+    static constexpr qint64 s_walForceFrames = 524'288; // 2 GB
+    static constexpr qint64 s_walTailFrames = 256;
+    static constexpr int s_walCatchUpRounds = 6;
+    static constexpr int s_checkpointIntervalMs = 250;
     static constexpr int s_walIdleMs = 100;
+    static constexpr int s_walTruncateIdleMs = 2'000;
 
     // `written` is called after each batch, from the writer's thread.
     RequestLogWriter(const Database &database, std::function<void()> written);
@@ -87,6 +97,8 @@ private:
     bool m_writing = false;
     bool m_stopping = false;
     bool m_restartDue = false; // writer thread only
+    QElapsedTimer m_lastCheckpoint; // writer thread only
+    bool m_checkpointOwed = false; // the WAL may hold uncopied pages; writer thread only
     QString m_lastError; // of the last statement that could not be written; writer thread only
     std::optional<Error> m_failure;
     QList<int> m_stored;

@@ -22,6 +22,9 @@
 #include <QTest>
 #include <QThread>
 
+#include <cstring>
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -46,6 +49,29 @@ Result<std::unique_ptr<Database>> openAt(const QString &spec)
     if (!location)
         return location.error();
     return Database::open(location.value());
+}
+
+// The WAL's frame count and how many of them are copied into the database file, read from the
+// WAL index (the "-shm" file, https://sqlite.org/walformat.html) without a checkpoint of our own:
+// mxFrame is the u32 at byte 16 of the index header, nBackfill the u32 that follows its two
+// 48-byte copies. Both are in the machine's byte order.
+struct WalIndex
+{
+    quint32 frames = 0;
+    quint32 copied = 0;
+};
+std::optional<WalIndex> readWalIndex(const QString &databasePath)
+{
+    QFile shm(databasePath + u"-shm"_s);
+    if (!shm.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray header = shm.read(100);
+    if (header.size() < 100)
+        return std::nullopt;
+    WalIndex index;
+    std::memcpy(&index.frames, header.constData() + 16, sizeof index.frames);
+    std::memcpy(&index.copied, header.constData() + 96, sizeof index.copied);
+    return index;
 }
 
 int sum(const QSignalSpy &spy)
@@ -97,6 +123,7 @@ private Q_SLOTS:
     void clearDropsWhatIsOnItsWay();
     void destroyingWritesEverything();
     void walStartsOverWhenIdle();
+    void walIsCopiedWhenIdle();
 
 private:
     static void allEngines()
@@ -368,6 +395,36 @@ void TestRequestLogWriter::walStartsOverWhenIdle()
     const QString walFile = DatabaseLocation::parse(testDatabase.location()).value().sqlitePath + u"-wal"_s;
     QVERIFY(QFileInfo(walFile).size() >= RequestLogWriter::s_walRestartFrames * 4096);
     QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(walFile).size(), qint64(0), 10'000);
+    QCOMPARE(log->storedCount().value(), qint64(number));
+}
+
+void TestRequestLogWriter::walIsCopiedWhenIdle()
+{
+    // Under load the writer runs at most one checkpoint per s_checkpointIntervalMs, so batches
+    // written in quick succession leave pages in the WAL that only it has. Once nothing more is
+    // logged, the writer copies them all, so that the next write starts the WAL over, without
+    // anybody writing or checkpointing meanwhile.
+    const TestSupport::TestDatabase testDatabase(TestSupport::TestDatabase::Engine::Sqlite);
+    Result<std::unique_ptr<Database>> opened = openAt(testDatabase.location());
+    QVERIFY(opened.ok());
+    const QString path = DatabaseLocation::parse(testDatabase.location()).value().sqlitePath;
+    auto log = std::make_unique<RequestLog>(*opened.value());
+    log->setFlushInterval(0);
+    int number = 0;
+    for (int batch = 0; batch < 5; ++batch) {
+        for (int i = 0; i < 50; ++i) {
+            RequestLogEntry big = entry(++number);
+            big.responseBody = QByteArray(4000, 'x');
+            big.responseBodySize = big.responseBody.size();
+            log->record(std::move(big));
+        }
+        QVERIFY(log->flush().ok());
+    }
+    const std::optional<WalIndex> written = readWalIndex(path);
+    QVERIFY(written);
+    QVERIFY2(written->frames > written->copied, "every batch was checkpointed at once: nothing left to test");
+    QTRY_VERIFY_WITH_TIMEOUT(readWalIndex(path) && readWalIndex(path)->copied == readWalIndex(path)->frames, 10'000);
+    QCOMPARE(readWalIndex(path)->frames, written->frames); // copied, not started over by a write
     QCOMPARE(log->storedCount().value(), qint64(number));
 }
 
