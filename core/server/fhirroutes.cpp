@@ -219,7 +219,28 @@ HttpResponse PortalServer::fhir(const HttpRequest &request, bool secured)
         Result<DiscoveryProfile> profile = m_sandbox.discoveryProfile();
         if (profile)
             options.omitOauthUris = profile.value().omittedOauthUris();
-        HttpResponse response = HttpResponse::json(Fhir::capabilityStatement(options));
+        // The statement is large: made and serialized once per set of options (the Host header
+        // picks the base URL, so the cache is cleared past 16 of them), with a marker where the
+        // date goes. Serializing it per request was half of GET metadata's time.
+        const QString key = QStringList{options.base,
+                                        options.fhirBase,
+                                        options.version,
+                                        options.writes ? u"w"_s : u"r"_s,
+                                        secured ? u"s"_s : u"o"_s,
+                                        options.omitOauthUris.join(u',')}
+                                .join(u'\n');
+        auto cached = m_capabilityBodies.constFind(key);
+        if (cached == m_capabilityBodies.cend()) {
+            if (m_capabilityBodies.size() >= 16)
+                m_capabilityBodies.clear();
+            Fhir::CapabilityOptions marked = options;
+            marked.instant = QString::fromLatin1(s_dateMarker);
+            cached = m_capabilityBodies.insert(
+                key, QJsonDocument(Fhir::capabilityStatement(marked)).toJson(QJsonDocument::Compact));
+        }
+        QByteArray body = cached.value();
+        body.replace(s_dateMarker, options.instant.toLatin1());
+        HttpResponse response = HttpResponse::jsonText(std::move(body));
         response.contentType = QByteArray(s_fhirJson);
         return response;
     }

@@ -202,5 +202,8 @@ private:
     QString m_baseUrl;
     QString m_adminKey;
     QHash<QString, QByteArray> m_homeBodies; // GET /'s answer by base URL (a handful of Hosts)
+    // GET metadata's answer by its options, with s_dateMarker where the statement's date goes.
+    QHash<QString, QByteArray> m_capabilityBodies;
+    static constexpr char s_dateMarker[] = "@@capability-statement-date@@";
     FhirProxy *m_proxy = nullptr;
 };

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void readVreadHistoryAndEtags();
     void writesOnOpenEndpoint();
     void capabilityStatementListsWhatWorks();
+    void capabilityStatementFollowsHostAndClock();
     void everythingForPatient();
     void badInput_data();
     void badInput();
@@ -493,6 +494,38 @@ void tst_FhirApi::capabilityStatementListsWhatWorks()
             }
         }
     }
+}
+
+void tst_FhirApi::capabilityStatementFollowsHostAndClock()
+{
+    // The statement is made once per set of options and reused: its date must still follow the
+    // sandbox's clock, and its URLs the Host the client used.
+    auto running = startWithTestData();
+    QVERIFY2(running->isRunning(), qPrintable(running->error()));
+    HttpClient &http = running->http();
+    const auto authorizeUri = [](const QJsonObject &statement) {
+        for (const QJsonValue &uri :
+             statement[u"rest"_s][0][u"security"_s][u"extension"_s][0][u"extension"_s].toArray())
+            if (uri[u"url"_s].toString() == u"authorize")
+                return uri[u"valueUri"_s].toString();
+        return QString();
+    };
+    const QJsonObject first = http.get(u"/api/fhir/metadata"_s).json();
+    QCOMPARE(first[u"date"_s].toString(), ResourceStore::instant(running->clock().nowMs()));
+    running->clock().advanceSeconds(90);
+    const QJsonObject later = http.get(u"/api/fhir/metadata"_s).json();
+    QCOMPARE(later[u"date"_s].toString(), ResourceStore::instant(running->clock().nowMs()));
+    QVERIFY(later[u"date"_s] != first[u"date"_s]);
+    QCOMPARE(later[u"rest"_s], first[u"rest"_s]);
+
+    const Reply other = http.get(u"/api/fhir/metadata"_s, {{"Host", "sandbox.example:8443"}});
+    QCOMPARE(other.status, 200);
+    QCOMPARE(authorizeUri(other.json()), u"http://sandbox.example:8443/oauth/authorize"_s);
+    QCOMPARE(authorizeUri(http.get(u"/api/fhir/metadata"_s).json()), http.base() + u"/oauth/authorize"_s);
+    // The open endpoint's statement is its own, not the secured one's from the cache.
+    const QJsonObject open = http.get(u"/api/open-fhir/metadata"_s).json();
+    QVERIFY(open[u"implementation"_s][u"description"_s].toString().contains(u"open"_s));
+    QCOMPARE(open[u"implementation"_s][u"url"_s].toString(), http.base() + u"/api/open-fhir"_s);
 }
 
 void tst_FhirApi::everythingForPatient()
