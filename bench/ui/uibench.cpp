@@ -8,6 +8,13 @@
 // Prints one line per figure. The server answers on the UI thread, as in the app.
 //
 //   QT_QPA_PLATFORM=offscreen bench-ui [--rate 2000] [--seconds 10] [--entries 100000] [--flush-ms N]
+//                                      [--external PORT_FILE [--warm-up S]]
+//
+// --external leaves the traffic to another process (bench/ui.sh runs wrk with bench/ui/paced.lua):
+// the sandbox's port is written to PORT_FILE, the heartbeat starts after S seconds (default 2) and
+// runs for SECONDS, and the rate reported is the requests the sandbox logged meanwhile. A client
+// thread in this process cannot send 2,000 requests a second on two CPUs that the UI thread also
+// needs, so that is how the stall target is measured.
 //
 // --flush-ms sets how often the request log writes to the database (the app's default otherwise);
 // a value longer than the run keeps the writes out of it, to tell their stalls from the UI's.
@@ -21,6 +28,7 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -178,6 +186,10 @@ int main(int argc, char *argv[])
     const int seconds = intOption(arguments, u"--seconds"_s, 10);
     const int entries = intOption(arguments, u"--entries"_s, 100'000);
     const int flushMs = intOption(arguments, u"--flush-ms"_s, 0);
+    const qsizetype externalAt = arguments.indexOf(u"--external"_s);
+    const QString portFile
+        = externalAt >= 0 && externalAt + 1 < arguments.size() ? arguments.at(externalAt + 1) : QString();
+    const int warmUp = intOption(arguments, u"--warm-up"_s, 2);
     QStandardPaths::setTestModeEnabled(true);
 
     QTemporaryDir folder;
@@ -202,25 +214,63 @@ int main(int argc, char *argv[])
     QCoreApplication::processEvents();
 
     // 1. Stalls under steady client traffic.
-    QThread loadThread;
-    LoadDriver driver(u"http://127.0.0.1:%1"_s.arg(*port), rate);
-    driver.moveToThread(&loadThread);
-    loadThread.start();
     Heartbeat heartbeat;
-    heartbeat.start();
-    QMetaObject::invokeMethod(&driver, &LoadDriver::start, Qt::QueuedConnection);
-    QTimer::singleShot(seconds * 1000, &app, [&] {
-        heartbeat.stop();
-        QMetaObject::invokeMethod(&driver, &LoadDriver::stop, Qt::BlockingQueuedConnection);
-        QCoreApplication::quit();
-    });
-    QCoreApplication::exec();
-    loadThread.quit();
-    loadThread.wait();
+    if (!portFile.isEmpty()) {
+        QFile file(portFile);
+        if (!file.open(QIODevice::WriteOnly) || file.write(QByteArray::number(*port) + '\n') < 0) {
+            std::fprintf(stderr, "bench-ui: cannot write %s\n", qUtf8Printable(portFile));
+            return 1;
+        }
+        file.close();
+        qint64 logged = 0;
+        bool measuring = false;
+        QObject::connect(&sandbox.requestLog(), &RequestLog::requestLogged, &app, [&] {
+            if (measuring)
+                ++logged;
+        });
+        QTimer::singleShot(warmUp * 1000, &app, [&] {
+            measuring = true;
+            heartbeat.start();
+        });
+        // After the measured seconds, wait for the traffic to end (a second without a request)
+        // before the filter is timed.
+        QTimer quiet;
+        quiet.setSingleShot(true);
+        quiet.setInterval(1000);
+        QObject::connect(&quiet, &QTimer::timeout, &app, &QCoreApplication::quit);
+        QObject::connect(&sandbox.requestLog(), &RequestLog::requestLogged, &quiet, [&quiet] {
+            if (quiet.isActive())
+                quiet.start();
+        });
+        QTimer::singleShot((warmUp + seconds) * 1000, &app, [&] {
+            heartbeat.stop();
+            measuring = false;
+            quiet.start();
+        });
+        QCoreApplication::exec();
+        std::printf("load: %d s of external traffic (rate asked %d req/s): %lld requests answered (%.0f req/s)\n",
+                    seconds, rate, logged, double(logged) / seconds);
+    } else {
+        QThread loadThread;
+        LoadDriver driver(u"http://127.0.0.1:%1"_s.arg(*port), rate);
+        driver.moveToThread(&loadThread);
+        loadThread.start();
+        heartbeat.start();
+        QMetaObject::invokeMethod(&driver, &LoadDriver::start, Qt::QueuedConnection);
+        QTimer::singleShot(seconds * 1000, &app, [&] {
+            heartbeat.stop();
+            QMetaObject::invokeMethod(&driver, &LoadDriver::stop, Qt::BlockingQueuedConnection);
+            QCoreApplication::quit();
+        });
+        QCoreApplication::exec();
+        loadThread.quit();
+        loadThread.wait();
+        std::printf("load: %d s at %d req/s asked: %lld sent, %lld answered (%.0f req/s), %lld failed\n", seconds, rate,
+                    qint64(driver.sent), qint64(driver.answered), double(driver.answered) / seconds,
+                    qint64(driver.failed));
+    }
     const std::vector<qint64> stalls = heartbeat.stalls();
     const qint64 over50 = std::count_if(stalls.begin(), stalls.end(), [](qint64 us) { return us > 50'000; });
-    std::printf("load: %d s at %d req/s asked: %lld sent, %lld answered (%.0f req/s), %lld failed\n", seconds, rate,
-                qint64(driver.sent), qint64(driver.answered), double(driver.answered) / seconds, qint64(driver.failed));
     std::printf("stall: max %.1f ms, p99 %.1f ms, p999 %.1f ms, %lld of %zu heartbeats later than 50 ms\n",
                 double(percentile(stalls, 1.0)) / 1000, double(percentile(stalls, 0.99)) / 1000,
                 double(percentile(stalls, 0.999)) / 1000, over50, stalls.size());
