@@ -22,6 +22,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <array>
 #include <cstring>
 #include <optional>
 
@@ -65,12 +66,12 @@ std::optional<WalIndex> readWalIndex(const QString &databasePath)
     QFile shm(databasePath + u"-shm"_s);
     if (!shm.open(QIODevice::ReadOnly))
         return std::nullopt;
-    const QByteArray header = shm.read(100);
-    if (header.size() < 100)
+    std::array<char, 100> header{};
+    if (shm.read(header.data(), qint64(header.size())) != qint64(header.size()))
         return std::nullopt;
     WalIndex index;
-    std::memcpy(&index.frames, header.constData() + 16, sizeof index.frames);
-    std::memcpy(&index.copied, header.constData() + 96, sizeof index.copied);
+    std::memcpy(&index.frames, header.data() + 16, sizeof index.frames);
+    std::memcpy(&index.copied, header.data() + 96, sizeof index.copied);
     return index;
 }
 
