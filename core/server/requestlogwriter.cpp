@@ -242,7 +242,8 @@ void RequestLogWriter::write(QList<RequestLogEntry> &batch)
     // A PASSIVE checkpoint fsyncs the WAL and the database file. Under a flood of requests one
     // per batch (some 25 a second) kept the disk saturated; at most one per s_checkpointIntervalMs
     // copies each page rewritten meanwhile once, not once per batch.
-    if (m_thread) {
+    // Only a SQLite file has a WAL; PostgreSQL's writer has nothing to checkpoint.
+    if (m_thread && m_database.engine() == DatabaseEngine::Sqlite) {
         if (!m_lastCheckpoint.isValid() || m_lastCheckpoint.hasExpired(s_checkpointIntervalMs)) {
             m_restartDue = checkpoint();
             m_lastCheckpoint.start();
