@@ -221,6 +221,14 @@ const char *const s_version6[] = {
         updated_at BIGINT NOT NULL))",
 };
 
+// Version 7: most tokens have no authorization code (debug tokens, refreshes, client
+// credentials), and a full index on `code` kept one entry for each of them, a page write per token
+// for nothing. Lookups by code (`code = ?`) imply `code IS NOT NULL`, so both engines still use it.
+const char *const s_version7[] = {
+    "DROP INDEX tokens_code",
+    "CREATE INDEX tokens_code ON tokens (code) WHERE code IS NOT NULL",
+};
+
 QString fill(const char *statement, DatabaseEngine engine)
 {
     QString sql = QString::fromUtf8(statement);
@@ -252,7 +260,10 @@ QList<Migration> migrations(DatabaseEngine engine)
     Migration sixth{6, {}};
     for (const char *statement : s_version6)
         sixth.statements.append(fill(statement, engine));
-    return {first, second, third, fourth, fifth, sixth};
+    Migration seventh{7, {}};
+    for (const char *statement : s_version7)
+        seventh.statements.append(fill(statement, engine));
+    return {first, second, third, fourth, fifth, sixth, seventh};
 }
 
 int latestSchemaVersion()

@@ -63,10 +63,11 @@ Result<sqlite3_stmt *> SqliteStatements::prepare(const QString &sql, const QVari
         switch (value.metaType().id()) {
         case QMetaType::UnknownType: bound = sqlite3_bind_null(statement, column); break;
         case QMetaType::QString: {
-            // Static: `values` outlives the step; a null QString binds as '' (utf16() is never null).
-            const QString &text = *static_cast<const QString *>(value.constData());
-            bound = sqlite3_bind_text16(statement, column, text.utf16(), int(text.size() * sizeof(char16_t)),
-                                        SQLITE_STATIC);
+            // As UTF-8, the database's encoding: bound as UTF-16, SQLite translated every value
+            // itself, a seventh of the request log writer's time; Qt's encoder is much faster.
+            // A null QString binds as '' (constData() is never null).
+            const QByteArray text = static_cast<const QString *>(value.constData())->toUtf8();
+            bound = sqlite3_bind_text(statement, column, text.constData(), int(text.size()), SQLITE_TRANSIENT);
             break;
         }
         case QMetaType::Bool:
@@ -84,10 +85,10 @@ Result<sqlite3_stmt *> SqliteStatements::prepare(const QString &sql, const QVari
         }
         default: {
             // As QSQLITE does: anything else as its text.
-            const QString text = value.toString();
-            bound = value.isNull() ? sqlite3_bind_null(statement, column)
-                                   : sqlite3_bind_text16(statement, column, text.utf16(),
-                                                         int(text.size() * sizeof(char16_t)), SQLITE_TRANSIENT);
+            const QByteArray text = value.toString().toUtf8();
+            bound = value.isNull()
+                ? sqlite3_bind_null(statement, column)
+                : sqlite3_bind_text(statement, column, text.constData(), int(text.size()), SQLITE_TRANSIENT);
         }
         }
         if (bound != SQLITE_OK) {

@@ -83,6 +83,8 @@ private Q_SLOTS:
     void openMigrates();
     void reopenKeepsDataAndSchema_data() { CoreTest::addEngineData(); }
     void reopenKeepsDataAndSchema();
+    void codeIndexIsPartialAndUsed_data() { CoreTest::addEngineData(); }
+    void codeIndexIsPartialAndUsed();
     void newerSchemaRefused_data() { CoreTest::addEngineData(); }
     void newerSchemaRefused();
     void transactionCommitsAndRollsBack_data() { CoreTest::addEngineData(); }
@@ -93,6 +95,8 @@ private Q_SLOTS:
     void nestedTransactionJoinsOuter();
     void nullBinding_data() { CoreTest::addEngineData(); }
     void nullBinding();
+    void textRoundTrips_data() { CoreTest::addEngineData(); }
+    void textRoundTrips();
     void queryHelpers_data() { CoreTest::addEngineData(); }
     void queryHelpers();
     void badStatementIsAnError_data() { CoreTest::addEngineData(); }
@@ -248,6 +252,45 @@ void TestDatabase::reopenKeepsDataAndSchema()
     QCOMPARE(reopened.scalar(u"SELECT COUNT(*) FROM schema_migrations"_s).value().toInt(), latestSchemaVersion());
     QCOMPARE(reopened.scalar(u"SELECT applied_at FROM schema_migrations WHERE version = 1"_s).value().toLongLong(),
              appliedAt);
+}
+
+// Most tokens have no authorization code; the index on tokens.code leaves them out (migration 7)
+// and lookups by code still go through it on both engines.
+void TestDatabase::codeIndexIsPartialAndUsed()
+{
+    CORE_TEST_DATABASE(testDatabase);
+    OPEN_DATABASE(database, testDatabase->location());
+
+    const bool postgres = database.engine() == DatabaseEngine::Postgres;
+    const Result<QVariant> definition = postgres
+        ? database.scalar(u"SELECT indexdef FROM pg_indexes WHERE indexname = 'tokens_code'"_s)
+        : database.scalar(u"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'tokens_code'"_s);
+    QVERIFY(definition.ok());
+    QVERIFY2(definition.value().toString().contains(postgres ? u"WHERE (code IS NOT NULL)"_s
+                                                             : u"WHERE code IS NOT NULL"_s),
+             qPrintable(definition.value().toString()));
+
+    // An empty table makes a sequential scan cheapest on PostgreSQL; forbid it to see whether the
+    // index can serve the lookup at all. QPSQL prepares what it runs and PostgreSQL cannot prepare
+    // EXPLAIN, so a session-local function runs it there.
+    const QString update = u"UPDATE tokens SET revoked_at = 1 WHERE code = 'c' AND revoked_at IS NULL"_s;
+    if (postgres) {
+        QVERIFY(database
+                    .runScript({u"SET enable_seqscan = off"_s,
+                                u"CREATE FUNCTION pg_temp.plan_of(statement text) RETURNS SETOF text "
+                                "LANGUAGE plpgsql AS $$ DECLARE line text; BEGIN FOR line IN EXECUTE "
+                                "'EXPLAIN ' || statement LOOP RETURN NEXT line; END LOOP; END $$"_s})
+                    .ok());
+    }
+    const Result<QList<QSqlRecord>> plan = postgres ? database.all(u"SELECT pg_temp.plan_of(?)"_s, {update})
+                                                    : database.all(u"EXPLAIN QUERY PLAN "_s + update);
+    QVERIFY(plan.ok());
+    QStringList lines;
+    for (const QSqlRecord &row : plan.value())
+        lines.append(row.value(row.count() - 1).toString());
+    QVERIFY2(lines.join(u'\n').contains(u"tokens_code"_s), qPrintable(lines.join(u'\n')));
+    if (postgres)
+        QVERIFY(database.runScript({u"SET enable_seqscan = on"_s}).ok());
 }
 
 void TestDatabase::newerSchemaRefused()
@@ -427,6 +470,31 @@ void TestDatabase::nullBinding()
     QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM binding_probe WHERE text_value IS NULL"_s).value().toInt(), 1);
     QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM binding_probe WHERE text_value = ?"_s, {QString()}).value().toInt(),
              3); // a null QString as a parameter also means ''
+}
+
+// Text is bound as UTF-8 on SQLite: what a client sends in any script comes back as it was, and
+// the engine sees characters, not bytes (length() counts code points).
+void TestDatabase::textRoundTrips()
+{
+    CORE_TEST_DATABASE(testDatabase);
+    OPEN_DATABASE(database, testDatabase->location());
+    QVERIFY(database.runScript({u"CREATE TABLE text_probe (label TEXT PRIMARY KEY, value TEXT)"_s}).ok());
+
+    const QStringList samples = {u"plain ASCII"_s, u"Ärztin Müller, São Paulo"_s, u"病院の患者"_s,
+                                 u"emoji \U0001F9D1\u200D\u2695\uFE0F and a \u00A0 space"_s,
+                                 u"quote ' and \" and \\ backslash"_s};
+    for (qsizetype i = 0; i < samples.size(); ++i) {
+        const QString label = u"sample %1"_s.arg(i);
+        QVERIFY(database.change(u"INSERT INTO text_probe (label, value) VALUES (?, ?)"_s, {label, samples.at(i)}).ok());
+        const Result<std::optional<QSqlRecord>> row
+            = database.one(u"SELECT value, length(value) FROM text_probe WHERE label = ?"_s, {label});
+        QVERIFY(row.ok() && row.value());
+        QCOMPARE(row.value()->value(0).toString(), samples.at(i));
+        QCOMPARE(row.value()->value(1).toLongLong(), qint64(samples.at(i).toUcs4().size()));
+        // Found by its value, too: the bound text compares equal to the stored one.
+        QCOMPARE(database.scalar(u"SELECT label FROM text_probe WHERE value = ?"_s, {samples.at(i)}).value().toString(),
+                 label);
+    }
 }
 
 void TestDatabase::queryHelpers()
