@@ -266,9 +266,9 @@ void TestDatabase::codeIndexIsPartialAndUsed()
         ? database.scalar(u"SELECT indexdef FROM pg_indexes WHERE indexname = 'tokens_code'"_s)
         : database.scalar(u"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'tokens_code'"_s);
     QVERIFY(definition.ok());
-    QVERIFY2(definition.value().toString().contains(postgres ? u"WHERE (code IS NOT NULL)"_s
-                                                             : u"WHERE code IS NOT NULL"_s),
-             qPrintable(definition.value().toString()));
+    QVERIFY2(
+        definition.value().toString().contains(postgres ? u"WHERE (code IS NOT NULL)"_s : u"WHERE code IS NOT NULL"_s),
+        qPrintable(definition.value().toString()));
 
     // An empty table makes a sequential scan cheapest on PostgreSQL; forbid it to see whether the
     // index can serve the lookup at all. QPSQL prepares what it runs and PostgreSQL cannot prepare
@@ -480,9 +480,9 @@ void TestDatabase::textRoundTrips()
     OPEN_DATABASE(database, testDatabase->location());
     QVERIFY(database.runScript({u"CREATE TABLE text_probe (label TEXT PRIMARY KEY, value TEXT)"_s}).ok());
 
-    const QStringList samples = {u"plain ASCII"_s, u"Ärztin Müller, São Paulo"_s, u"病院の患者"_s,
-                                 u"emoji \U0001F9D1\u200D\u2695\uFE0F and a \u00A0 space"_s,
-                                 u"quote ' and \" and \\ backslash"_s};
+    const QStringList samples
+        = {u"plain ASCII"_s, u"Ärztin Müller, São Paulo"_s, u"病院の患者"_s,
+           u"emoji \U0001F9D1\u200D\u2695\uFE0F and a \u00A0 space"_s, u"quote ' and \" and \\ backslash"_s};
     for (qsizetype i = 0; i < samples.size(); ++i) {
         const QString label = u"sample %1"_s.arg(i);
         QVERIFY(database.change(u"INSERT INTO text_probe (label, value) VALUES (?, ?)"_s, {label, samples.at(i)}).ok());
