@@ -413,6 +413,21 @@
     </message>
 </context>
 <context>
+    <name>ClientNames</name>
+    <message>
+        <location filename="../ui/clientnames.cpp" line="40"/>
+        <source>client_id: %1</source>
+        <translation>client_id: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientnames.cpp" line="41"/>
+        <source>%1
+client_id: %2</source>
+        <translation>%1
+client_id: %2</translation>
+    </message>
+</context>
+<context>
     <name>ClientsPage</name>
     <message>
         <location filename="../ui/clientspage.cpp" line="39"/>
@@ -1241,52 +1256,52 @@
 <context>
     <name>FlowModel</name>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="68"/>
+        <location filename="../ui/flowmodel.cpp" line="83"/>
         <source>completed</source>
         <translation>abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="69"/>
+        <location filename="../ui/flowmodel.cpp" line="84"/>
         <source>failed at %1</source>
         <translation>gescheitert bei %1</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="70"/>
+        <location filename="../ui/flowmodel.cpp" line="85"/>
         <source>in progress</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="104"/>
+        <location filename="../ui/flowmodel.cpp" line="119"/>
         <source>%1 (sandbox clock)</source>
         <translation>%1 (Sandbox-Uhr)</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="126"/>
+        <location filename="../ui/flowmodel.cpp" line="143"/>
         <source>Client</source>
         <translation>Client</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="127"/>
+        <location filename="../ui/flowmodel.cpp" line="144"/>
         <source>User</source>
         <translation>Benutzer</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="128"/>
+        <location filename="../ui/flowmodel.cpp" line="145"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="129"/>
+        <location filename="../ui/flowmodel.cpp" line="146"/>
         <source>Started</source>
         <translation>Begonnen</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="130"/>
+        <location filename="../ui/flowmodel.cpp" line="147"/>
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="131"/>
+        <location filename="../ui/flowmodel.cpp" line="148"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -1307,12 +1322,12 @@
 <context>
     <name>FlowsPage</name>
     <message>
-        <location filename="../ui/flowspage.cpp" line="54"/>
+        <location filename="../ui/flowspage.cpp" line="56"/>
         <source>Click a step to show the exchange in Traffic.</source>
         <translation>Klicken Sie auf einen Schritt, um den Austausch im Datenverkehr zu zeigen.</translation>
     </message>
     <message>
-        <location filename="../ui/flowspage.cpp" line="88"/>
+        <location filename="../ui/flowspage.cpp" line="90"/>
         <source>Flow of %1: %2</source>
         <translation>Ablauf von %1: %2</translation>
     </message>
@@ -2329,7 +2344,7 @@
 <context>
     <name>RequestLogModel</name>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="97"/>
+        <location filename="../ui/requestlogmodel.cpp" line="128"/>
         <source>%n finding(s):</source>
         <translation>
             <numerusform>%n Befund:</numerusform>
@@ -2337,7 +2352,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="136"/>
+        <location filename="../ui/requestlogmodel.cpp" line="167"/>
         <source>%n finding(s)</source>
         <translation>
             <numerusform>%n Befund</numerusform>
@@ -2345,52 +2360,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="136"/>
+        <location filename="../ui/requestlogmodel.cpp" line="167"/>
         <source>Fault injected</source>
         <translation>Fehler injiziert</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="150"/>
+        <location filename="../ui/requestlogmodel.cpp" line="181"/>
         <source>%1 (sandbox clock)</source>
         <translation>%1 (Sandbox-Uhr)</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="160"/>
+        <location filename="../ui/requestlogmodel.cpp" line="193"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="169"/>
+        <location filename="../ui/requestlogmodel.cpp" line="202"/>
         <source>Findings: rules the request broke or bent</source>
         <translation>Befunde: Regeln, die die Anfrage gebrochen oder gebogen hat</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="174"/>
+        <location filename="../ui/requestlogmodel.cpp" line="207"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="175"/>
+        <location filename="../ui/requestlogmodel.cpp" line="208"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="176"/>
+        <location filename="../ui/requestlogmodel.cpp" line="209"/>
         <source>Path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="177"/>
+        <location filename="../ui/requestlogmodel.cpp" line="210"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="178"/>
+        <location filename="../ui/requestlogmodel.cpp" line="211"/>
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="179"/>
+        <location filename="../ui/requestlogmodel.cpp" line="212"/>
         <source>Client</source>
         <translation>Client</translation>
     </message>
@@ -3105,108 +3120,108 @@
 <context>
     <name>TokenModel</name>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="113"/>
+        <location filename="../ui/tokenmodel.cpp" line="122"/>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="115"/>
+        <location filename="../ui/tokenmodel.cpp" line="124"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="117"/>
+        <location filename="../ui/tokenmodel.cpp" line="126"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="118"/>
+        <location filename="../ui/tokenmodel.cpp" line="127"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="127"/>
-        <location filename="../ui/tokenmodel.cpp" line="205"/>
+        <location filename="../ui/tokenmodel.cpp" line="136"/>
+        <location filename="../ui/tokenmodel.cpp" line="215"/>
         <source>expired</source>
         <translation>abgelaufen</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="173"/>
+        <location filename="../ui/tokenmodel.cpp" line="182"/>
         <source>Access token expires %1</source>
         <translation>Access-Token läuft ab: %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="178"/>
+        <location filename="../ui/tokenmodel.cpp" line="187"/>
         <source>The refresh token works until the approval expires on %1</source>
         <translation>Das Refresh-Token gilt, bis die Freigabe am %1 abläuft</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="181"/>
+        <location filename="../ui/tokenmodel.cpp" line="190"/>
         <source>No refresh token was issued</source>
         <translation>Es wurde kein Refresh-Token ausgestellt</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="184"/>
+        <location filename="../ui/tokenmodel.cpp" line="194"/>
         <source>Minted without a defect (%1 access token)</source>
         <translation>Ohne Defekt ausgestellt (%1-Access-Token)</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="185"/>
+        <location filename="../ui/tokenmodel.cpp" line="195"/>
         <source>Broken on purpose: %1</source>
         <translation>Absichtlich beschädigt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="204"/>
+        <location filename="../ui/tokenmodel.cpp" line="214"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="206"/>
+        <location filename="../ui/tokenmodel.cpp" line="216"/>
         <source>revoked</source>
         <translation>widerrufen</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="219"/>
+        <location filename="../ui/tokenmodel.cpp" line="229"/>
         <source>Client</source>
         <translation>Client</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="220"/>
+        <location filename="../ui/tokenmodel.cpp" line="230"/>
         <source>User</source>
         <translation>Benutzer</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="221"/>
+        <location filename="../ui/tokenmodel.cpp" line="231"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="222"/>
+        <location filename="../ui/tokenmodel.cpp" line="232"/>
         <source>Scope</source>
         <translation>Scope</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="223"/>
+        <location filename="../ui/tokenmodel.cpp" line="233"/>
         <source>Issued</source>
         <translation>Ausgestellt</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="224"/>
+        <location filename="../ui/tokenmodel.cpp" line="234"/>
         <source>Expires in</source>
         <translation>Läuft ab in</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="225"/>
+        <location filename="../ui/tokenmodel.cpp" line="235"/>
         <source>Refresh until</source>
         <translation>Erneuerbar bis</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="226"/>
+        <location filename="../ui/tokenmodel.cpp" line="236"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="227"/>
+        <location filename="../ui/tokenmodel.cpp" line="237"/>
         <source>Defect</source>
         <translation>Defekt</translation>
     </message>
@@ -3320,133 +3335,133 @@
 <context>
     <name>TrafficPage</name>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="68"/>
+        <location filename="../ui/trafficpage.cpp" line="70"/>
         <source>Filter by path, method, status or client (Ctrl+F)</source>
         <translation>Nach Pfad, Methode, Status oder Client filtern (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="73"/>
+        <location filename="../ui/trafficpage.cpp" line="75"/>
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="75"/>
+        <location filename="../ui/trafficpage.cpp" line="77"/>
         <source>Hold new requests back; they appear when you resume</source>
         <translation>Neue Anfragen zurückhalten; sie erscheinen beim Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="79"/>
+        <location filename="../ui/trafficpage.cpp" line="81"/>
         <source>Follow newest</source>
         <translation>Neueste folgen</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="82"/>
+        <location filename="../ui/trafficpage.cpp" line="84"/>
         <source>Scroll to each new request as it arrives</source>
         <translation>Zu jeder neuen Anfrage scrollen, sobald sie eintrifft</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="84"/>
-        <location filename="../ui/trafficpage.cpp" line="120"/>
+        <location filename="../ui/trafficpage.cpp" line="86"/>
+        <location filename="../ui/trafficpage.cpp" line="122"/>
         <source>Copy as curl</source>
         <translation>Als curl kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="85"/>
+        <location filename="../ui/trafficpage.cpp" line="87"/>
         <source>Copy a curl command that sends this request again (Ctrl+Shift+C; Ctrl+C in the table)</source>
         <translation>Einen curl-Befehl kopieren, der diese Anfrage erneut sendet (Strg+Umschalt+C; Strg+C in der Tabelle)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="90"/>
+        <location filename="../ui/trafficpage.cpp" line="92"/>
         <source>Replay</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="90"/>
+        <location filename="../ui/trafficpage.cpp" line="92"/>
         <source>Send this request again to the running server (Ctrl+R)</source>
         <translation>Diese Anfrage erneut an den laufenden Server senden (Strg+R)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="93"/>
+        <location filename="../ui/trafficpage.cpp" line="95"/>
         <source>Export HAR…</source>
         <translation>Als HAR exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="94"/>
+        <location filename="../ui/trafficpage.cpp" line="96"/>
         <source>Save the requests shown (all that match the filter) as an HTTP Archive (Ctrl+S)</source>
         <translation>Die angezeigten Anfragen (alle, die zum Filter passen) als HTTP-Archiv speichern (Strg+S)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="97"/>
+        <location filename="../ui/trafficpage.cpp" line="99"/>
         <source>Export selected as HAR…</source>
         <translation>Auswahl als HAR exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="98"/>
+        <location filename="../ui/trafficpage.cpp" line="100"/>
         <source>Save the selected requests as an HTTP Archive</source>
         <translation>Die ausgewählten Anfragen als HTTP-Archiv speichern</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="100"/>
+        <location filename="../ui/trafficpage.cpp" line="102"/>
         <source>Clear…</source>
         <translation>Leeren…</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="100"/>
+        <location filename="../ui/trafficpage.cpp" line="102"/>
         <source>Delete every logged request</source>
         <translation>Alle protokollierten Anfragen löschen</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="142"/>
+        <location filename="../ui/trafficpage.cpp" line="144"/>
         <source>Replayed: the server answered %1</source>
         <translation>Wiederholt: Der Server antwortete %1</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="144"/>
+        <location filename="../ui/trafficpage.cpp" line="146"/>
         <source>The replay failed: %1</source>
         <translation>Die Wiederholung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="184"/>
+        <location filename="../ui/trafficpage.cpp" line="186"/>
         <source>No traffic yet: point your app at %1</source>
         <translation>Noch kein Datenverkehr: Richten Sie Ihre App auf %1</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="261"/>
+        <location filename="../ui/trafficpage.cpp" line="263"/>
         <source>Copied as curl; the log kept only part of the body, so the command sends less</source>
         <translation>Als curl kopiert; das Protokoll hat nur einen Teil des Bodys behalten, der Befehl sendet also weniger</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="262"/>
+        <location filename="../ui/trafficpage.cpp" line="264"/>
         <source>Copied %1 %2 as curl</source>
         <translation>%1 %2 als curl kopiert</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="274"/>
+        <location filename="../ui/trafficpage.cpp" line="276"/>
         <source>Replaying %1 %2…</source>
         <translation>%1 %2 wird wiederholt…</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="281"/>
+        <location filename="../ui/trafficpage.cpp" line="283"/>
         <source>There are no requests to export</source>
         <translation>Es gibt keine Anfragen zum Exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="290"/>
+        <location filename="../ui/trafficpage.cpp" line="292"/>
         <source>Export HAR</source>
         <translation>HAR exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="290"/>
+        <location filename="../ui/trafficpage.cpp" line="292"/>
         <source>HTTP Archive (*.har);;All files (*)</source>
         <translation>HTTP-Archiv (*.har);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="304"/>
+        <location filename="../ui/trafficpage.cpp" line="306"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/trafficpage.cpp" line="308"/>
+        <location filename="../ui/trafficpage.cpp" line="310"/>
         <source>Exported %n request(s) to %1</source>
         <translation>
             <numerusform>%n Anfrage nach %1 exportiert</numerusform>
@@ -3454,22 +3469,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="314"/>
+        <location filename="../ui/trafficpage.cpp" line="316"/>
         <source>Clear the request log</source>
         <translation>Anfrageprotokoll leeren</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="315"/>
+        <location filename="../ui/trafficpage.cpp" line="317"/>
         <source>Delete every logged request, here and in the database? This cannot be undone.</source>
         <translation>Alle protokollierten Anfragen löschen, hier und in der Datenbank? Das lässt sich nicht rückgängig machen.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="315"/>
+        <location filename="../ui/trafficpage.cpp" line="317"/>
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="318"/>
+        <location filename="../ui/trafficpage.cpp" line="320"/>
         <source>The request log was not cleared: %1</source>
         <translation>Das Anfrageprotokoll wurde nicht geleert: %1</translation>
     </message>

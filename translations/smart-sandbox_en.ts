@@ -114,7 +114,7 @@
 <context>
     <name>RequestLogModel</name>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="97"/>
+        <location filename="../ui/requestlogmodel.cpp" line="128"/>
         <source>%n finding(s):</source>
         <translation>
             <numerusform>%n finding:</numerusform>
@@ -122,7 +122,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="136"/>
+        <location filename="../ui/requestlogmodel.cpp" line="167"/>
         <source>%n finding(s)</source>
         <translation>
             <numerusform>%n finding</numerusform>
@@ -174,7 +174,7 @@
 <context>
     <name>TrafficPage</name>
     <message numerus="yes">
-        <location filename="../ui/trafficpage.cpp" line="308"/>
+        <location filename="../ui/trafficpage.cpp" line="310"/>
         <source>Exported %n request(s) to %1</source>
         <translation>
             <numerusform>Exported %n request to %1</numerusform>

@@ -413,6 +413,21 @@
     </message>
 </context>
 <context>
+    <name>ClientNames</name>
+    <message>
+        <location filename="../ui/clientnames.cpp" line="40"/>
+        <source>client_id: %1</source>
+        <translation>client_id: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/clientnames.cpp" line="41"/>
+        <source>%1
+client_id: %2</source>
+        <translation>%1
+client_id: %2</translation>
+    </message>
+</context>
+<context>
     <name>ClientsPage</name>
     <message>
         <location filename="../ui/clientspage.cpp" line="39"/>
@@ -1241,52 +1256,52 @@
 <context>
     <name>FlowModel</name>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="68"/>
+        <location filename="../ui/flowmodel.cpp" line="83"/>
         <source>completed</source>
         <translation>completado</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="69"/>
+        <location filename="../ui/flowmodel.cpp" line="84"/>
         <source>failed at %1</source>
         <translation>falló en %1</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="70"/>
+        <location filename="../ui/flowmodel.cpp" line="85"/>
         <source>in progress</source>
         <translation>en curso</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="104"/>
+        <location filename="../ui/flowmodel.cpp" line="119"/>
         <source>%1 (sandbox clock)</source>
         <translation>%1 (reloj de la sandbox)</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="126"/>
+        <location filename="../ui/flowmodel.cpp" line="143"/>
         <source>Client</source>
         <translation>Cliente</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="127"/>
+        <location filename="../ui/flowmodel.cpp" line="144"/>
         <source>User</source>
         <translation>Usuario</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="128"/>
+        <location filename="../ui/flowmodel.cpp" line="145"/>
         <source>Patient</source>
         <translation>Paciente</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="129"/>
+        <location filename="../ui/flowmodel.cpp" line="146"/>
         <source>Started</source>
         <translation>Inicio</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="130"/>
+        <location filename="../ui/flowmodel.cpp" line="147"/>
         <source>Steps</source>
         <translation>Pasos</translation>
     </message>
     <message>
-        <location filename="../ui/flowmodel.cpp" line="131"/>
+        <location filename="../ui/flowmodel.cpp" line="148"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
@@ -1307,12 +1322,12 @@
 <context>
     <name>FlowsPage</name>
     <message>
-        <location filename="../ui/flowspage.cpp" line="54"/>
+        <location filename="../ui/flowspage.cpp" line="56"/>
         <source>Click a step to show the exchange in Traffic.</source>
         <translation>Haga clic en un paso para ver el intercambio en Tráfico.</translation>
     </message>
     <message>
-        <location filename="../ui/flowspage.cpp" line="88"/>
+        <location filename="../ui/flowspage.cpp" line="90"/>
         <source>Flow of %1: %2</source>
         <translation>Flujo de %1: %2</translation>
     </message>
@@ -2329,7 +2344,7 @@
 <context>
     <name>RequestLogModel</name>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="97"/>
+        <location filename="../ui/requestlogmodel.cpp" line="128"/>
         <source>%n finding(s):</source>
         <translation>
             <numerusform>%n hallazgo:</numerusform>
@@ -2337,7 +2352,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/requestlogmodel.cpp" line="136"/>
+        <location filename="../ui/requestlogmodel.cpp" line="167"/>
         <source>%n finding(s)</source>
         <translation>
             <numerusform>%n hallazgo</numerusform>
@@ -2345,52 +2360,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="136"/>
+        <location filename="../ui/requestlogmodel.cpp" line="167"/>
         <source>Fault injected</source>
         <translation>Fallo inyectado</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="150"/>
+        <location filename="../ui/requestlogmodel.cpp" line="181"/>
         <source>%1 (sandbox clock)</source>
         <translation>%1 (reloj de la sandbox)</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="160"/>
+        <location filename="../ui/requestlogmodel.cpp" line="193"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="169"/>
+        <location filename="../ui/requestlogmodel.cpp" line="202"/>
         <source>Findings: rules the request broke or bent</source>
         <translation>Hallazgos: reglas que la petición incumplió o forzó</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="174"/>
+        <location filename="../ui/requestlogmodel.cpp" line="207"/>
         <source>Time</source>
         <translation>Hora</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="175"/>
+        <location filename="../ui/requestlogmodel.cpp" line="208"/>
         <source>Method</source>
         <translation>Método</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="176"/>
+        <location filename="../ui/requestlogmodel.cpp" line="209"/>
         <source>Path</source>
         <translation>Ruta</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="177"/>
+        <location filename="../ui/requestlogmodel.cpp" line="210"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="178"/>
+        <location filename="../ui/requestlogmodel.cpp" line="211"/>
         <source>Duration</source>
         <translation>Duración</translation>
     </message>
     <message>
-        <location filename="../ui/requestlogmodel.cpp" line="179"/>
+        <location filename="../ui/requestlogmodel.cpp" line="212"/>
         <source>Client</source>
         <translation>Cliente</translation>
     </message>
@@ -3105,108 +3120,108 @@
 <context>
     <name>TokenModel</name>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="113"/>
+        <location filename="../ui/tokenmodel.cpp" line="122"/>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="115"/>
+        <location filename="../ui/tokenmodel.cpp" line="124"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="117"/>
+        <location filename="../ui/tokenmodel.cpp" line="126"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="118"/>
+        <location filename="../ui/tokenmodel.cpp" line="127"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="127"/>
-        <location filename="../ui/tokenmodel.cpp" line="205"/>
+        <location filename="../ui/tokenmodel.cpp" line="136"/>
+        <location filename="../ui/tokenmodel.cpp" line="215"/>
         <source>expired</source>
         <translation>caducado</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="173"/>
+        <location filename="../ui/tokenmodel.cpp" line="182"/>
         <source>Access token expires %1</source>
         <translation>El token de acceso caduca: %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="178"/>
+        <location filename="../ui/tokenmodel.cpp" line="187"/>
         <source>The refresh token works until the approval expires on %1</source>
         <translation>El token de refresco vale hasta que la autorización caduque el %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="181"/>
+        <location filename="../ui/tokenmodel.cpp" line="190"/>
         <source>No refresh token was issued</source>
         <translation>No se emitió ningún token de refresco</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="184"/>
+        <location filename="../ui/tokenmodel.cpp" line="194"/>
         <source>Minted without a defect (%1 access token)</source>
         <translation>Emitido sin defecto (token de acceso %1)</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="185"/>
+        <location filename="../ui/tokenmodel.cpp" line="195"/>
         <source>Broken on purpose: %1</source>
         <translation>Roto a propósito: %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="204"/>
+        <location filename="../ui/tokenmodel.cpp" line="214"/>
         <source>active</source>
         <translation>activo</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="206"/>
+        <location filename="../ui/tokenmodel.cpp" line="216"/>
         <source>revoked</source>
         <translation>revocado</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="219"/>
+        <location filename="../ui/tokenmodel.cpp" line="229"/>
         <source>Client</source>
         <translation>Cliente</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="220"/>
+        <location filename="../ui/tokenmodel.cpp" line="230"/>
         <source>User</source>
         <translation>Usuario</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="221"/>
+        <location filename="../ui/tokenmodel.cpp" line="231"/>
         <source>Patient</source>
         <translation>Paciente</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="222"/>
+        <location filename="../ui/tokenmodel.cpp" line="232"/>
         <source>Scope</source>
         <translation>Ámbito</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="223"/>
+        <location filename="../ui/tokenmodel.cpp" line="233"/>
         <source>Issued</source>
         <translation>Emitido</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="224"/>
+        <location filename="../ui/tokenmodel.cpp" line="234"/>
         <source>Expires in</source>
         <translation>Caduca en</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="225"/>
+        <location filename="../ui/tokenmodel.cpp" line="235"/>
         <source>Refresh until</source>
         <translation>Renovable hasta</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="226"/>
+        <location filename="../ui/tokenmodel.cpp" line="236"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="227"/>
+        <location filename="../ui/tokenmodel.cpp" line="237"/>
         <source>Defect</source>
         <translation>Defecto</translation>
     </message>
@@ -3320,133 +3335,133 @@
 <context>
     <name>TrafficPage</name>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="68"/>
+        <location filename="../ui/trafficpage.cpp" line="70"/>
         <source>Filter by path, method, status or client (Ctrl+F)</source>
         <translation>Filtrar por ruta, método, estado o cliente (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="73"/>
+        <location filename="../ui/trafficpage.cpp" line="75"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="75"/>
+        <location filename="../ui/trafficpage.cpp" line="77"/>
         <source>Hold new requests back; they appear when you resume</source>
         <translation>Retener las peticiones nuevas; aparecen al reanudar</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="79"/>
+        <location filename="../ui/trafficpage.cpp" line="81"/>
         <source>Follow newest</source>
         <translation>Seguir la más reciente</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="82"/>
+        <location filename="../ui/trafficpage.cpp" line="84"/>
         <source>Scroll to each new request as it arrives</source>
         <translation>Desplazarse a cada petición nueva en cuanto llega</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="84"/>
-        <location filename="../ui/trafficpage.cpp" line="120"/>
+        <location filename="../ui/trafficpage.cpp" line="86"/>
+        <location filename="../ui/trafficpage.cpp" line="122"/>
         <source>Copy as curl</source>
         <translation>Copiar como curl</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="85"/>
+        <location filename="../ui/trafficpage.cpp" line="87"/>
         <source>Copy a curl command that sends this request again (Ctrl+Shift+C; Ctrl+C in the table)</source>
         <translation>Copiar un comando curl que vuelve a enviar esta petición (Ctrl+Mayús+C; Ctrl+C en la tabla)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="90"/>
+        <location filename="../ui/trafficpage.cpp" line="92"/>
         <source>Replay</source>
         <translation>Repetir</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="90"/>
+        <location filename="../ui/trafficpage.cpp" line="92"/>
         <source>Send this request again to the running server (Ctrl+R)</source>
         <translation>Volver a enviar esta petición al servidor en marcha (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="93"/>
+        <location filename="../ui/trafficpage.cpp" line="95"/>
         <source>Export HAR…</source>
         <translation>Exportar HAR…</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="94"/>
+        <location filename="../ui/trafficpage.cpp" line="96"/>
         <source>Save the requests shown (all that match the filter) as an HTTP Archive (Ctrl+S)</source>
         <translation>Guardar las peticiones mostradas (todas las que cumplen el filtro) como HTTP Archive (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="97"/>
+        <location filename="../ui/trafficpage.cpp" line="99"/>
         <source>Export selected as HAR…</source>
         <translation>Exportar selección como HAR…</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="98"/>
+        <location filename="../ui/trafficpage.cpp" line="100"/>
         <source>Save the selected requests as an HTTP Archive</source>
         <translation>Guardar las peticiones seleccionadas como HTTP Archive</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="100"/>
+        <location filename="../ui/trafficpage.cpp" line="102"/>
         <source>Clear…</source>
         <translation>Vaciar…</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="100"/>
+        <location filename="../ui/trafficpage.cpp" line="102"/>
         <source>Delete every logged request</source>
         <translation>Eliminar todas las peticiones registradas</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="142"/>
+        <location filename="../ui/trafficpage.cpp" line="144"/>
         <source>Replayed: the server answered %1</source>
         <translation>Repetida: el servidor respondió %1</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="144"/>
+        <location filename="../ui/trafficpage.cpp" line="146"/>
         <source>The replay failed: %1</source>
         <translation>La repetición falló: %1</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="184"/>
+        <location filename="../ui/trafficpage.cpp" line="186"/>
         <source>No traffic yet: point your app at %1</source>
         <translation>Todavía no hay tráfico: apunte su app a %1</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="261"/>
+        <location filename="../ui/trafficpage.cpp" line="263"/>
         <source>Copied as curl; the log kept only part of the body, so the command sends less</source>
         <translation>Copiado como curl; el registro solo guardó parte del cuerpo, así que el comando envía menos</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="262"/>
+        <location filename="../ui/trafficpage.cpp" line="264"/>
         <source>Copied %1 %2 as curl</source>
         <translation>%1 %2 copiado como curl</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="274"/>
+        <location filename="../ui/trafficpage.cpp" line="276"/>
         <source>Replaying %1 %2…</source>
         <translation>Repitiendo %1 %2…</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="281"/>
+        <location filename="../ui/trafficpage.cpp" line="283"/>
         <source>There are no requests to export</source>
         <translation>No hay peticiones para exportar</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="290"/>
+        <location filename="../ui/trafficpage.cpp" line="292"/>
         <source>Export HAR</source>
         <translation>Exportar HAR</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="290"/>
+        <location filename="../ui/trafficpage.cpp" line="292"/>
         <source>HTTP Archive (*.har);;All files (*)</source>
         <translation>HTTP Archive (*.har);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="304"/>
+        <location filename="../ui/trafficpage.cpp" line="306"/>
         <source>Cannot write %1: %2</source>
         <translation>No se puede escribir %1: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/trafficpage.cpp" line="308"/>
+        <location filename="../ui/trafficpage.cpp" line="310"/>
         <source>Exported %n request(s) to %1</source>
         <translation>
             <numerusform>%n petición exportada a %1</numerusform>
@@ -3454,22 +3469,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="314"/>
+        <location filename="../ui/trafficpage.cpp" line="316"/>
         <source>Clear the request log</source>
         <translation>Vaciar el registro de peticiones</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="315"/>
+        <location filename="../ui/trafficpage.cpp" line="317"/>
         <source>Delete every logged request, here and in the database? This cannot be undone.</source>
         <translation>¿Eliminar todas las peticiones registradas, aquí y en la base de datos? No se puede deshacer.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="315"/>
+        <location filename="../ui/trafficpage.cpp" line="317"/>
         <source>Clear</source>
         <translation>Vaciar</translation>
     </message>
     <message>
-        <location filename="../ui/trafficpage.cpp" line="318"/>
+        <location filename="../ui/trafficpage.cpp" line="320"/>
         <source>The request log was not cleared: %1</source>
         <translation>El registro de peticiones no se vació: %1</translation>
     </message>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "faultrulemodel.h"
 
+#include "clientnames.h"
 #include "faults/faultrules.h"
 #include "statecolors.h"
 
@@ -16,6 +17,20 @@ FaultRuleModel::FaultRuleModel(FaultRules &rules, QObject *parent)
 }
 
 FaultRuleModel::~FaultRuleModel() = default;
+
+void FaultRuleModel::setClientNames(const ClientNames *names)
+{
+    if (m_clientNames)
+        disconnect(m_clientNames, nullptr, this, nullptr);
+    m_clientNames = names;
+    const auto repaint = [this] {
+        if (!m_rules.isEmpty())
+            Q_EMIT dataChanged(index(0, ClientColumn), index(int(m_rules.size()) - 1, ClientColumn));
+    };
+    if (names)
+        connect(names, &ClientNames::changed, this, repaint);
+    repaint();
+}
 
 void FaultRuleModel::refresh()
 {
@@ -78,13 +93,18 @@ QVariant FaultRuleModel::data(const QModelIndex &index, int role) const
                                 : QVariant();
     if (role == Qt::TextAlignmentRole && (index.column() == IdColumn || index.column() == HitsColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && index.column() == ClientColumn && m_clientNames && !rule.clientId.isEmpty())
+        return m_clientNames->toolTip(rule.clientId);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
     case IdColumn: return rule.id;
     case EndpointColumn: return rule.endpoint;
     case MethodColumn: return rule.method.isEmpty() ? tr("any") : rule.method;
-    case ClientColumn: return rule.clientId.isEmpty() ? tr("any") : rule.clientId;
+    case ClientColumn:
+        if (rule.clientId.isEmpty())
+            return tr("any");
+        return m_clientNames ? m_clientNames->displayName(rule.clientId) : rule.clientId;
     case EffectColumn:
         if (rule.effect == Faults::Effect::LaunchError && role == Qt::ToolTipRole)
             return Faults::launchErrorInfo(rule.launchError).summary;

@@ -9,6 +9,7 @@
 #include <QAbstractTableModel>
 #include <QList>
 
+class ClientNames;
 class FaultRules;
 
 class FaultRuleModel final : public QAbstractTableModel
@@ -32,6 +33,8 @@ public:
     explicit FaultRuleModel(FaultRules &rules, QObject *parent = nullptr);
     ~FaultRuleModel() override;
 
+    // Shows the clients' names in the Client column; ids without.
+    void setClientNames(const ClientNames *names);
     const Faults::FaultRule &rule(int row) const { return m_rules.at(row); }
     // "800 ms delay", "status 503", "launch error access_denied", ...
     static QString effectText(const Faults::FaultRule &rule);
@@ -47,5 +50,6 @@ private:
     void refresh();
 
     FaultRules &m_faults;
+    const ClientNames *m_clientNames = nullptr;
     QList<Faults::FaultRule> m_rules;
 };

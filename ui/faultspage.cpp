@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "faultspage.h"
 
+#include "clientnames.h"
 #include "faultruledialog.h"
 #include "faultrulemodel.h"
 #include "faults/faultrules.h"
@@ -32,6 +33,7 @@ FaultsPage::FaultsPage(Sandbox &sandbox, QWidget *parent)
       m_clearButton(UiHelpers::makeActionButton(u"clearRulesButton"_s, tr("Clear all…"), tr("Remove every rule"), this))
 {
     setObjectName(u"faultsPage"_s);
+    m_model->setClientNames(ClientNames::of(sandbox));
     m_emptyLabel->setText(tr("No fault rules: every request is answered normally. Add a rule here, use Launch errors "
                              "on the Clients tab, or POST /admin/faults."));
 

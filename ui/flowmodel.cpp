@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flowmodel.h"
 
+#include "clientnames.h"
 #include "server/requestlog.h"
 #include "statecolors.h"
 
@@ -17,6 +18,20 @@ FlowModel::FlowModel(RequestLog &log, QObject *parent) : QAbstractTableModel(par
 }
 
 FlowModel::~FlowModel() = default;
+
+void FlowModel::setClientNames(const ClientNames *names)
+{
+    if (m_clientNames)
+        disconnect(m_clientNames, nullptr, this, nullptr);
+    m_clientNames = names;
+    const auto repaint = [this] {
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, ClientColumn), index(rowCount() - 1, ClientColumn));
+    };
+    if (names)
+        connect(names, &ClientNames::changed, this, repaint);
+    repaint();
+}
 
 void FlowModel::take(const RequestLogEntry &entry)
 {
@@ -104,10 +119,12 @@ QVariant FlowModel::data(const QModelIndex &index, int role) const
         return tr("%1 (sandbox clock)")
             .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(flow.startedAtMs()).toLocalTime(),
                                     QLocale::LongFormat));
+    if (role == Qt::ToolTipRole && index.column() == ClientColumn && m_clientNames)
+        return m_clientNames->toolTip(flow.clientId);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case ClientColumn: return flow.clientId;
+    case ClientColumn: return m_clientNames ? m_clientNames->displayName(flow.clientId) : flow.clientId;
     case UserColumn: return flow.username;
     case PatientColumn: return flow.patientId;
     case StartedColumn:

@@ -9,6 +9,7 @@
 
 #include <QAbstractTableModel>
 
+class ClientNames;
 class RequestLog;
 
 class FlowModel final : public QAbstractTableModel
@@ -23,6 +24,8 @@ public:
     explicit FlowModel(RequestLog &log, QObject *parent = nullptr);
     ~FlowModel() override;
 
+    // Shows the clients' names in the Client column; ids without.
+    void setClientNames(const ClientNames *names);
     void setRowLimit(int limit) { m_rowLimit = qMax(1, limit); }
     const LaunchFlow &flow(int row) const { return m_grouper.flows().at(row); }
     // The flow with this id, or nullptr once it left.
@@ -46,5 +49,6 @@ private:
     void clearAll();
 
     FlowGrouper m_grouper;
+    const ClientNames *m_clientNames = nullptr;
     int m_rowLimit = 1000;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flowspage.h"
 
+#include "clientnames.h"
 #include "flowmodel.h"
 #include "flowtimeline.h"
 #include "sandbox.h"
@@ -26,6 +27,7 @@ FlowsPage::FlowsPage(Sandbox &sandbox, QWidget *parent)
       m_findingsLabel(new QLabel(this))
 {
     setObjectName(u"flowsPage"_s);
+    m_model->setClientNames(ClientNames::of(sandbox));
     m_proxy->setSourceModel(m_model);
 
     m_view->setObjectName(u"flowsView"_s);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "requestlogmodel.h"
 
+#include "clientnames.h"
 #include "columnfilterproxy.h"
 #include "faults/faultrule.h"
 
@@ -24,6 +25,34 @@ RequestLogModel::RequestLogModel(RequestLog &log, QObject *parent) : QAbstractTa
 }
 
 RequestLogModel::~RequestLogModel() = default;
+
+void RequestLogModel::setClientNames(const ClientNames *names)
+{
+    if (m_clientNames)
+        disconnect(m_clientNames, nullptr, this, nullptr);
+    m_clientNames = names;
+    if (names)
+        connect(names, &ClientNames::changed, this, &RequestLogModel::clientNameChanged);
+    clientNameChanged(QString());
+}
+
+// A renamed or removed client: its rows show (and filter by) what its name is now.
+void RequestLogModel::clientNameChanged(const QString &clientId)
+{
+    int first = -1;
+    int last = -1;
+    for (int row = 0; row < int(m_entries.size()); ++row) {
+        const RequestLogEntry &entry = m_entries.at(row);
+        if (entry.clientId.isEmpty() || (!clientId.isEmpty() && entry.clientId != clientId))
+            continue;
+        m_filterTexts[row] = filterText(entry);
+        if (first < 0)
+            first = row;
+        last = row;
+    }
+    if (first >= 0)
+        Q_EMIT dataChanged(index(first, ClientColumn), index(last, ClientColumn));
+}
 
 void RequestLogModel::setPaused(bool paused)
 {
@@ -75,13 +104,15 @@ void RequestLogModel::clearAll()
     endResetModel();
 }
 
-// What the Traffic filter matches: method, path with query, status and client, as shown.
-QString RequestLogModel::filterText(const RequestLogEntry &entry)
+// What the Traffic filter matches: method, path with query, status and client (id and name).
+QString RequestLogModel::filterText(const RequestLogEntry &entry) const
 {
     QString text = entry.method + u'\n' + entry.path;
     if (!entry.query.isEmpty())
         text += u'?' + entry.query;
     text += u'\n' + QString::number(entry.status) + u'\n' + entry.clientId;
+    if (m_clientNames && !entry.clientId.isEmpty())
+        text += u'\n' + m_clientNames->displayName(entry.clientId);
     return text.toCaseFolded();
 }
 
@@ -150,6 +181,8 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
         return tr("%1 (sandbox clock)")
             .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(entry.startedAtMs).toLocalTime(),
                                     QLocale::LongFormat));
+    if (role == Qt::ToolTipRole && index.column() == ClientColumn && m_clientNames)
+        return m_clientNames->toolTip(entry.clientId);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
@@ -158,7 +191,7 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
     case PathColumn: return entry.query.isEmpty() ? entry.path : entry.path + u'?' + entry.query;
     case StatusColumn: return entry.status;
     case DurationColumn: return tr("%1 ms").arg(QLocale().toString(double(entry.durationUs) / 1000.0, 'f', 1));
-    case ClientColumn: return entry.clientId;
+    case ClientColumn: return m_clientNames ? m_clientNames->displayName(entry.clientId) : entry.clientId;
     default: return {};
     }
 }

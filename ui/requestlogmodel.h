@@ -12,6 +12,7 @@
 #include <QList>
 #include <QTimer>
 
+class ClientNames;
 class RequestLog;
 
 class RequestLogModel final : public QAbstractTableModel
@@ -35,6 +36,8 @@ public:
     explicit RequestLogModel(RequestLog &log, QObject *parent = nullptr);
     ~RequestLogModel() override;
 
+    // Shows the clients' names in the Client column (and lets the filter match them); ids without.
+    void setClientNames(const ClientNames *names);
     void setRowLimit(int limit) { m_rowLimit = qMax(1, limit); }
     int rowLimit() const { return m_rowLimit; }
     void setPaused(bool paused);
@@ -59,7 +62,10 @@ private:
     void enqueue(const RequestLogEntry &entry);
     void clearAll();
 
-    static QString filterText(const RequestLogEntry &entry);
+    void clientNameChanged(const QString &clientId);
+    QString filterText(const RequestLogEntry &entry) const;
+
+    const ClientNames *m_clientNames = nullptr;
 
     QList<RequestLogEntry> m_entries;
     QList<QString> m_filterTexts; // ColumnFilterProxy::FilterTextRole of each row of m_entries

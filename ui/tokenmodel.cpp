@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tokenmodel.h"
 
+#include "clientnames.h"
 #include "clock.h"
 #include "defecttext.h"
 #include "oauth/tokenservice.h"
@@ -12,8 +13,13 @@
 #include <QLocale>
 
 TokenModel::TokenModel(Sandbox &sandbox, QObject *parent)
-    : QAbstractTableModel(parent), m_sandbox(sandbox), m_clock(sandbox.clock())
+    : QAbstractTableModel(parent), m_sandbox(sandbox), m_clock(sandbox.clock()), m_clientNames(ClientNames::of(sandbox))
 {
+    // Few rows: a renamed client repaints the whole column.
+    connect(m_clientNames, &ClientNames::changed, this, [this] {
+        if (!m_tokens.isEmpty())
+            Q_EMIT dataChanged(index(0, ClientColumn), index(int(m_tokens.size()) - 1, ClientColumn));
+    });
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(100);
     connect(&m_coalesce, &QTimer::timeout, this, &TokenModel::flushPending);
@@ -179,6 +185,7 @@ QVariant TokenModel::data(const QModelIndex &index, int role) const
                       .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(view.approval.expiresAtMs).toLocalTime(),
                                               QLocale::LongFormat))
                 : tr("No refresh token was issued");
+        case ClientColumn: return m_clientNames->toolTip(view.token.clientId);
         case DefectColumn:
             return view.token.defect == TokenDefect::None
                 ? tr("Minted without a defect (%1 access token)").arg(accessTokenFormatName(view.token.format))
@@ -189,7 +196,7 @@ QVariant TokenModel::data(const QModelIndex &index, int role) const
     default: return {};
     }
     switch (index.column()) {
-    case ClientColumn: return view.token.clientId;
+    case ClientColumn: return m_clientNames->displayName(view.token.clientId);
     case UserColumn: return view.approval.username;
     case PatientColumn: return view.approval.patientId;
     case ScopeColumn: return view.token.scope;

@@ -12,6 +12,7 @@
 #include <QList>
 #include <QTimer>
 
+class ClientNames;
 class Clock;
 class Sandbox;
 
@@ -69,6 +70,7 @@ private:
 
     Sandbox &m_sandbox;
     const Clock &m_clock;
+    const ClientNames *m_clientNames;
     QList<TokenView> m_tokens;
     QList<TokenView> m_pending;
     QTimer m_coalesce;

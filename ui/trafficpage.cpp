@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "trafficpage.h"
 
+#include "clientnames.h"
 #include "columnfilterproxy.h"
 #include "exchangeview.h"
 #include "requestlogmodel.h"
@@ -62,6 +63,7 @@ TrafficPage::TrafficPage(Sandbox &sandbox, QWidget *parent)
       m_exchangeView(new ExchangeView(sandbox, this))
 {
     setObjectName(u"trafficPage"_s);
+    m_model->setClientNames(ClientNames::of(sandbox));
     m_proxy->setSourceModel(m_model);
 
     m_filterEdit->setObjectName(u"filterEdit"_s);

@@ -4,6 +4,7 @@
 // server fail, and that exchange is marked in Traffic; the dialog explains a bad rule; one click
 // arms a launch error for the selected client.
 
+#include "clientnames.h"
 #include "clientspage.h"
 #include "faultruledialog.h"
 #include "faultrulemodel.h"
@@ -76,6 +77,17 @@ void tst_FaultsPage::modelFollowsTheRules()
     QCOMPARE(model.index(0, FaultRuleModel::BudgetColumn).data().toString(), u"next 2"_s);
     QCOMPARE(model.index(1, FaultRuleModel::BudgetColumn).data().toString(), u"until removed, 50 %"_s);
     QCOMPARE(model.index(1, FaultRuleModel::ClientColumn).data().toString(), u"any"_s);
+    // A rule for one client names it as it registered (the page's model does; the id without).
+    const FaultRule forClient
+        = faults.add(parsed({{u"endpoint"_s, u"/oauth/token"_s}, {u"status"_s, 500}, {u"client_id"_s, u"api-test"_s}}))
+              .value();
+    QCOMPARE(model.index(2, FaultRuleModel::ClientColumn).data().toString(), u"api-test"_s);
+    model.setClientNames(ClientNames::of(running.sandbox()));
+    QCOMPARE(model.index(2, FaultRuleModel::ClientColumn).data().toString(), u"All of Us Research Program"_s);
+    QCOMPARE(model.index(2, FaultRuleModel::ClientColumn).data(Qt::ToolTipRole).toString(),
+             u"All of Us Research Program\nclient_id: api-test"_s);
+    QCOMPARE(model.index(1, FaultRuleModel::ClientColumn).data().toString(), u"any"_s);
+    QVERIFY(faults.remove(forClient.id).value());
 
     // A hit updates the row in place.
     QCOMPARE(running.http().get(u"/api/open-fhir/metadata"_s).status, 503);

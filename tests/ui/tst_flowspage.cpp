@@ -104,7 +104,9 @@ void tst_FlowsPage::launchAppearsWithItsSteps()
 
     QCOMPARE(launch(running, clientId), 200);
     QTRY_COMPARE(page.proxy()->rowCount(), 1);
-    QCOMPARE(cell(page.proxy(), 0, FlowModel::ClientColumn), clientId);
+    // The client as its developer named it; its id in the tooltip.
+    QCOMPARE(cell(page.proxy(), 0, FlowModel::ClientColumn), u"Timeline App"_s);
+    QVERIFY(page.proxy()->index(0, FlowModel::ClientColumn).data(Qt::ToolTipRole).toString().contains(clientId));
     QCOMPARE(cell(page.proxy(), 0, FlowModel::UserColumn), u"joseph-ross"_s);
     QVERIFY(!cell(page.proxy(), 0, FlowModel::PatientColumn).isEmpty());
     QCOMPARE(cell(page.proxy(), 0, FlowModel::StepsColumn), u"7"_s);

@@ -57,7 +57,9 @@ void tst_TokenModel::mintedTokenAppears()
     QVERIFY(minted);
     QVERIFY(inserted.wait(5000)); // coalesced: the row arrives with the next update
     QCOMPARE(model.rowCount(), 1);
-    QCOMPARE(model.index(0, TokenModel::ClientColumn).data().toString(), u"test-suite"_s);
+    QCOMPARE(model.index(0, TokenModel::ClientColumn).data().toString(), u"S4S Test Suite"_s);
+    QCOMPARE(model.index(0, TokenModel::ClientColumn).data(Qt::ToolTipRole).toString(),
+             u"S4S Test Suite\nclient_id: test-suite"_s);
     QCOMPARE(model.index(0, TokenModel::UserColumn).data().toString(), u"daniel-adams"_s);
     QCOMPARE(model.index(0, TokenModel::PatientColumn).data().toString(), u"smart-1032702"_s);
     QCOMPARE(model.index(0, TokenModel::ScopeColumn).data().toString(), minted->token.scope);

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void findingsAreMarked();
     void filterMatchesTheShownColumns_data();
     void filterMatchesTheShownColumns();
+    void clientColumnNamesTheClient();
     void copyAsCurlRunsWithCurl_data();
     void copyAsCurlRunsWithCurl();
     void copyShortcuts();
@@ -154,7 +155,8 @@ void tst_TrafficPage::filterMatchesTheShownColumns_data()
     QTest::newRow("path, any case") << u"PATIENT/SMART"_s << QStringList{patient};
     QTest::newRow("query") << u"_summary=true"_s << QStringList{patient};
     QTest::newRow("status") << u"404"_s << QStringList{missing};
-    QTest::newRow("client") << u"test-suite"_s << QStringList{patient};
+    QTest::newRow("client id") << u"test-suite"_s << QStringList{patient};
+    QTest::newRow("client name") << u"s4s TEST"_s << QStringList{patient};
     QTest::newRow("across columns: nothing") << u"GET /admin"_s << QStringList{};
     QTest::newRow("no match") << u"zzz"_s << QStringList{};
 }
@@ -193,6 +195,60 @@ void tst_TrafficPage::filterMatchesTheShownColumns()
     const bool patientShown = shownPaths.contains(u"/api/fhir/Patient/smart-1288992"_s);
     QCOMPARE(page.currentEntry().has_value() && page.currentEntry()->path == u"/api/fhir/Patient/smart-1288992"_s,
              patientShown);
+}
+
+// The Client column shows the name the client registered with, and follows a rename and a
+// removal (then only the id is left to show); the filter finds the rows by the name shown.
+void tst_TrafficPage::clientColumnNamesTheClient()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    TrafficPage page(running.sandbox());
+    QAbstractItemModelTester tester(page.view()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const TestSupport::Reply registered
+        = running.http().postJson(u"/oauth/register"_s,
+                                  QJsonObject{{u"client_name"_s, u"Heart Rate Diary"_s},
+                                              {u"redirect_uris"_s, QJsonArray{u"http://localhost:9001/cb"_s}}});
+    QCOMPARE(registered.status, 201);
+    const QString clientId = registered.json().value(u"client_id"_s).toString();
+    DebugTokenRequest request;
+    request.clientId = clientId;
+    request.username = u"daniel-adams"_s;
+    request.patientId = u"smart-1288992"_s;
+    Result<TokenView> minted = running.sandbox().tokens().mintDebugToken(request);
+    QVERIFY(minted);
+    QCOMPARE(running.http()
+                 .get(u"/api/fhir/Patient/smart-1288992"_s,
+                      {{"Authorization", "Bearer " + minted->token.accessToken.toUtf8()}})
+                 .status,
+             200);
+    page.model()->flushPending();
+    const auto clientCells = [&] {
+        QStringList cells;
+        for (int row = 0; row < page.view()->model()->rowCount(); ++row) {
+            const QModelIndex index = page.view()->model()->index(row, RequestLogModel::ClientColumn);
+            if (!index.data().toString().isEmpty())
+                cells.append(index.data().toString() + u" | "_s + index.data(Qt::ToolTipRole).toString());
+        }
+        return cells;
+    };
+    // Two rows name it: its registration and its FHIR read.
+    QCOMPARE(clientCells(), QStringList(2, u"Heart Rate Diary | Heart Rate Diary\nclient_id: %1"_s.arg(clientId)));
+
+    const Result<Client> renamed = running.sandbox().clients().update(
+        clientId,
+        QJsonObject{{u"client_name"_s, u"Pulse Journal"_s},
+                    {u"redirect_uris"_s, QJsonArray{u"http://localhost:9001/cb"_s}}});
+    QVERIFY(renamed);
+    QCOMPARE(clientCells(), QStringList(2, u"Pulse Journal | Pulse Journal\nclient_id: %1"_s.arg(clientId)));
+    page.filterEdit()->setText(u"pulse"_s);
+    QCOMPARE(page.view()->model()->rowCount(), 2);
+    page.filterEdit()->setText(u"heart rate"_s);
+    QCOMPARE(page.view()->model()->rowCount(), 0);
+    page.filterEdit()->clear();
+
+    QVERIFY(running.sandbox().clients().remove(clientId));
+    QCOMPARE(clientCells(), QStringList(2, u"%1 | client_id: %1"_s.arg(clientId)));
 }
 
 void tst_TrafficPage::copyAsCurlRunsWithCurl_data()
