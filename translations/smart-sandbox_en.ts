@@ -4,7 +4,7 @@
 <context>
     <name>ExchangeView</name>
     <message numerus="yes">
-        <location filename="../ui/exchangeview.cpp" line="56"/>
+        <location filename="../ui/exchangeview.cpp" line="57"/>
         <source>(%n byte(s) of binary data)</source>
         <translation>
             <numerusform>(%n byte of binary data)</numerusform>

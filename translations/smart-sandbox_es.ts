@@ -415,12 +415,12 @@
 <context>
     <name>ClientNames</name>
     <message>
-        <location filename="../ui/clientnames.cpp" line="40"/>
+        <location filename="../ui/clientnames.cpp" line="48"/>
         <source>client_id: %1</source>
         <translation>client_id: %1</translation>
     </message>
     <message>
-        <location filename="../ui/clientnames.cpp" line="41"/>
+        <location filename="../ui/clientnames.cpp" line="49"/>
         <source>%1
 client_id: %2</source>
         <translation>%1
@@ -842,12 +842,12 @@ client_id: %2</translation>
 <context>
     <name>ExchangeView</name>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="40"/>
+        <location filename="../ui/exchangeview.cpp" line="41"/>
         <source>(no body)</source>
         <translation>(sin cuerpo)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/exchangeview.cpp" line="56"/>
+        <location filename="../ui/exchangeview.cpp" line="57"/>
         <source>(%n byte(s) of binary data)</source>
         <translation>
             <numerusform>(%n byte de datos binarios)</numerusform>
@@ -855,128 +855,128 @@ client_id: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="59"/>
+        <location filename="../ui/exchangeview.cpp" line="60"/>
         <source>… cut at %1 of %2 bytes</source>
         <translation>… cortado en %1 de %2 bytes</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="74"/>
+        <location filename="../ui/exchangeview.cpp" line="75"/>
         <source>Bearer token in the Authorization header</source>
         <translation>Token bearer en la cabecera Authorization</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="75"/>
+        <location filename="../ui/exchangeview.cpp" line="76"/>
         <source>Query parameter %1</source>
         <translation>Parámetro de consulta %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="76"/>
+        <location filename="../ui/exchangeview.cpp" line="77"/>
         <source>Form field %1 of the request</source>
         <translation>Campo de formulario %1 de la petición</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="77"/>
+        <location filename="../ui/exchangeview.cpp" line="78"/>
         <source>Field %1 of the request body</source>
         <translation>Campo %1 del cuerpo de la petición</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="78"/>
+        <location filename="../ui/exchangeview.cpp" line="79"/>
         <source>Field %1 of the response</source>
         <translation>Campo %1 de la respuesta</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="123"/>
+        <location filename="../ui/exchangeview.cpp" line="124"/>
         <source>Request</source>
         <translation>Petición</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="124"/>
+        <location filename="../ui/exchangeview.cpp" line="125"/>
         <source>Response</source>
         <translation>Respuesta</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="125"/>
-        <location filename="../ui/exchangeview.cpp" line="159"/>
+        <location filename="../ui/exchangeview.cpp" line="126"/>
+        <location filename="../ui/exchangeview.cpp" line="160"/>
         <source>JWTs</source>
         <translation>JWT</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="126"/>
+        <location filename="../ui/exchangeview.cpp" line="127"/>
         <source>Every JSON Web Token in the exchange, decoded, with its signature checked</source>
         <translation>Cada JSON Web Token del intercambio, decodificado y con su firma comprobada</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="152"/>
+        <location filename="../ui/exchangeview.cpp" line="153"/>
         <source>Select a request to see its headers, bodies and tokens.</source>
         <translation>Seleccione una petición para ver sus cabeceras, cuerpos y tokens.</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="165"/>
+        <location filename="../ui/exchangeview.cpp" line="166"/>
         <source>%1 %2 → %3 in %4 ms</source>
         <translation>%1 %2 → %3 en %4 ms</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="167"/>
+        <location filename="../ui/exchangeview.cpp" line="168"/>
         <source>client %1</source>
         <translation>cliente %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="197"/>
+        <location filename="../ui/exchangeview.cpp" line="198"/>
         <source>No JSON Web Token in this exchange.</source>
         <translation>No hay ningún JSON Web Token en este intercambio.</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="189"/>
+        <location filename="../ui/exchangeview.cpp" line="190"/>
         <source>JWTs (%1)</source>
         <translation>JWT (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="228"/>
+        <location filename="../ui/exchangeview.cpp" line="229"/>
         <source>✔ Signature valid: signed with this sandbox&apos;s key (kid %1)</source>
         <translation>✔ Firma válida: firmada con la clave de esta sandbox (kid %1)</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="229"/>
+        <location filename="../ui/exchangeview.cpp" line="230"/>
         <source>✔ Signature valid: checked with the keys client %1 registered</source>
         <translation>✔ Firma válida: comprobada con las claves que registró el cliente %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="231"/>
+        <location filename="../ui/exchangeview.cpp" line="232"/>
         <source>✘ Signature NOT valid for this sandbox&apos;s key: %1</source>
         <translation>✘ Firma NO válida para la clave de esta sandbox: %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="232"/>
+        <location filename="../ui/exchangeview.cpp" line="233"/>
         <source>✘ Signature NOT valid for the keys client %1 registered: %2</source>
         <translation>✘ Firma NO válida para las claves que registró el cliente %1: %2</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="233"/>
+        <location filename="../ui/exchangeview.cpp" line="234"/>
         <source>Signature not checked: key unknown</source>
         <translation>Firma no comprobada: clave desconocida</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="240"/>
+        <location filename="../ui/exchangeview.cpp" line="241"/>
         <source>Header:</source>
         <translation>Cabecera:</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="241"/>
+        <location filename="../ui/exchangeview.cpp" line="242"/>
         <source>Payload:</source>
         <translation>Carga útil:</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="250"/>
+        <location filename="../ui/exchangeview.cpp" line="251"/>
         <source>in %1</source>
         <translation>en %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="251"/>
+        <location filename="../ui/exchangeview.cpp" line="252"/>
         <source>%1 ago</source>
         <translation>hace %1</translation>
     </message>
     <message>
-        <location filename="../ui/exchangeview.cpp" line="255"/>
+        <location filename="../ui/exchangeview.cpp" line="256"/>
         <source>Times (UTC, relative to the sandbox clock):</source>
         <translation>Horas (UTC, relativas al reloj de la sandbox):</translation>
     </message>
@@ -1102,88 +1102,88 @@ client_id: %2</translation>
 <context>
     <name>FaultRuleModel</name>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="40"/>
+        <location filename="../ui/faultrulemodel.cpp" line="55"/>
         <source>%1 ms delay</source>
         <translation>retraso de %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="41"/>
+        <location filename="../ui/faultrulemodel.cpp" line="56"/>
         <source>status %1</source>
         <translation>estado %1</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="42"/>
+        <location filename="../ui/faultrulemodel.cpp" line="57"/>
         <source>malformed JSON body</source>
         <translation>cuerpo JSON mal formado</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="43"/>
+        <location filename="../ui/faultrulemodel.cpp" line="58"/>
         <source>connection dropped</source>
         <translation>conexión cortada</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="44"/>
+        <location filename="../ui/faultrulemodel.cpp" line="59"/>
         <source>launch error %1</source>
         <translation>error de lanzamiento %1</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="51"/>
+        <location filename="../ui/faultrulemodel.cpp" line="66"/>
         <source>until removed</source>
         <translation>hasta que se quite</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="52"/>
+        <location filename="../ui/faultrulemodel.cpp" line="67"/>
         <source>next %1</source>
         <translation>próximas %1</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="53"/>
+        <location filename="../ui/faultrulemodel.cpp" line="68"/>
         <source>used up</source>
         <translation>agotado</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="55"/>
+        <location filename="../ui/faultrulemodel.cpp" line="70"/>
         <source>%1, %2 %</source>
         <translation>%1, %2 %</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="86"/>
-        <location filename="../ui/faultrulemodel.cpp" line="87"/>
+        <location filename="../ui/faultrulemodel.cpp" line="103"/>
+        <location filename="../ui/faultrulemodel.cpp" line="106"/>
         <source>any</source>
         <translation>cualquiera</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="103"/>
+        <location filename="../ui/faultrulemodel.cpp" line="123"/>
         <source>Rule</source>
         <translation>Regla</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="104"/>
+        <location filename="../ui/faultrulemodel.cpp" line="124"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="105"/>
+        <location filename="../ui/faultrulemodel.cpp" line="125"/>
         <source>Method</source>
         <translation>Método</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="106"/>
+        <location filename="../ui/faultrulemodel.cpp" line="126"/>
         <source>Client</source>
         <translation>Cliente</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="107"/>
+        <location filename="../ui/faultrulemodel.cpp" line="127"/>
         <source>Effect</source>
         <translation>Efecto</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="108"/>
+        <location filename="../ui/faultrulemodel.cpp" line="128"/>
         <source>Left</source>
         <translation>Restantes</translation>
     </message>
     <message>
-        <location filename="../ui/faultrulemodel.cpp" line="109"/>
+        <location filename="../ui/faultrulemodel.cpp" line="129"/>
         <source>Hits</source>
         <translation>Coincidencias</translation>
     </message>
@@ -1191,64 +1191,64 @@ client_id: %2</translation>
 <context>
     <name>FaultsPage</name>
     <message>
-        <location filename="../ui/faultspage.cpp" line="27"/>
+        <location filename="../ui/faultspage.cpp" line="28"/>
         <source>Add rule…</source>
         <translation>Añadir regla…</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="28"/>
+        <location filename="../ui/faultspage.cpp" line="29"/>
         <source>Make an endpoint fail on purpose: delay, error, bad JSON, drop</source>
         <translation>Hacer fallar un endpoint a propósito: retraso, error, JSON roto, corte</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="30"/>
-        <location filename="../ui/faultspage.cpp" line="53"/>
+        <location filename="../ui/faultspage.cpp" line="31"/>
+        <location filename="../ui/faultspage.cpp" line="55"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="31"/>
+        <location filename="../ui/faultspage.cpp" line="32"/>
         <source>Remove the selected rule (Delete)</source>
         <translation>Quitar la regla seleccionada (Supr)</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="32"/>
+        <location filename="../ui/faultspage.cpp" line="33"/>
         <source>Clear all…</source>
         <translation>Quitar todas…</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="32"/>
+        <location filename="../ui/faultspage.cpp" line="33"/>
         <source>Remove every rule</source>
         <translation>Quitar todas las reglas</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="35"/>
+        <location filename="../ui/faultspage.cpp" line="37"/>
         <source>No fault rules: every request is answered normally. Add a rule here, use Launch errors on the Clients tab, or POST /admin/faults.</source>
         <translation>No hay reglas de fallo: todas las peticiones se responden con normalidad. Añada una regla aquí, use «Errores de lanzamiento» en la pestaña Clientes o POST /admin/faults.</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="74"/>
+        <location filename="../ui/faultspage.cpp" line="76"/>
         <source>Fault rule %1 added: %2 on %3</source>
         <translation>Regla de fallo %1 añadida: %2 en %3</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="87"/>
-        <location filename="../ui/faultspage.cpp" line="97"/>
+        <location filename="../ui/faultspage.cpp" line="89"/>
+        <location filename="../ui/faultspage.cpp" line="99"/>
         <source>Faults</source>
         <translation>Fallos</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="93"/>
+        <location filename="../ui/faultspage.cpp" line="95"/>
         <source>Clear fault rules</source>
         <translation>Quitar las reglas de fallo</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="94"/>
+        <location filename="../ui/faultspage.cpp" line="96"/>
         <source>Remove every fault rule? Requests are then answered normally.</source>
         <translation>¿Quitar todas las reglas de fallo? Las peticiones se responderán entonces con normalidad.</translation>
     </message>
     <message>
-        <location filename="../ui/faultspage.cpp" line="94"/>
+        <location filename="../ui/faultspage.cpp" line="96"/>
         <source>Clear</source>
         <translation>Vaciar</translation>
     </message>
@@ -1322,12 +1322,12 @@ client_id: %2</translation>
 <context>
     <name>FlowsPage</name>
     <message>
-        <location filename="../ui/flowspage.cpp" line="56"/>
+        <location filename="../ui/flowspage.cpp" line="57"/>
         <source>Click a step to show the exchange in Traffic.</source>
         <translation>Haga clic en un paso para ver el intercambio en Tráfico.</translation>
     </message>
     <message>
-        <location filename="../ui/flowspage.cpp" line="90"/>
+        <location filename="../ui/flowspage.cpp" line="91"/>
         <source>Flow of %1: %2</source>
         <translation>Flujo de %1: %2</translation>
     </message>
@@ -3120,108 +3120,108 @@ client_id: %2</translation>
 <context>
     <name>TokenModel</name>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="122"/>
+        <location filename="../ui/tokenmodel.cpp" line="119"/>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="124"/>
+        <location filename="../ui/tokenmodel.cpp" line="121"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="126"/>
+        <location filename="../ui/tokenmodel.cpp" line="123"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="127"/>
+        <location filename="../ui/tokenmodel.cpp" line="124"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="136"/>
-        <location filename="../ui/tokenmodel.cpp" line="215"/>
+        <location filename="../ui/tokenmodel.cpp" line="133"/>
+        <location filename="../ui/tokenmodel.cpp" line="212"/>
         <source>expired</source>
         <translation>caducado</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="182"/>
+        <location filename="../ui/tokenmodel.cpp" line="179"/>
         <source>Access token expires %1</source>
         <translation>El token de acceso caduca: %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="187"/>
+        <location filename="../ui/tokenmodel.cpp" line="184"/>
         <source>The refresh token works until the approval expires on %1</source>
         <translation>El token de refresco vale hasta que la autorización caduque el %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="190"/>
+        <location filename="../ui/tokenmodel.cpp" line="187"/>
         <source>No refresh token was issued</source>
         <translation>No se emitió ningún token de refresco</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="194"/>
+        <location filename="../ui/tokenmodel.cpp" line="191"/>
         <source>Minted without a defect (%1 access token)</source>
         <translation>Emitido sin defecto (token de acceso %1)</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="195"/>
+        <location filename="../ui/tokenmodel.cpp" line="192"/>
         <source>Broken on purpose: %1</source>
         <translation>Roto a propósito: %1</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="214"/>
+        <location filename="../ui/tokenmodel.cpp" line="211"/>
         <source>active</source>
         <translation>activo</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="216"/>
+        <location filename="../ui/tokenmodel.cpp" line="213"/>
         <source>revoked</source>
         <translation>revocado</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="229"/>
+        <location filename="../ui/tokenmodel.cpp" line="226"/>
         <source>Client</source>
         <translation>Cliente</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="230"/>
+        <location filename="../ui/tokenmodel.cpp" line="227"/>
         <source>User</source>
         <translation>Usuario</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="231"/>
+        <location filename="../ui/tokenmodel.cpp" line="228"/>
         <source>Patient</source>
         <translation>Paciente</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="232"/>
+        <location filename="../ui/tokenmodel.cpp" line="229"/>
         <source>Scope</source>
         <translation>Ámbito</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="233"/>
+        <location filename="../ui/tokenmodel.cpp" line="230"/>
         <source>Issued</source>
         <translation>Emitido</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="234"/>
+        <location filename="../ui/tokenmodel.cpp" line="231"/>
         <source>Expires in</source>
         <translation>Caduca en</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="235"/>
+        <location filename="../ui/tokenmodel.cpp" line="232"/>
         <source>Refresh until</source>
         <translation>Renovable hasta</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="236"/>
+        <location filename="../ui/tokenmodel.cpp" line="233"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../ui/tokenmodel.cpp" line="237"/>
+        <location filename="../ui/tokenmodel.cpp" line="234"/>
         <source>Defect</source>
         <translation>Defecto</translation>
     </message>

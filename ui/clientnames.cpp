@@ -31,6 +31,14 @@ QString ClientNames::displayName(const QString &clientId) const
     return name.isEmpty() ? clientId : name;
 }
 
+QString ClientNames::nameAndId(const QString &clientId) const
+{
+    const QString name = m_names.value(clientId);
+    if (name.isEmpty() || name == clientId)
+        return clientId;
+    return u"%1 (%2)"_s.arg(name, clientId);
+}
+
 QString ClientNames::toolTip(const QString &clientId) const
 {
     if (clientId.isEmpty())

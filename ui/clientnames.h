@@ -24,6 +24,8 @@ public:
 
     // The client's name; its id when the client is gone, unknown or named after its id.
     QString displayName(const QString &clientId) const;
+    // "Growth Chart (14dc3910-…)" in full; the id alone when there is no name to add.
+    QString nameAndId(const QString &clientId) const;
     // What a tooltip says about the client: its name and its id.
     QString toolTip(const QString &clientId) const;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "exchangeview.h"
 
+#include "clientnames.h"
 #include "clock.h"
 #include "jsonhighlighter.h"
 #include "oauth/jwtinspector.h"
@@ -164,7 +165,7 @@ void ExchangeView::showEntry(const RequestLogEntry &entry)
     const QString duration = QLocale().toString(double(entry.durationUs) / 1000.0, 'f', 1);
     QString summary = tr("%1 %2 → %3 in %4 ms").arg(entry.method, entry.path).arg(entry.status).arg(duration);
     if (!entry.clientId.isEmpty())
-        summary += u"  ·  "_s + tr("client %1").arg(entry.clientId);
+        summary += u"  ·  "_s + tr("client %1").arg(ClientNames::of(m_sandbox)->nameAndId(entry.clientId));
     m_summaryLabel->setText(summary);
     if (entry.findings.isEmpty()) {
         m_findingsLabel->hide();

@@ -20,6 +20,7 @@ using namespace Qt::StringLiterals;
 
 FlowsPage::FlowsPage(Sandbox &sandbox, QWidget *parent)
     : QWidget(parent),
+      m_clientNames(ClientNames::of(sandbox)),
       m_model(new FlowModel(sandbox.requestLog(), this)),
       m_proxy(new QSortFilterProxyModel(this)),
       m_view(new QTableView(this)),
@@ -27,7 +28,7 @@ FlowsPage::FlowsPage(Sandbox &sandbox, QWidget *parent)
       m_findingsLabel(new QLabel(this))
 {
     setObjectName(u"flowsPage"_s);
-    m_model->setClientNames(ClientNames::of(sandbox));
+    m_model->setClientNames(m_clientNames);
     m_proxy->setSourceModel(m_model);
 
     m_view->setObjectName(u"flowsView"_s);
@@ -87,7 +88,7 @@ void FlowsPage::showSelected()
     m_timeline->setFlow(flow ? std::optional<LaunchFlow>(*flow) : std::nullopt);
     QStringList lines;
     if (flow) {
-        lines.append(tr("Flow of %1: %2").arg(flow->clientId, FlowModel::outcomeText(*flow)));
+        lines.append(tr("Flow of %1: %2").arg(m_clientNames->nameAndId(flow->clientId), FlowModel::outcomeText(*flow)));
         for (const FlowStep &step : flow->steps) {
             for (const QString &finding : step.entry.findings)
                 lines.append(u"%1 (%2 %3): %4"_s.arg(step.name(), step.entry.method, step.entry.path, finding));

@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+class ClientNames;
 class FlowModel;
 class FlowTimeline;
 class QLabel;
@@ -37,6 +38,7 @@ Q_SIGNALS:
 private:
     void showSelected();
 
+    const ClientNames *m_clientNames;
     FlowModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_view;

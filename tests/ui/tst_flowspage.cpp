@@ -152,6 +152,8 @@ void tst_FlowsPage::wrongVerifierFailsAtToken()
     const int last = int(page.timeline()->stepRects().size()) - 1;
     QVERIFY(page.timeline()->stepToolTip(last).contains(u"code_verifier"_s));
     QVERIFY(page.findingsLabel()->text().contains(u"failed at token"_s));
+    QVERIFY2(page.findingsLabel()->text().contains(u"Flow of Timeline App (%1)"_s.arg(clientId)),
+             qPrintable(page.findingsLabel()->text()));
     QVERIFY(page.findingsLabel()->text().contains(u"token (POST /oauth/token)"_s));
     QVERIFY(page.findingsLabel()->text().contains(u"code_verifier"_s));
 }

@@ -234,6 +234,11 @@ void tst_TrafficPage::clientColumnNamesTheClient()
     };
     // Two rows name it: its registration and its FHIR read.
     QCOMPARE(clientCells(), QStringList(2, u"Heart Rate Diary | Heart Rate Diary\nclient_id: %1"_s.arg(clientId)));
+    // The selected exchange's summary line names it too.
+    page.view()->selectRow(page.view()->model()->rowCount() - 1);
+    const auto *summary = page.findChild<QLabel *>(u"summaryLabel"_s);
+    QVERIFY(summary);
+    QVERIFY2(summary->text().endsWith(u"client Heart Rate Diary (%1)"_s.arg(clientId)), qPrintable(summary->text()));
 
     const Result<Client> renamed = running.sandbox().clients().update(
         clientId,
