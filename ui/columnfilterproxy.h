@@ -17,6 +17,8 @@ class ColumnFilterProxy final : public QSortFilterProxyModel
 
 public:
     static constexpr int FilterTextRole = Qt::UserRole + 0x100;
+    // Text a filtered column is also found by without showing it: a client's id under its name.
+    static constexpr int HiddenFilterTextRole = Qt::UserRole + 0x101;
 
     explicit ColumnFilterProxy(QList<int> columns, QObject *parent = nullptr)
         : QSortFilterProxyModel(parent), m_columns(std::move(columns))
@@ -46,6 +48,9 @@ protected:
         for (int column : m_columns) {
             const QModelIndex index = sourceModel()->index(sourceRow, column, sourceParent);
             if (index.data(Qt::DisplayRole).toString().contains(m_text, Qt::CaseInsensitive))
+                return true;
+            if (const QVariant hidden = index.data(HiddenFilterTextRole);
+                hidden.isValid() && hidden.toString().contains(m_text, Qt::CaseInsensitive))
                 return true;
         }
         return false;

@@ -3,6 +3,7 @@
 
 #include "clientnames.h"
 #include "clock.h"
+#include "columnfilterproxy.h"
 #include "defecttext.h"
 #include "oauth/tokenservice.h"
 #include "sandbox.h"
@@ -156,6 +157,8 @@ QVariant TokenModel::data(const QModelIndex &index, int role) const
     case TokenIdRole: return view.token.id;
     case AccessTokenRole: return view.token.accessToken;
     case StateRole: return int(tokenState);
+    case ColumnFilterProxy::HiddenFilterTextRole:
+        return index.column() == ClientColumn ? QVariant(view.token.clientId) : QVariant();
     case Qt::ForegroundRole:
         if (index.column() != StateColumn)
             return {};

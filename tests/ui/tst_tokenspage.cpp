@@ -13,6 +13,7 @@
 #include <QClipboard>
 #include <QDialog>
 #include <QGuiApplication>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QStandardPaths>
 #include <QTableView>
@@ -48,6 +49,7 @@ class tst_TokensPage final : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void filterFindsClientsByNameAndId();
     void copyTokenAndCurl();
     void introspectShowsTheAnswer();
     void extendAddsAnHour();
@@ -58,6 +60,34 @@ void tst_TokensPage::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     UiHelpers::installTranslator(u"en"_s);
+}
+
+// The Client column shows the name; the filter finds the rows by that name and by the client_id
+// that only the tooltip shows.
+void tst_TokensPage::filterFindsClientsByNameAndId()
+{
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    TokensPage page(running.sandbox());
+    mint(running, 300);
+    DebugTokenRequest other;
+    other.clientId = u"api-test"_s;
+    other.username = u"joseph-ross"_s;
+    other.patientId = u"smart-1081332"_s;
+    QVERIFY(running.sandbox().tokens().mintDebugToken(other));
+    page.model()->flushPending();
+    const auto shownClients = [&](const QString &filter) {
+        page.filterEdit()->setText(filter);
+        QStringList clients;
+        for (int row = 0; row < page.view()->model()->rowCount(); ++row)
+            clients.append(page.view()->model()->index(row, TokenModel::ClientColumn).data().toString());
+        clients.sort();
+        return clients;
+    };
+    QCOMPARE(shownClients(QString()), (QStringList{u"All of Us Research Program"_s, u"S4S Test Suite"_s}));
+    QCOMPARE(shownClients(u"s4s"_s), QStringList{u"S4S Test Suite"_s});
+    QCOMPARE(shownClients(u"API-TEST"_s), QStringList{u"All of Us Research Program"_s});
+    QCOMPARE(shownClients(u"no such client"_s), QStringList{});
 }
 
 void tst_TokensPage::copyTokenAndCurl()
