@@ -11,6 +11,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrl>
 
 #include <optional>
 
@@ -159,6 +160,8 @@ bool HttpServerAdapter::handleRequest(const QHttpServerRequest &request, QTcpSoc
     plain.remoteAddress = request.remoteAddress();
 
     restartIdleTimer(socket);
+    if (const auto incoming = m_incoming.find(socket); incoming != m_incoming.end() && incoming->bytes > 0)
+        incoming->bytes = 0; // what arrives next belongs to the next request
     std::shared_ptr<Connection> &connection = m_connections[socket];
     if (!connection) {
         connection = std::make_shared<Connection>();
@@ -228,6 +231,10 @@ void HttpServerAdapter::flush(QTcpSocket *socket)
 
 void HttpServerAdapter::accepted(QTcpSocket *socket)
 {
+    // Connected before QtHttpServer connects its own reader, so this runs first on every chunk.
+    m_incoming.insert(socket, Incoming());
+    connect(socket, &QIODevice::readyRead, this, [this, socket] { measureIncoming(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_incoming.remove(socket); });
     if (m_idleTimeoutMs <= 0)
         return;
     auto *timer = new QTimer(socket);
@@ -236,6 +243,79 @@ void HttpServerAdapter::accepted(QTcpSocket *socket)
     timer->setInterval(m_idleTimeoutMs);
     connect(timer, &QTimer::timeout, this, [this, socket] { idleTimedOut(socket); });
     timer->start();
+}
+
+void HttpServerAdapter::measureIncoming(QTcpSocket *socket)
+{
+    const auto found = m_incoming.find(socket);
+    if (found == m_incoming.end())
+        return;
+    Incoming &incoming = *found;
+    if (incoming.bytes < 0) {
+        (void)socket->skip(socket->bytesAvailable()); // refused: nothing more is parsed or kept
+        return;
+    }
+    if (incoming.bytes == 0) {
+        incoming.head = socket->peek(s_keptHeadBytes);
+        incoming.timer.start();
+    }
+    incoming.bytes += socket->bytesAvailable();
+    if (incoming.bytes <= s_maxRequestBytes)
+        return;
+    incoming.bytes = -1;
+    (void)socket->skip(socket->bytesAvailable());
+    // Answers still owed on this connection are dropped: the 413 is the last thing it gets.
+    if (const auto connection = m_connections.value(socket)) {
+        connection->socket = nullptr;
+        connection->queue.clear();
+    }
+    HttpResponse answer = HttpResponse::error(413, u"invalid_request"_s,
+                                              u"The request is larger than %1 bytes"_s.arg(s_maxRequestBytes));
+    answer.findings.append(u"The request grew past %1 bytes while it arrived and was refused there; the rest of "
+                           "what the client sent was thrown away, and its body is not kept."_s.arg(s_maxRequestBytes));
+    socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Type: " + answer.contentType + "\r\nContent-Length: "
+                  + QByteArray::number(answer.body.size()) + "\r\nConnection: close\r\n\r\n" + answer.body);
+    // A lingering close: closing now, while the client is still sending, would reset the
+    // connection and could take the answer with it. What it sends is discarded until it closes
+    // (it should, having read "Connection: close"), for at most s_refusedLingerMs.
+    QTimer::singleShot(s_refusedLingerMs, socket, [socket] { socket->abort(); });
+    qCInfo(lcConnections) << "refused a request larger than" << s_maxRequestBytes << "bytes from"
+                          << socket->peerAddress();
+    if (m_completed)
+        m_completed(refusedRequest(incoming, socket), answer);
+}
+
+// What the log can say about a refused request: its request line and headers, if they came
+// within its first s_keptHeadBytes.
+HttpRequest HttpServerAdapter::refusedRequest(const Incoming &incoming, const QTcpSocket *socket)
+{
+    HttpRequest request;
+    request.timer = incoming.timer;
+    request.receivedAtMs = QDateTime::currentMSecsSinceEpoch() - incoming.timer.elapsed();
+    request.remoteAddress = socket->peerAddress();
+    request.method = "UNKNOWN";
+    const qsizetype headEnd = incoming.head.indexOf("\r\n\r\n");
+    const QList<QByteArray> lines = incoming.head.left(headEnd < 0 ? incoming.head.size() : headEnd).split('\n');
+    if (lines.isEmpty())
+        return request;
+    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
+    if (requestLine.size() >= 2) {
+        request.method = requestLine.at(0).toUpper();
+        const QByteArray target = requestLine.at(1);
+        const qsizetype question = target.indexOf('?');
+        request.path = QUrl::fromPercentEncoding(target.left(question < 0 ? target.size() : question));
+        if (question >= 0)
+            request.rawQuery = target.mid(question + 1);
+    }
+    if (headEnd < 0)
+        return request; // the headers did not all come at first: keep none rather than a part
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            request.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+    }
+    return request;
 }
 
 void HttpServerAdapter::restartIdleTimer(QTcpSocket *socket)

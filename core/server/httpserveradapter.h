@@ -17,6 +17,7 @@
 #include "http.h"
 
 #include <QAbstractHttpServer>
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QSslConfiguration>
 
@@ -57,6 +58,13 @@ public:
     quint16 port() const;
 
     static constexpr int s_defaultIdleTimeoutMs = 30'000;
+    // The most one request (line, headers and body) may bring. QtHttpServer 6.4 keeps a whole
+    // request in memory before the router sees it; past this the connection gets a 413 at once
+    // and the rest of what it sends is thrown away. Every route's own limit is lower.
+    static constexpr qint64 s_maxRequestBytes = 8 * 1024 * 1024;
+    static constexpr int s_refusedLingerMs = 5'000;
+    // How much of a request's start is kept to name a refused one in the log.
+    static constexpr qint64 s_keptHeadBytes = 16 * 1024;
     // How long a connection may stay open without completing a request while no answer is
     // pending; applies to connections accepted from then on.
     void setIdleTimeout(int milliseconds) { m_idleTimeoutMs = milliseconds; }
@@ -73,8 +81,13 @@ private:
     struct Connection;
     void answer(QTcpSocket *socket, quint64 slot, HttpResponse response);
     void flush(QTcpSocket *socket);
-    // A new connection: its idle timer starts now.
+    // A new connection: its idle timer starts now, and its requests are measured as they arrive.
     void accepted(QTcpSocket *socket);
+    // Runs before QtHttpServer reads what arrived: counts the request's bytes, refuses one that
+    // grows past s_maxRequestBytes, and afterwards discards whatever else the client sends.
+    void measureIncoming(QTcpSocket *socket);
+    struct Incoming;
+    static HttpRequest refusedRequest(const Incoming &incoming, const QTcpSocket *socket);
     void restartIdleTimer(QTcpSocket *socket);
     void idleTimedOut(QTcpSocket *socket);
 
@@ -83,5 +96,14 @@ private:
     QPointer<QTcpServer> m_listener;
     QSslConfiguration m_tls;
     QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;
+    // The request being received on each connection: its bytes so far (-1 once it was refused),
+    // and its first bytes (request line and headers), for the log entry of a refused one.
+    struct Incoming
+    {
+        qint64 bytes = 0;
+        QByteArray head;
+        QElapsedTimer timer;
+    };
+    QHash<QTcpSocket *, Incoming> m_incoming;
     int m_idleTimeoutMs = s_defaultIdleTimeoutMs;
 };
