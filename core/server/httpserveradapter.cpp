@@ -273,8 +273,13 @@ void HttpServerAdapter::measureIncoming(QTcpSocket *socket)
                                               u"The request is larger than %1 bytes"_s.arg(s_maxRequestBytes));
     answer.findings.append(u"The request grew past %1 bytes while it arrived and was refused there; the rest of "
                            "what the client sent was thrown away, and its body is not kept."_s.arg(s_maxRequestBytes));
-    socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Type: " + answer.contentType + "\r\nContent-Length: "
-                  + QByteArray::number(answer.body.size()) + "\r\nConnection: close\r\n\r\n" + answer.body);
+    answer.setHeader("Connection", "close");
+    // Written by hand: QtHttpServer's responder would wait for the request it never finishes.
+    QByteArray raw = "HTTP/1.1 " + QByteArray::number(answer.status) + ' ' + Http::reasonPhrase(answer.status)
+        + "\r\nContent-Type: " + answer.contentType + "\r\nContent-Length: " + QByteArray::number(answer.body.size());
+    for (const auto &[name, value] : std::as_const(answer.headers))
+        raw += "\r\n" + name + ": " + value;
+    socket->write(raw + "\r\n\r\n" + answer.body);
     // A lingering close: closing now, while the client is still sending, would reset the
     // connection and could take the answer with it. What it sends is discarded until it closes
     // (it should, having read "Connection: close"), for at most s_refusedLingerMs.
