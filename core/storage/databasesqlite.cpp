@@ -34,8 +34,14 @@ Status Database::setAutoCheckpoint(bool enabled) const
 {
     if (!m_serializeWrites)
         return Done{};
-    // 1000 pages is SQLite's default.
-    return runScript({enabled ? u"PRAGMA wal_autocheckpoint = 1000"_s : u"PRAGMA wal_autocheckpoint = 0"_s});
+    // 1000 pages is SQLite's default. The setting is this connection's own, so it runs as a read:
+    // through runScript() it would take the write turn and change the data stamp, emptying every
+    // row cache whenever the request log's thread starts.
+    Result<std::optional<QSqlRecord>> set
+        = one(enabled ? u"PRAGMA wal_autocheckpoint = 1000"_s : u"PRAGMA wal_autocheckpoint = 0"_s);
+    if (!set)
+        return set.error();
+    return Done{};
 }
 
 Result<Database::WalState> Database::checkpoint(bool blockWrites, bool truncate) const

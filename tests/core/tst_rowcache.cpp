@@ -9,6 +9,7 @@
 #include "storage/rowcache.h"
 
 #include <QTest>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void generation();
     void rollbackChangesTheStamp();
     void otherConnectionChangesTheStamp();
+    void walUpkeepKeepsTheStamp();
     void noStampOnPostgres();
     void cacheFollowsTheStamp();
 };
@@ -133,6 +135,35 @@ void TestRowCache::otherConnectionChangesTheStamp()
     QVERIFY(after);
     QVERIFY(*after != *before);
     QCOMPARE(after->generation, before->generation); // not this Database's own write
+}
+
+void TestRowCache::walUpkeepKeepsTheStamp()
+{
+    // The request log's thread turns off automatic checkpoints on its connection when it starts, and
+    // copies the WAL into the file later: neither changes a row, so neither may empty the caches.
+    // (It once took the write turn for the first and changed the stamp, at whatever moment the
+    // thread happened to start.)
+    const TestSupport::TestDatabase testDatabase(TestSupport::TestDatabase::Engine::Sqlite);
+    OPEN_DATABASE(database, testDatabase.location());
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(database.change(u"INSERT INTO settings (key, value) VALUES (?, 'x')"_s, {i}).ok());
+    const std::optional<DataStamp> before = database.dataStamp();
+    QVERIFY(before);
+    QVERIFY(database.setAutoCheckpoint(false).ok());
+    QCOMPARE(*database.dataStamp(), *before);
+
+    bool upkept = false;
+    std::unique_ptr<QThread> thread(QThread::create([&] {
+        upkept = database.setAutoCheckpoint(false).ok() && database.checkpoint().ok()
+            && database.setAutoCheckpoint(true).ok();
+        database.closeConnection();
+    }));
+    thread->start();
+    QVERIFY(thread->wait());
+    QVERIFY(upkept);
+    QCOMPARE(*database.dataStamp(), *before);
+    QVERIFY(database.setAutoCheckpoint(true).ok());
+    QCOMPARE(*database.dataStamp(), *before);
 }
 
 void TestRowCache::noStampOnPostgres()
