@@ -24,6 +24,7 @@ FhirImporter::FhirImporter(const Database &database, const Clock &clock, QObject
 FhirImporter::~FhirImporter()
 {
     m_cancelled = true;
+    (void)m_database.endGroup(); // the import may be waiting for the write turn a group holds
     if (m_thread)
         m_thread->wait();
 }
@@ -91,6 +92,7 @@ bool FhirImporter::start(const QStringList &paths)
         QTimer::singleShot(0, this, &FhirImporter::stepOnThisThread);
         return true;
     }
+    (void)m_database.endGroup();
     if (m_thread)
         m_thread->wait(); // the previous import's thread, which has ended or is about to
     std::shared_ptr<ImportJob> job = makeJob(paths);

@@ -354,7 +354,7 @@ Result<QString> AuthorizationService::approve(const QString &requestId, const QS
 
     const qint64 now = m_clock.nowMs();
     Approval approval;
-    approval.id = Secrets::randomUuid();
+    approval.id = Secrets::timeOrderedUuid(Secrets::nextTimeOrder(now));
     approval.clientId = request.clientId;
     approval.username = request.username;
     approval.patientId

@@ -154,10 +154,11 @@ Result<GrantAnswer> GrantService::issue(const Approval &approval, const QString 
 {
     const qint64 now = m_clock.nowMs();
     TokenRecord token;
-    token.id = Secrets::randomUuid();
-    token.accessToken = Secrets::randomToken(32);
+    const Secrets::TimeOrder order = Secrets::nextTimeOrder(now);
+    token.id = Secrets::timeOrderedUuid(order);
+    token.accessToken = Secrets::timeOrderedToken(order);
     if (offersRefresh(scope))
-        token.refreshToken = Secrets::randomToken(32);
+        token.refreshToken = Secrets::timeOrderedToken(order);
     token.approvalId = approval.id;
     token.clientId = approval.clientId;
     token.scope = scope;
@@ -318,8 +319,9 @@ Result<GrantAnswer> GrantService::forBackend(const AuthenticatedClient &client, 
 
     const qint64 now = m_clock.nowMs();
     TokenRecord token;
-    token.id = Secrets::randomUuid();
-    token.accessToken = Secrets::randomToken(32);
+    const Secrets::TimeOrder order = Secrets::nextTimeOrder(now);
+    token.id = Secrets::timeOrderedUuid(order);
+    token.accessToken = Secrets::timeOrderedToken(order);
     token.clientId = client.client.id;
     token.scope = Scopes::join(requested.value());
     token.origin = u"client_credentials"_s;

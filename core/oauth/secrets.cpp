@@ -6,11 +6,15 @@
 #include <QRandomGenerator>
 #include <QStringList>
 
+#include <algorithm>
+#include <atomic>
+
 using namespace Qt::StringLiterals;
 
 namespace {
 
 constexpr int s_passwordIterations = 10000;
+constexpr quint64 s_timeMask = 0xffff'ffff'ffffULL; // 48 bits of milliseconds: until the year 10889
 
 QByteArray randomBytes(int count)
 {
@@ -47,6 +51,44 @@ QString randomUuid()
     bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
     const QString hex = QString::fromLatin1(bytes.toHex());
     return hex.mid(0, 8) + u'-' + hex.mid(8, 4) + u'-' + hex.mid(12, 4) + u'-' + hex.mid(16, 4) + u'-' + hex.mid(20);
+}
+
+TimeOrder nextTimeOrder(qint64 unixMs)
+{
+    // (time << 12 | sequence), the last one given.
+    static std::atomic<quint64> s_last{0};
+    const quint64 wanted = (quint64(std::max<qint64>(unixMs, 0)) & s_timeMask) << 12;
+    quint64 last = s_last.load(std::memory_order_relaxed);
+    quint64 next = 0;
+    do {
+        next = std::max(wanted, last + 1);
+    } while (!s_last.compare_exchange_weak(last, next, std::memory_order_relaxed));
+    return TimeOrder{qint64((next >> 12) & s_timeMask), int(next & 0xfff)};
+}
+
+QString timeOrderedUuid(const TimeOrder &order)
+{
+    QByteArray bytes = randomBytes(16);
+    const quint64 time = quint64(order.unixMs) & s_timeMask;
+    for (int i = 0; i < 6; ++i)
+        bytes[i] = static_cast<char>((time >> (8 * (5 - i))) & 0xff);
+    bytes[6] = static_cast<char>(0x70 | ((order.sequence >> 8) & 0x0f));
+    bytes[7] = static_cast<char>(order.sequence & 0xff);
+    bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
+    const QString hex = QString::fromLatin1(bytes.toHex());
+    return hex.mid(0, 8) + u'-' + hex.mid(8, 4) + u'-' + hex.mid(12, 4) + u'-' + hex.mid(16, 4) + u'-' + hex.mid(20);
+}
+
+QString timeOrderedToken(const TimeOrder &order, int bytes)
+{
+    // base64url's 64 characters in ASCII order, so that comparing bytes compares orders.
+    static constexpr char s_sorted[] = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+    static_assert(sizeof(s_sorted) == 65);
+    const quint64 value = ((quint64(order.unixMs) & s_timeMask) << 12) | quint64(order.sequence & 0xfff);
+    QString token(10, Qt::Uninitialized);
+    for (int i = 0; i < 10; ++i)
+        token[i] = QLatin1Char(s_sorted[(value >> (6 * (9 - i))) & 0x3f]);
+    return token + randomToken(bytes);
 }
 
 bool constantTimeEquals(QByteArrayView left, QByteArrayView right)

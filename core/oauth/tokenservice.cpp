@@ -243,7 +243,8 @@ Result<TokenView> TokenService::mint(const DebugTokenRequest &request, const Min
 
     const qint64 now = m_clock.nowMs();
     Approval approval;
-    approval.id = Secrets::randomUuid();
+    const Secrets::TimeOrder order = Secrets::nextTimeOrder(now);
+    approval.id = Secrets::timeOrderedUuid(order);
     approval.clientId = request.clientId;
     approval.username = request.username;
     approval.patientId = patientId;
@@ -254,9 +255,9 @@ Result<TokenView> TokenService::mint(const DebugTokenRequest &request, const Min
                                                             : now + DebugTokenRequest::s_defaultApprovalLifetime * 1000;
 
     TokenRecord token;
-    token.id = Secrets::randomUuid();
-    token.accessToken = Secrets::randomToken(32);
-    token.refreshToken = Secrets::randomToken(32);
+    token.id = Secrets::timeOrderedUuid(order);
+    token.accessToken = Secrets::timeOrderedToken(order);
+    token.refreshToken = Secrets::timeOrderedToken(order);
     token.approvalId = approval.id;
     token.clientId = request.clientId;
     token.scope = scope;

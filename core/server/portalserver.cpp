@@ -7,6 +7,7 @@
 #include "oauth/secrets.h"
 #include "requestlog.h"
 #include "sandbox.h"
+#include "storage/database.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -77,9 +78,21 @@ PortalServer::PortalServer(Sandbox &sandbox, QObject *parent)
               dispatch(std::move(request), std::move(reply));
           },
           [this](const HttpRequest &request, const HttpResponse &response) { logExchange(request, response); }, this))
-{ }
+{
+    Database::GroupHooks hooks;
+    // Posted: it runs once this pass of the event loop has read and answered what had arrived.
+    hooks.opened = [this] {
+        QMetaObject::invokeMethod(
+            this, [this] { (void)m_sandbox.database().endGroup(); }, Qt::QueuedConnection);
+    };
+    hooks.ended = [this](quint64 group, const Status &outcome) { groupEnded(group, outcome); };
+    m_sandbox.database().enableGroups(std::move(hooks));
+}
 
-PortalServer::~PortalServer() = default;
+PortalServer::~PortalServer()
+{
+    m_sandbox.database().disableGroups(); // commits the open group and answers what waited for it
+}
 
 const QList<PortalServer::Route> &PortalServer::routes()
 {
@@ -403,12 +416,16 @@ void PortalServer::dispatch(HttpRequest &&incoming, std::function<void(HttpRespo
         reply(std::move(*early));
         return;
     }
+    // The writes of the handlers run below join the open group (see Database::enableGroups()).
+    const Database &database = m_sandbox.database();
+    const Database::GroupScope grouped(database);
+    const Mark mark{database.groupJobs(), database.groupsLost()};
     QPointer<PortalServer> self(this);
-    Answer answered = [self, request, methods, reply](HttpResponse response) {
+    Answer answered = [self, request, route, methods, reply, mark](HttpResponse response) {
         if (!self)
             return;
         self->decorate(*request, response, methods);
-        reply(std::move(response));
+        self->deliver(Held{0, false, request, route, methods, std::move(response), reply}, mark);
     };
     // Fault rules apply after the screening, so that 404, 405 and admin refusals stay honest, and
     // never to the admin surface, so that a rule for "/*" can still be removed.
@@ -441,6 +458,55 @@ void PortalServer::run(const std::shared_ptr<HttpRequest> &request, const Route 
         route->prepare(*this, *request, std::move(invokeRoute));
     else
         invokeRoute();
+}
+
+void PortalServer::deliver(Held held, const Mark &mark)
+{
+    const Database &database = m_sandbox.database();
+    held.wrote = database.groupJobs() != mark.jobs;
+    if (held.wrote && database.groupsLost() != mark.lost) {
+        // What it wrote was lost before it answered (a later statement of the group failed).
+        held.response = lostWrites(held,
+                                   Error{ErrorKind::Unavailable, u"temporarily_unavailable"_s,
+                                         u"The sandbox could not store this request's changes"_s});
+    }
+    held.group = database.openGroup();
+    if (held.group == 0) {
+        held.reply(std::move(held.response));
+        return;
+    }
+    m_held.append(std::move(held));
+}
+
+void PortalServer::groupEnded(quint64 group, const Status &outcome)
+{
+    QList<Held> ready;
+    for (qsizetype i = 0; i < m_held.size();) {
+        if (m_held.at(i).group <= group) {
+            ready.append(std::move(m_held[i]));
+            m_held.removeAt(i);
+        } else {
+            ++i;
+        }
+    }
+    for (Held &held : ready) {
+        if (!outcome && held.wrote)
+            held.response = lostWrites(held, outcome.error());
+        held.reply(std::move(held.response));
+    }
+}
+
+HttpResponse PortalServer::lostWrites(const Held &held, const Error &error) const
+{
+    const QString description = u"The sandbox could not store this request's changes: %1"_s.arg(error.description);
+    const ErrorKind kind = error.kind == ErrorKind::Unavailable ? ErrorKind::Unavailable : ErrorKind::Storage;
+    HttpResponse response = held.route && held.route->fhirErrors
+        ? fhirError(Http::statusFor(kind), kind == ErrorKind::Unavailable ? u"transient"_s : u"exception"_s,
+                    description)
+        : Http::errorResponse(Error{
+            kind, kind == ErrorKind::Unavailable ? u"temporarily_unavailable"_s : u"server_error"_s, description});
+    decorate(*held.request, response, held.methods);
+    return response;
 }
 
 void PortalServer::explainRefusal(HttpResponse &response)

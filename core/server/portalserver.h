@@ -121,6 +121,29 @@ private:
     void decorate(const HttpRequest &request, HttpResponse &response, const QByteArrayList &methods) const;
     void logExchange(const HttpRequest &request, const HttpResponse &response);
 
+    // Group commit (Database::enableGroups(), docs/decisions/0071): an answer given while a group
+    // of writes is open waits until that group has committed. An answer whose request wrote into
+    // a group that was lost becomes a 503 (or 500) in its route's error format.
+    struct Mark
+    {
+        quint64 jobs = 0; // Database::groupJobs() when the request started
+        quint64 lost = 0; // Database::groupsLost()
+    };
+    struct Held
+    {
+        quint64 group = 0;
+        bool wrote = false;
+        std::shared_ptr<HttpRequest> request;
+        const Route *route = nullptr;
+        QByteArrayList methods;
+        HttpResponse response;
+        std::function<void(HttpResponse)> reply;
+    };
+    void deliver(Held held, const Mark &mark);
+    void groupEnded(quint64 group, const Status &outcome);
+    HttpResponse lostWrites(const Held &held, const Error &error) const;
+    QList<Held> m_held;
+
     // Route handlers (portalroutes.cpp).
     HttpResponse registerClient(const HttpRequest &request);
     HttpResponse mintDebugToken(const HttpRequest &request);

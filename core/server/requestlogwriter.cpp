@@ -34,6 +34,8 @@ RequestLogWriter::~RequestLogWriter()
 {
     if (!m_thread)
         return;
+    // The writer may be waiting for the write turn that this thread's open group holds.
+    (void)m_database.endGroup();
     {
         QMutexLocker locker(&m_mutex);
         m_stopping = true;
@@ -77,6 +79,7 @@ void RequestLogWriter::submit(QList<RequestLogEntry> batch)
 
 Status RequestLogWriter::waitUntilWritten()
 {
+    (void)m_database.endGroup(); // the writer may be waiting for the turn the group holds
     QMutexLocker locker(&m_mutex);
     while (m_unwritten > 0)
         m_idle.wait(&m_mutex);
@@ -89,6 +92,7 @@ Status RequestLogWriter::waitUntilWritten()
 
 void RequestLogWriter::waitUntilIdle() const
 {
+    (void)m_database.endGroup(); // the writer may be waiting for the turn the group holds
     QMutexLocker locker(&m_mutex);
     while (m_unwritten > 0)
         m_idle.wait(&m_mutex);
@@ -102,6 +106,7 @@ qsizetype RequestLogWriter::unwritten() const
 
 void RequestLogWriter::discardQueued()
 {
+    (void)m_database.endGroup(); // the writer may be waiting for the turn the group holds
     QMutexLocker locker(&m_mutex);
     m_unwritten -= m_queue.size();
     m_queue.clear();

@@ -94,6 +94,10 @@ Database::Database(DatabaseLocation location)
 
 Database::~Database()
 {
+    if (m_openGroup && isGroupThread()) {
+        m_groupHooks = {};
+        (void)endGroup();
+    }
     QStringList names;
     {
         QMutexLocker locker(&m_mutex);
@@ -145,7 +149,10 @@ Status Database::configureConnection(QSqlDatabase &database) const
 {
     QStringList pragmas;
     if (m_location.engine == DatabaseEngine::Sqlite) {
-        pragmas = {u"PRAGMA foreign_keys = ON"_s, QString(s_busyTimeoutPragma)};
+        // temp_store: savepoint journals stay in memory. Each job of a write group (see
+        // enableGroups()) journals the pages it touches; past 64 KiB SQLite moved that journal
+        // to a temporary file and rewrote it with a pwrite per page, more bytes than the WAL got.
+        pragmas = {u"PRAGMA foreign_keys = ON"_s, QString(s_busyTimeoutPragma), u"PRAGMA temp_store = MEMORY"_s};
         // Switching the journal writes to the file; a read-only one keeps whatever mode it has.
         if (m_location.sqlitePath != u":memory:"_s && !m_readOnly)
             pragmas += {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s};
@@ -261,6 +268,12 @@ int Database::transactionDepth() const
     return m_transactionDepth.value(QThread::currentThreadId());
 }
 
+void Database::setTransactionDepth(int depth) const
+{
+    QMutexLocker locker(&m_mutex);
+    m_transactionDepth.insert(QThread::currentThreadId(), depth);
+}
+
 Database::CachedStatement Database::cachedQuery(const QSqlDatabase &database, const QString &sql, bool *fresh) const
 {
     QMutexLocker locker(&m_mutex);
@@ -299,6 +312,9 @@ Result<Database::Running> Database::run(const QString &sql, const QVariantList &
         else
             query.bindValue(i, value);
     }
+    // (Writes that read back rows, such as INSERT ... RETURNING, are not grouped.)
+    if (statement.kind != StatementKind::Read && isGroupThread() && m_openGroup && !m_jobActive)
+        leaveGroup();
     Running running{&query, {}};
     // A write outside a transaction takes its turn here (a transaction already holds it).
     if (m_serializeWrites && statement.kind != StatementKind::Read && transactionDepth() == 0)
@@ -399,6 +415,8 @@ Result<int> Database::change(const QString &sql, const QVariantList &values) con
 
 Status Database::runScript(const QStringList &statements) const
 {
+    if (isGroupThread() && m_openGroup && !m_jobActive)
+        leaveGroup();
     const QSqlDatabase database = connection();
     std::unique_lock<QMutex> writeTurn;
     if (m_serializeWrites && transactionDepth() == 0)
@@ -418,6 +436,14 @@ Status Database::runScript(const QStringList &statements) const
 
 Status Database::transaction(const std::function<Status()> &work) const
 {
+    if (isGroupThread()) {
+        if (m_jobActive)
+            return work();
+        if (groupsWrites())
+            return groupJob(work);
+        if (m_openGroup)
+            leaveGroup(); // out of scope: what the group holds is committed first
+    }
     const Qt::HANDLE thread = QThread::currentThreadId();
     int depth;
     {
@@ -434,12 +460,7 @@ Status Database::transaction(const std::function<Status()> &work) const
     const bool sqlite = m_location.engine == DatabaseEngine::Sqlite;
     // On SQLite, IMMEDIATE takes the write lock now: a deferred transaction that read first could
     // not write after another connection committed (SQLITE_BUSY_SNAPSHOT), however long it waited.
-    const auto runSqlite = [&](const QString &sql) -> Status {
-        Result<SqliteStatements::Outcome> done = write(sql, {});
-        if (!done)
-            return done.error();
-        return Done{};
-    };
+    const auto runSqlite = [&](const QString &sql) -> Status { return writeStatement(sql); };
     const auto setDepth = [&](int value) {
         QMutexLocker locker(&m_mutex);
         m_transactionDepth.insert(thread, value);
@@ -481,6 +502,158 @@ Status Database::transaction(const std::function<Status()> &work) const
     }
     setDepth(0);
     return status;
+}
+
+Status Database::writeStatement(const QString &sql) const
+{
+    Result<SqliteStatements::Outcome> done = writeUngrouped(sql, {});
+    if (!done)
+        return done.error();
+    return Done{};
+}
+
+bool Database::enableGroups(GroupHooks hooks)
+{
+    if (m_location.engine != DatabaseEngine::Sqlite || !m_serializeWrites || m_readOnly || isInMemory())
+        return false;
+    if (m_openGroup)
+        (void)endGroup();
+    m_groupThread.store(QThread::currentThreadId(), std::memory_order_release);
+    m_groupHooks = std::move(hooks);
+    return true;
+}
+
+void Database::disableGroups()
+{
+    if (!isGroupThread())
+        return;
+    (void)endGroup();
+    m_groupHooks = {};
+    m_groupThread.store(nullptr, std::memory_order_release);
+}
+
+Database::GroupScope::GroupScope(const Database &database) : m_database(database)
+{
+    if (m_database.isGroupThread()) {
+        ++m_database.m_groupScopes;
+        m_counted = true;
+    }
+}
+
+Database::GroupScope::~GroupScope()
+{
+    if (m_counted)
+        --m_database.m_groupScopes;
+}
+
+bool Database::isGroupThread() const
+{
+    // Other threads read this while the grouping thread may set it; only that thread sees its own id.
+    const Qt::HANDLE thread = m_groupThread.load(std::memory_order_acquire);
+    return thread && QThread::currentThreadId() == thread;
+}
+
+bool Database::groupsWrites() const
+{
+    return isGroupThread() && m_groupScopes > 0 && !m_jobActive && (m_openGroup || transactionDepth() == 0);
+}
+
+Status Database::beginGroup() const
+{
+    m_groupTurn = std::unique_lock<QMutex>(m_writeMutex);
+    setTransactionDepth(1); // the statements below run in the group's turn
+    if (Status begun = writeStatement(u"BEGIN IMMEDIATE"_s); !begun) {
+        setTransactionDepth(0);
+        m_groupTurn = {};
+        return Error{begun.error().kind, begun.error().code,
+                     u"Cannot begin a transaction: %1"_s.arg(begun.error().description)};
+    }
+    m_openGroup = ++m_lastGroup;
+    if (m_groupHooks.opened)
+        m_groupHooks.opened();
+    return Done{};
+}
+
+Status Database::groupJob(const std::function<Status()> &work) const
+{
+    if (!m_openGroup) {
+        if (Status begun = beginGroup(); !begun)
+            return begun;
+    }
+    m_jobActive = true;
+    setTransactionDepth(2);
+    Status status = writeStatement(u"SAVEPOINT sandbox_job"_s);
+    const bool saved = status.ok();
+    if (saved)
+        status = work();
+    if (status) {
+        status = writeStatement(u"RELEASE sandbox_job"_s);
+        if (status) {
+            m_jobActive = false;
+            setTransactionDepth(1);
+            ++m_groupJobs;
+            return status;
+        }
+    }
+    // This job's statements are taken back; the jobs before it stay in the group, unless SQLite
+    // rolled back the whole transaction (a full disk, an I/O error), or taking back failed.
+    m_jobActive = false;
+    setTransactionDepth(1);
+    bumpGeneration(); // a cache may have read rows that are taken back
+    SqliteStatements *statements = sqliteStatements(connection());
+    if (statements && statements->inTransaction()
+        && (!saved
+            || (writeStatement(u"ROLLBACK TO sandbox_job"_s).ok() && writeStatement(u"RELEASE sandbox_job"_s).ok())))
+        return status;
+    loseGroup(status.error());
+    return status;
+}
+
+void Database::loseGroup(const Error &error) const
+{
+    SqliteStatements *statements = sqliteStatements(connection());
+    if (statements && statements->inTransaction())
+        (void)writeStatement(u"ROLLBACK"_s);
+    bumpGeneration();
+    ++m_groupsLost;
+    qCWarning(lcStorage).noquote() << "the writes of group" << m_openGroup << "were lost:" << error.description;
+    finishGroup(error);
+}
+
+void Database::finishGroup(const Status &outcome) const
+{
+    const quint64 group = m_openGroup;
+    m_openGroup = 0;
+    setTransactionDepth(0);
+    m_groupTurn = {};
+    if (m_groupHooks.ended)
+        m_groupHooks.ended(group, outcome);
+}
+
+Status Database::endGroup() const
+{
+    if (!isGroupThread() || !m_openGroup)
+        return Done{};
+    if (m_jobActive) {
+        // Called from inside a job (a nested event loop): the group ends after it.
+        if (m_groupHooks.opened)
+            m_groupHooks.opened();
+        return Done{};
+    }
+    const Status committed = writeStatement(u"COMMIT"_s);
+    if (!committed) {
+        const Error error{committed.error().kind, committed.error().code,
+                          u"Cannot commit: %1"_s.arg(committed.error().description)};
+        loseGroup(error);
+        return error;
+    }
+    finishGroup(Done{});
+    return Done{};
+}
+
+void Database::leaveGroup() const
+{
+    (void)endGroup();
 }
 
 QVariant Database::nullable(const QString &text)

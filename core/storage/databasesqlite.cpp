@@ -48,6 +48,8 @@ Result<Database::WalState> Database::checkpoint(bool blockWrites, bool truncate)
 {
     if (!m_serializeWrites)
         return WalState{};
+    if (isGroupThread() && m_openGroup && !m_jobActive)
+        leaveGroup(); // no checkpoint runs inside a transaction
     if (!blockWrites)
         return walCheckpoint(u"PRAGMA wal_checkpoint(PASSIVE)"_s); // copies what it can, waits for nobody
     // TRUNCATE also waits for readers to leave the WAL, then empties the WAL file, so that the next
@@ -89,6 +91,25 @@ SqliteStatements *Database::sqliteStatements(const QSqlDatabase &database) const
 }
 
 Result<SqliteStatements::Outcome> Database::write(const QString &sql, const QVariantList &values) const
+{
+    if (isGroupThread() && !m_jobActive) {
+        if (groupsWrites()) {
+            std::optional<Result<SqliteStatements::Outcome>> outcome;
+            const Status done = groupJob([&]() -> Status {
+                outcome = writeUngrouped(sql, values);
+                return outcome->ok() ? Status(Done{}) : Status(outcome->error());
+            });
+            if (!done)
+                return done.error();
+            return std::move(*outcome);
+        }
+        if (m_openGroup)
+            leaveGroup(); // out of scope: what the group holds is committed first
+    }
+    return writeUngrouped(sql, values);
+}
+
+Result<SqliteStatements::Outcome> Database::writeUngrouped(const QString &sql, const QVariantList &values) const
 {
     const QSqlDatabase database = connection();
     if (!database.isOpen())

@@ -129,3 +129,8 @@ Result<SqliteStatements::Outcome> SqliteStatements::step(sqlite3_stmt *statement
     }
     return outcome;
 }
+
+bool SqliteStatements::inTransaction() const
+{
+    return sqlite3_get_autocommit(m_handle) == 0;
+}

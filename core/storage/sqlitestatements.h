@@ -40,6 +40,9 @@ public:
     Result<sqlite3_stmt *> prepare(const QString &sql, const QVariantList &values);
     // Runs a prepared and bound statement to its end, and resets it.
     Result<Outcome> step(sqlite3_stmt *statement);
+    // Whether a transaction is open: after some errors (a full disk, an I/O error) SQLite rolls
+    // the whole transaction back by itself.
+    bool inTransaction() const;
 
 private:
     explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }

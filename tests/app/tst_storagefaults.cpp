@@ -15,6 +15,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -71,6 +74,7 @@ class tst_StorageFaults final : public QObject
 private Q_SLOTS:
     void readOnlyDatabaseAnswersReadsRefusesWrites();
     void fullDiskRefusesWritesAndRecovers();
+    void fullDiskAmongConcurrentWritesLosesNoPromise();
 
 private:
     // What a refused write looks like, and that reads still work.
@@ -221,6 +225,66 @@ void tst_StorageFaults::fullDiskRefusesWritesAndRecovers()
     QVERIFY2(server.stop(), qPrintable(server.output()));
 
     // Every registration that was answered 201 is there after a restart (with room again).
+    ServerProcess again(QStringLiteral(SANDBOX_EXECUTABLE));
+    QVERIFY2(again.start(arguments), qPrintable(again.output()));
+    HttpClient reopened(again.port());
+    for (const auto &[clientId, token] : std::as_const(accepted))
+        QCOMPARE(reopened.get(u"/oauth/register/"_s + clientId, {{"Authorization", "Bearer " + token.toUtf8()}}).status,
+                 200);
+    QVERIFY(again.stop());
+}
+
+void tst_StorageFaults::fullDiskAmongConcurrentWritesLosesNoPromise()
+{
+    // Requests that arrive together share one commit (group commit, docs/decisions/0071). When
+    // the disk fills up during such a group, SQLite takes back the whole transaction: every
+    // request in it must then be refused, never answered 201 for a client that is not stored.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString database = dir.filePath(u"sandbox.sqlite"_s);
+    const QStringList arguments
+        = {u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s, database, u"--sample-patients"_s, u"0"_s};
+    ServerProcess server(QStringLiteral(SANDBOX_EXECUTABLE));
+    QVERIFY2(server.start(arguments), qPrintable(server.output()));
+    QVERIFY2(server.stop(), qPrintable(server.output()));
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"SANDBOX_SQLITE_MAX_PAGE_COUNT"_s,
+                       QString::number(QFileInfo(database).size() / 4096 + 512)); // 2 MiB more
+    server.setEnvironment(environment);
+    QVERIFY2(server.start(arguments), qPrintable(server.output()));
+
+    // Rounds of 12 registrations of 60 KB sent at once (on QNetworkAccessManager's 6
+    // connections), until the database is full.
+    QNetworkAccessManager manager;
+    QList<QPair<QString, QString>> accepted; // client_id, registration_access_token
+    int refusals = 0;
+    for (int round = 0; round < 40 && refusals == 0; ++round) {
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < 12; ++i) {
+            QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/oauth/register"_s.arg(server.port())));
+            request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+            replies.append(
+                manager.post(request, QJsonDocument(client(u"Filler %1.%2"_s.arg(round).arg(i), 60 * 1024)).toJson()));
+        }
+        for (QNetworkReply *reply : std::as_const(replies)) {
+            QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 60'000);
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+            if (status == 201) {
+                accepted.append({answer[u"client_id"_s].toString(), answer[u"registration_access_token"_s].toString()});
+            } else {
+                ++refusals;
+                QCOMPARE(status, 503);
+                QCOMPARE(answer[u"error"_s].toString(), u"temporarily_unavailable"_s);
+            }
+            reply->deleteLater();
+        }
+    }
+    QVERIFY(refusals > 0);
+    QVERIFY(!accepted.isEmpty());
+    QVERIFY2(server.stop(), qPrintable(server.output()));
+
+    // Every 201 is there after a restart with room again.
     ServerProcess again(QStringLiteral(SANDBOX_EXECUTABLE));
     QVERIFY2(again.start(arguments), qPrintable(again.output()));
     HttpClient reopened(again.port());

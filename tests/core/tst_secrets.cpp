@@ -9,6 +9,8 @@
 #include <QTest>
 #include <QUuid>
 
+#include <cstring>
+
 using namespace Qt::StringLiterals;
 
 class TestSecrets final : public QObject
@@ -23,6 +25,12 @@ private Q_SLOTS:
     void randomTokensAreUnique();
     void randomUuid();
     void randomUuidsAreUnique();
+    void timeOrderedUuid();
+    void timeOrderedUuidsSortByTime();
+    void timeOrderedToken_data();
+    void timeOrderedToken();
+    void timeOrderedTokensSortByTime();
+    void nextTimeOrderRises();
     void constantTimeEqualsBytes_data();
     void constantTimeEqualsBytes();
     void constantTimeEqualsStrings_data();
@@ -139,6 +147,112 @@ void TestSecrets::randomUuidsAreUnique()
     for (int draw = 0; draw < 10000; ++draw)
         ids.insert(Secrets::randomUuid());
     QCOMPARE(ids.size(), 10000);
+}
+
+void TestSecrets::timeOrderedUuid()
+{
+    // RFC 9562's example of a version 7 UUID (appendix A.6): 2022-02-22 14:22:22 -05:00, that is
+    // 1645557742000 ms, with rand_a 0xcc3: 017F22E2-79B0-7CC3-98C4-DC0C0C07398F.
+    static const QRegularExpression canonical(u"^017f22e2-79b0-7cc3-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"_s);
+    QSet<QString> ids;
+    QSet<QChar> variantDigits;
+    for (int draw = 0; draw < 500; ++draw) {
+        const QString id = Secrets::timeOrderedUuid({1645557742000, 0xcc3});
+        QVERIFY2(canonical.match(id).hasMatch(), qPrintable(id));
+        const QUuid uuid = QUuid::fromString(id);
+        QVERIFY(!uuid.isNull());
+        QCOMPARE(uuid.variant(), QUuid::DCE);
+        QCOMPARE(uuid.toString(QUuid::WithoutBraces), id);
+        ids.insert(id);
+        variantDigits.insert(id.at(19));
+    }
+    // 62 random bits: no two alike, even for one order.
+    QCOMPARE(ids.size(), 500);
+    QCOMPARE(variantDigits.size(), 4);
+    QVERIFY(Secrets::timeOrderedUuid({}).startsWith(u"00000000-0000-7000-"_s));
+}
+
+namespace {
+
+// Orders from the first to the last there is, through every bit of the time and the sequence.
+QList<Secrets::TimeOrder> risingOrders()
+{
+    QList<Secrets::TimeOrder> orders{{0, 0}};
+    for (int bit = 0; bit < 12; ++bit)
+        orders.append({0, (1 << (bit + 1)) - 1});
+    for (int bit = 0; bit < 48; ++bit)
+        orders.append({(qint64(1) << (bit + 1)) - 1, 4095});
+    return orders;
+}
+
+} // namespace
+
+void TestSecrets::timeOrderedUuidsSortByTime()
+{
+    const QList<Secrets::TimeOrder> orders = risingOrders();
+    for (qsizetype i = 1; i < orders.size(); ++i) {
+        const QString previous = Secrets::timeOrderedUuid(orders.at(i - 1));
+        const QString next = Secrets::timeOrderedUuid(orders.at(i));
+        QVERIFY2(previous < next, qPrintable(previous + u" < "_s + next));
+    }
+}
+
+void TestSecrets::timeOrderedToken_data()
+{
+    QTest::addColumn<qint64>("unixMs");
+    QTest::addColumn<int>("sequence");
+    QTest::addColumn<QString>("prefix");
+
+    QTest::newRow("first") << qint64(0) << 0 << u"----------"_s;
+    QTest::newRow("sequence 1") << qint64(0) << 1 << u"---------0"_s;
+    QTest::newRow("1 ms") << qint64(1) << 0 << u"-------0--"_s;
+    QTest::newRow("last") << (qint64(1) << 48) - 1 << 4095 << u"zzzzzzzzzz"_s;
+    // (1645557742000 << 12 | 0xcc3) in 6-bit groups: 0 23 60 34 56 39 38 48 51 3.
+    QTest::newRow("RFC 9562's time") << qint64(1645557742000) << 0xcc3 << u"-MwXsbakn2"_s;
+}
+
+void TestSecrets::timeOrderedToken()
+{
+    QFETCH(qint64, unixMs);
+    QFETCH(int, sequence);
+    QFETCH(QString, prefix);
+
+    const QString token = Secrets::timeOrderedToken({unixMs, sequence});
+    QCOMPARE(token.left(10), prefix);
+    QCOMPARE(token.size(), 10 + 32); // the prefix, then 192 random bits
+    QVERIFY2(base64UrlPattern().match(token).hasMatch(), qPrintable(token));
+    QCOMPARE(Secrets::timeOrderedToken({unixMs, sequence}, 32).size(), 10 + 43);
+    QVERIFY(Secrets::timeOrderedToken({unixMs, sequence}) != token);
+}
+
+void TestSecrets::timeOrderedTokensSortByTime()
+{
+    const QList<Secrets::TimeOrder> orders = risingOrders();
+    for (qsizetype i = 1; i < orders.size(); ++i) {
+        const QByteArray previous = Secrets::timeOrderedToken(orders.at(i - 1)).toLatin1();
+        const QByteArray next = Secrets::timeOrderedToken(orders.at(i)).toLatin1();
+        // Byte order, as SQLite's BINARY collation compares.
+        QVERIFY2(std::memcmp(previous.constData(), next.constData(), 10) < 0,
+                 QByteArray(previous + " < " + next).constData());
+    }
+}
+
+void TestSecrets::nextTimeOrderRises()
+{
+    // Nothing else in this test asks for one, and no clock reads 2100 yet.
+    const qint64 time = 4102444800000; // 2100-01-01
+    const auto check = [](const Secrets::TimeOrder &order, qint64 unixMs, int sequence) {
+        return order.unixMs == unixMs && order.sequence == sequence;
+    };
+    QVERIFY(check(Secrets::nextTimeOrder(time), time, 0));
+    QVERIFY(check(Secrets::nextTimeOrder(time), time, 1)); // the same millisecond
+    QVERIFY(check(Secrets::nextTimeOrder(time - 60'000), time, 2)); // a clock moved back
+    QVERIFY(check(Secrets::nextTimeOrder(time + 1), time + 1, 0));
+    // Past 4096 in one millisecond, the order moves on to the next millisecond.
+    for (int sequence = 1; sequence < 4096; ++sequence)
+        QVERIFY(check(Secrets::nextTimeOrder(time + 1), time + 1, sequence));
+    QVERIFY(check(Secrets::nextTimeOrder(time + 1), time + 2, 0));
+    QVERIFY(check(Secrets::nextTimeOrder(time + 2), time + 2, 1));
 }
 
 void TestSecrets::constantTimeEqualsBytes_data()

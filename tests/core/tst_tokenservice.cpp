@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "oauth/client.h"
 #include "oauth/grantservice.h"
+#include "oauth/secrets.h"
 #include "oauth/tokenservice.h"
 #include "sandbox.h"
 #include "testsupport.h"
@@ -343,9 +344,22 @@ void TestTokenService::mintDefaults()
     QCOMPARE(token.origin, u"debug"_s);
     QCOMPARE(token.scope, u"launch/patient patient/*.read offline_access"_s);
     QCOMPARE(approval.securityLabels, defaultSecurityLabels());
-    QCOMPARE(token.accessToken.size(), 43);
-    QCOMPARE(token.refreshToken.size(), 43);
+    // The issue time and a sequence number in ten characters, then 192 random bits
+    // (docs/decisions/0071); the ids are version 7 UUIDs of the same time.
+    QCOMPARE(token.accessToken.size(), 10 + 32);
+    QCOMPARE(token.refreshToken.size(), 10 + 32);
+    // (Not before the issue time: the order is the process's, which earlier tests moved on.)
+    QVERIFY(token.accessToken.left(10) >= Secrets::timeOrderedToken({TestSupport::s_epochMs, 0}).left(10));
+    QCOMPARE(token.refreshToken.left(10), token.accessToken.left(10));
     QVERIFY(token.accessToken != token.refreshToken);
+    QVERIFY(token.id >= Secrets::timeOrderedUuid({TestSupport::s_epochMs, 0}).left(18));
+    QCOMPARE(token.id.at(14), u'7');
+    QCOMPARE(approval.id.left(18), token.id.left(18));
+    // The next token's keys sort after these.
+    const Result<TokenView> next = mintDefault();
+    QVERIFY(next.ok());
+    QVERIFY(next->token.accessToken.left(10) > token.accessToken.left(10));
+    QVERIFY(next->token.id > token.id);
     QCOMPARE(token.approvalId, approval.id);
     QVERIFY(minted->hasApproval);
     QCOMPARE(token.revokedAtMs, 0);
@@ -398,7 +412,7 @@ void TestTokenService::find()
     QCOMPARE(byRefresh->match, TokenMatch::Refresh);
     QCOMPARE(byRefresh->view.token.id, minted->token.id);
 
-    for (const QString &unknown : {u"not-a-token"_s, minted->token.accessToken.left(42),
+    for (const QString &unknown : {u"not-a-token"_s, minted->token.accessToken.chopped(1),
                                    QString(minted->token.accessToken + u"x"_s), minted->token.id, QString(u""_s)}) {
         const Result<FoundToken> missing = tokens().find(unknown);
         QVERIFY2(!missing.ok(), qPrintable(unknown));
