@@ -248,7 +248,8 @@ Result<Client> ClientRegistry::registerClient(const QJsonObject &metadata, const
     if (!validated)
         return validated.error();
     Client client = std::move(validated).value();
-    client.id = Secrets::randomUuid();
+    client.issuedAtMs = m_clock.nowMs();
+    client.id = Secrets::timeOrderedUuid(Secrets::nextTimeOrder(client.issuedAtMs)); // docs/decisions/0071
     if (client.name.isEmpty())
         client.name = client.id;
     const bool needsSecret = client.tokenEndpointAuthMethod == u"client_secret_basic"_s
@@ -257,7 +258,6 @@ Result<Client> ClientRegistry::registerClient(const QJsonObject &metadata, const
         client.secret = Secrets::randomToken(32);
     client.origin = origin;
     client.registrationAccessToken = Secrets::randomToken(32);
-    client.issuedAtMs = m_clock.nowMs();
     client.updatedAtMs = client.issuedAtMs;
     if (Status stored = m_store->insert(client); !stored)
         return stored.error();

@@ -425,6 +425,11 @@ void PortalServer::dispatch(HttpRequest &&incoming, std::function<void(HttpRespo
         if (!self)
             return;
         self->decorate(*request, response, methods);
+        const Database &database = self->m_sandbox.database();
+        if (database.openGroup() == 0 && database.groupsLost() == mark.lost) {
+            reply(std::move(response)); // nothing to wait for (reads, PostgreSQL, :memory:)
+            return;
+        }
         self->deliver(Held{0, false, request, route, methods, std::move(response), reply}, mark);
     };
     // Fault rules apply after the screening, so that 404, 405 and admin refusals stay honest, and

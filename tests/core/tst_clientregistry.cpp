@@ -100,9 +100,13 @@ void TestClientRegistry::registerDefaults()
     QVERIFY2(registered.ok(), qPrintable(registered.ok() ? QString() : registered.error().description));
     const Client &client = registered.value();
 
-    QVERIFY(QRegularExpression(u"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"_s)
+    // A version 7 UUID, so that the clients' key index grows at its end (docs/decisions/0071).
+    QVERIFY(QRegularExpression(u"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"_s)
                 .match(client.id)
                 .hasMatch());
+    const Result<Client> next = m_registry->registerClient(QJsonObject{{u"redirect_uris"_s, s_redirect}}, u"http"_s);
+    QVERIFY(next.ok());
+    QVERIFY(next.value().id > client.id);
     QCOMPARE(client.name, client.id); // no client_name: the id stands in
     QCOMPARE(client.grantTypes, (QStringList{u"authorization_code"_s, u"refresh_token"_s}));
     QCOMPARE(client.metadata.value(u"response_types"_s).toArray(), QJsonArray{u"code"_s});
