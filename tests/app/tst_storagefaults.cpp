@@ -79,7 +79,22 @@ private Q_SLOTS:
 private:
     // What a refused write looks like, and that reads still work.
     void checkRefusedButReading(HttpClient &http, const Seed &seeded, const QString &reason);
+    // Starts the server again (without the simulated full disk) and reads back each client by its
+    // registration access token: (client_id, registration_access_token) pairs.
+    void checkStoredAfterRestart(const QStringList &arguments, const QList<QPair<QString, QString>> &accepted);
 };
+
+void tst_StorageFaults::checkStoredAfterRestart(const QStringList &arguments,
+                                                const QList<QPair<QString, QString>> &accepted)
+{
+    ServerProcess again(QStringLiteral(SANDBOX_EXECUTABLE));
+    QVERIFY2(again.start(arguments), qPrintable(again.output()));
+    HttpClient reopened(again.port());
+    for (const auto &[clientId, token] : accepted)
+        QCOMPARE(reopened.get(u"/oauth/register/"_s + clientId, {{"Authorization", "Bearer " + token.toUtf8()}}).status,
+                 200);
+    QVERIFY(again.stop());
+}
 
 void tst_StorageFaults::checkRefusedButReading(HttpClient &http, const Seed &seeded, const QString &reason)
 {
@@ -225,13 +240,7 @@ void tst_StorageFaults::fullDiskRefusesWritesAndRecovers()
     QVERIFY2(server.stop(), qPrintable(server.output()));
 
     // Every registration that was answered 201 is there after a restart (with room again).
-    ServerProcess again(QStringLiteral(SANDBOX_EXECUTABLE));
-    QVERIFY2(again.start(arguments), qPrintable(again.output()));
-    HttpClient reopened(again.port());
-    for (const auto &[clientId, token] : std::as_const(accepted))
-        QCOMPARE(reopened.get(u"/oauth/register/"_s + clientId, {{"Authorization", "Bearer " + token.toUtf8()}}).status,
-                 200);
-    QVERIFY(again.stop());
+    checkStoredAfterRestart(arguments, accepted);
 }
 
 void tst_StorageFaults::fullDiskAmongConcurrentWritesLosesNoPromise()
@@ -285,13 +294,7 @@ void tst_StorageFaults::fullDiskAmongConcurrentWritesLosesNoPromise()
     QVERIFY2(server.stop(), qPrintable(server.output()));
 
     // Every 201 is there after a restart with room again.
-    ServerProcess again(QStringLiteral(SANDBOX_EXECUTABLE));
-    QVERIFY2(again.start(arguments), qPrintable(again.output()));
-    HttpClient reopened(again.port());
-    for (const auto &[clientId, token] : std::as_const(accepted))
-        QCOMPARE(reopened.get(u"/oauth/register/"_s + clientId, {{"Authorization", "Bearer " + token.toUtf8()}}).status,
-                 200);
-    QVERIFY(again.stop());
+    checkStoredAfterRestart(arguments, accepted);
 }
 
 QTEST_GUILESS_MAIN(tst_StorageFaults)

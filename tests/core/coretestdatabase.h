@@ -3,8 +3,9 @@
 
 // Runs one test function for both storage engines: an "engine" data column with a "sqlite" and
 // a "postgres" row, and a macro that creates that engine's fresh database for the row (skipped,
-// with the reason, when no PostgreSQL server is configured).
+// with the reason, when no PostgreSQL server is configured). And opening a Database directly.
 
+#include "storage/database.h"
 #include "testsupport.h"
 
 #include <QTest>
@@ -37,7 +38,24 @@ inline std::unique_ptr<TestSupport::TestDatabase> makeDatabase(const QString &en
                                                            : TestSupport::TestDatabase::Engine::Sqlite);
 }
 
+// A Database opened from what --db takes (a path, ":memory:" or a PostgreSQL URL).
+inline Result<std::unique_ptr<Database>> openDatabase(const QString &spec)
+{
+    Result<DatabaseLocation> location = DatabaseLocation::parse(spec);
+    if (!location)
+        return location.error();
+    return Database::open(location.value());
+}
+
 } // namespace CoreTest
+
+// Declares `Database &name`, opened from `spec`; the test fails with the reason when it cannot be.
+#define OPEN_DATABASE(name, spec) \
+    Result<std::unique_ptr<Database>> name##Opened = CoreTest::openDatabase(spec); \
+    QVERIFY2(name##Opened.ok(), \
+             qPrintable(name##Opened.ok() ? QString() \
+                                          : name##Opened.error().code + u": " + name##Opened.error().description)); \
+    Database &name = *name##Opened.value();
 
 // Declares `name`, a fresh TestDatabase for the row's engine; skips the row when PostgreSQL is
 // wanted but not configured, fails it when the database cannot be created.

@@ -19,19 +19,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-Result<std::unique_ptr<Database>> openAt(const QString &spec)
-{
-    Result<DatabaseLocation> location = DatabaseLocation::parse(spec);
-    if (!location)
-        return location.error();
-    return Database::open(location.value());
-}
-
-QString describe(const Error &error)
-{
-    return error.code + u": "_s + error.description;
-}
-
 // The value of a setting, or a null QString when it is not there.
 QString setting(const Database &database, const QString &key)
 {
@@ -61,11 +48,6 @@ const QStringList s_tables = {u"schema_migrations"_s,
                               u"request_log"_s};
 
 } // namespace
-
-#define OPEN_DATABASE(name, spec) \
-    Result<std::unique_ptr<Database>> name##Opened = openAt(spec); \
-    QVERIFY2(name##Opened.ok(), qPrintable(name##Opened.ok() ? QString() : describe(name##Opened.error()))); \
-    Database &name = *name##Opened.value();
 
 class TestDatabase final : public QObject
 {
@@ -306,7 +288,7 @@ void TestDatabase::newerSchemaRefused()
                     .ok());
         QVERIFY(insertSetting(database, u"written by"_s, u"a newer program"_s).ok());
     }
-    const Result<std::unique_ptr<Database>> reopened = openAt(testDatabase->location());
+    const Result<std::unique_ptr<Database>> reopened = CoreTest::openDatabase(testDatabase->location());
     QVERIFY(!reopened.ok());
     const QString description = reopened.error().description;
     QCOMPARE(reopened.error().kind, ErrorKind::Storage);
@@ -570,7 +552,7 @@ void TestDatabase::openFailures()
     QFETCH(QString, spec);
     QFETCH(QString, mention);
 
-    const Result<std::unique_ptr<Database>> database = openAt(spec);
+    const Result<std::unique_ptr<Database>> database = CoreTest::openDatabase(spec);
     QVERIFY(!database.ok());
     const QString description = database.error().description;
     QCOMPARE(database.error().kind, ErrorKind::Storage);

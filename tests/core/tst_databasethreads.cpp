@@ -19,14 +19,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-Result<std::unique_ptr<Database>> openAt(const QString &spec)
-{
-    Result<DatabaseLocation> location = DatabaseLocation::parse(spec);
-    if (!location)
-        return location.error();
-    return Database::open(location.value());
-}
-
 // A transaction that reads, then writes what it read: the shape that fails under SQLite's
 // deferred transactions when another connection commits in between.
 Status readThenWrite(const Database &database, const QString &key)
@@ -64,7 +56,7 @@ private Q_SLOTS:
 void TestDatabaseThreads::concurrentTransactions()
 {
     CORE_TEST_DATABASE(testDatabase);
-    Result<std::unique_ptr<Database>> opened = openAt(testDatabase->location());
+    Result<std::unique_ptr<Database>> opened = CoreTest::openDatabase(testDatabase->location());
     QVERIFY(opened.ok());
     const Database &database = *opened.value();
 
@@ -103,7 +95,7 @@ void TestDatabaseThreads::concurrentTransactions()
 void TestDatabaseThreads::threadConnectionIsClosed()
 {
     CORE_TEST_DATABASE(testDatabase);
-    Result<std::unique_ptr<Database>> opened = openAt(testDatabase->location());
+    Result<std::unique_ptr<Database>> opened = CoreTest::openDatabase(testDatabase->location());
     QVERIFY(opened.ok());
     const Database &database = *opened.value();
     const qsizetype before = QSqlDatabase::connectionNames().size();
@@ -132,7 +124,7 @@ void TestDatabaseThreads::threadConnectionIsClosed()
 void TestDatabaseThreads::checkpointsOnOneThread()
 {
     const TestSupport::TestDatabase testDatabase(TestSupport::TestDatabase::Engine::Sqlite);
-    Result<std::unique_ptr<Database>> opened = openAt(testDatabase.location());
+    Result<std::unique_ptr<Database>> opened = CoreTest::openDatabase(testDatabase.location());
     QVERIFY(opened.ok());
     const Database &database = *opened.value();
     QCOMPARE(database.scalar(u"PRAGMA wal_autocheckpoint"_s).value().toInt(), 1000);
@@ -149,7 +141,7 @@ void TestDatabaseThreads::checkpointsOnOneThread()
     QCOMPARE(database.scalar(u"PRAGMA wal_autocheckpoint"_s).value().toInt(), 1000);
 
     // Elsewhere these are no-ops.
-    Result<std::unique_ptr<Database>> memory = openAt(u":memory:"_s);
+    Result<std::unique_ptr<Database>> memory = CoreTest::openDatabase(u":memory:"_s);
     QVERIFY(memory.ok());
     QVERIFY(memory.value()->setAutoCheckpoint(false).ok());
     QVERIFY(memory.value()->checkpoint().ok());
@@ -158,7 +150,7 @@ void TestDatabaseThreads::checkpointsOnOneThread()
 void TestDatabaseThreads::restartGivesWayToReaders()
 {
     const TestSupport::TestDatabase testDatabase(TestSupport::TestDatabase::Engine::Sqlite);
-    Result<std::unique_ptr<Database>> opened = openAt(testDatabase.location());
+    Result<std::unique_ptr<Database>> opened = CoreTest::openDatabase(testDatabase.location());
     QVERIFY(opened.ok());
     const Database &database = *opened.value();
     QVERIFY(database.setAutoCheckpoint(false).ok());

@@ -3,6 +3,7 @@
 // on the grouping thread share one transaction until endGroup(). What another connection (another
 // process) sees, what a failed write takes back, and what each group's end reports.
 
+#include "coretestdatabase.h"
 #include "storage/database.h"
 #include "testsupport.h"
 
@@ -12,19 +13,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-Result<std::unique_ptr<Database>> openAt(const QString &spec)
-{
-    Result<DatabaseLocation> location = DatabaseLocation::parse(spec);
-    if (!location)
-        return location.error();
-    return Database::open(location.value());
-}
-
-#define OPEN_DATABASE(name, spec) \
-    Result<std::unique_ptr<Database>> name##Opened = openAt(spec); \
-    QVERIFY2(name##Opened.ok(), qPrintable(name##Opened.ok() ? QString() : name##Opened.error().description)); \
-    Database &name = *name##Opened.value();
 
 // What the hooks were told.
 struct Events

@@ -13,23 +13,6 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-Result<std::unique_ptr<Database>> openAt(const QString &spec)
-{
-    Result<DatabaseLocation> location = DatabaseLocation::parse(spec);
-    if (!location)
-        return location.error();
-    return Database::open(location.value());
-}
-
-} // namespace
-
-#define OPEN_DATABASE(name, spec) \
-    Result<std::unique_ptr<Database>> name##Opened = openAt(spec); \
-    QVERIFY2(name##Opened.ok(), qPrintable(name##Opened.ok() ? QString() : name##Opened.error().description)); \
-    Database &name = *name##Opened.value();
-
 class TestRowCache final : public QObject
 {
     Q_OBJECT
