@@ -314,7 +314,7 @@ Result<Database::Running> Database::run(const QString &sql, const QVariantList &
     }
     // (Writes that read back rows, such as INSERT ... RETURNING, are not grouped.)
     if (statement.kind != StatementKind::Read && isGroupThread() && m_openGroup && !m_jobActive)
-        leaveGroup();
+        (void)endGroup();
     Running running{&query, {}};
     // A write outside a transaction takes its turn here (a transaction already holds it).
     if (m_serializeWrites && statement.kind != StatementKind::Read && transactionDepth() == 0)
@@ -416,7 +416,7 @@ Result<int> Database::change(const QString &sql, const QVariantList &values) con
 Status Database::runScript(const QStringList &statements) const
 {
     if (isGroupThread() && m_openGroup && !m_jobActive)
-        leaveGroup();
+        (void)endGroup();
     const QSqlDatabase database = connection();
     std::unique_lock<QMutex> writeTurn;
     if (m_serializeWrites && transactionDepth() == 0)
@@ -442,7 +442,7 @@ Status Database::transaction(const std::function<Status()> &work) const
         if (groupsWrites())
             return groupJob(work);
         if (m_openGroup)
-            leaveGroup(); // out of scope: what the group holds is committed first
+            (void)endGroup(); // out of scope: what the group holds is committed first
     }
     const Qt::HANDLE thread = QThread::currentThreadId();
     int depth;
@@ -649,11 +649,6 @@ Status Database::endGroup() const
     }
     finishGroup(Done{});
     return Done{};
-}
-
-void Database::leaveGroup() const
-{
-    (void)endGroup();
 }
 
 QVariant Database::nullable(const QString &text)

@@ -223,8 +223,6 @@ private:
     Status groupJob(const std::function<Status()> &work) const;
     void loseGroup(const Error &error) const;
     void finishGroup(const Status &outcome) const;
-    // Out of scope on the grouping thread: commits the open group first.
-    void leaveGroup() const;
     void bumpGeneration() const { m_writeGeneration.fetch_add(1, std::memory_order_acq_rel); }
     static StatementKind kindOf(const QString &sql);
     // A failed statement as an Error: Unavailable for a read-only or full database or a lost

@@ -49,7 +49,7 @@ Result<Database::WalState> Database::checkpoint(bool blockWrites, bool truncate)
     if (!m_serializeWrites)
         return WalState{};
     if (isGroupThread() && m_openGroup && !m_jobActive)
-        leaveGroup(); // no checkpoint runs inside a transaction
+        (void)endGroup(); // no checkpoint runs inside a transaction
     if (!blockWrites)
         return walCheckpoint(u"PRAGMA wal_checkpoint(PASSIVE)"_s); // copies what it can, waits for nobody
     // TRUNCATE also waits for readers to leave the WAL, then empties the WAL file, so that the next
@@ -104,7 +104,7 @@ Result<SqliteStatements::Outcome> Database::write(const QString &sql, const QVar
             return std::move(*outcome);
         }
         if (m_openGroup)
-            leaveGroup(); // out of scope: what the group holds is committed first
+            (void)endGroup(); // out of scope: what the group holds is committed first
     }
     return writeUngrouped(sql, values);
 }
