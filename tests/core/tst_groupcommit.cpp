@@ -52,6 +52,15 @@ QStringList keys(const Database &database)
 
 } // namespace
 
+// A SQLite file opened twice: `database` groups its writes (its hooks tell `events`), and `other`
+// reads what is committed, as another process would.
+#define OPEN_GROUPED_FILE() \
+    const TestSupport::TestDatabase file(TestSupport::TestDatabase::Engine::Sqlite); \
+    OPEN_DATABASE(database, file.location()); \
+    OPEN_DATABASE(other, file.location()); \
+    Events events; \
+    QVERIFY(database.enableGroups(events.hooks()))
+
 class TestGroupCommit final : public QObject
 {
     Q_OBJECT
@@ -89,11 +98,7 @@ void TestGroupCommit::onlySqliteFilesGroup()
 
 void TestGroupCommit::writesInScopeShareOneCommit()
 {
-    const TestSupport::TestDatabase file(TestSupport::TestDatabase::Engine::Sqlite);
-    OPEN_DATABASE(database, file.location());
-    OPEN_DATABASE(other, file.location()); // another process, as far as SQLite can tell
-    Events events;
-    QVERIFY(database.enableGroups(events.hooks()));
+    OPEN_GROUPED_FILE();
     {
         const Database::GroupScope scope(database);
         QVERIFY(insert(database, u"k1"_s).ok());
@@ -138,11 +143,7 @@ void TestGroupCommit::writesInScopeShareOneCommit()
 
 void TestGroupCommit::failedJobTakesBackOnlyItself()
 {
-    const TestSupport::TestDatabase file(TestSupport::TestDatabase::Engine::Sqlite);
-    OPEN_DATABASE(database, file.location());
-    OPEN_DATABASE(other, file.location());
-    Events events;
-    QVERIFY(database.enableGroups(events.hooks()));
+    OPEN_GROUPED_FILE();
     const quint64 generation = database.writeGeneration();
     {
         const Database::GroupScope scope(database);
@@ -171,11 +172,7 @@ void TestGroupCommit::failedJobTakesBackOnlyItself()
 
 void TestGroupCommit::writeOutOfScopeCommitsTheGroupFirst()
 {
-    const TestSupport::TestDatabase file(TestSupport::TestDatabase::Engine::Sqlite);
-    OPEN_DATABASE(database, file.location());
-    OPEN_DATABASE(other, file.location());
-    Events events;
-    QVERIFY(database.enableGroups(events.hooks()));
+    OPEN_GROUPED_FILE();
     {
         const Database::GroupScope scope(database);
         QVERIFY(insert(database, u"k1"_s).ok());
@@ -240,11 +237,7 @@ void TestGroupCommit::fullDiskLosesNothingUnannounced()
     // The disk fills up in the middle of a group. SQLite then takes back the failed statement or
     // the whole transaction; either way, what ended() reports as committed is stored, and every
     // job it reports lost is gone.
-    const TestSupport::TestDatabase file(TestSupport::TestDatabase::Engine::Sqlite);
-    OPEN_DATABASE(database, file.location());
-    OPEN_DATABASE(other, file.location());
-    Events events;
-    QVERIFY(database.enableGroups(events.hooks()));
+    OPEN_GROUPED_FILE();
     const qint64 pages = database.scalar(u"PRAGMA page_count"_s).value().toLongLong();
     QVERIFY(database.one(u"PRAGMA max_page_count = %1"_s.arg(pages + 3)).ok());
     QStringList succeeded;
