@@ -134,3 +134,14 @@ bool SqliteStatements::inTransaction() const
 {
     return sqlite3_get_autocommit(m_handle) == 0;
 }
+
+Status SqliteStatements::syncDatabaseFile()
+{
+    sqlite3_file *file = nullptr;
+    if (sqlite3_file_control(m_handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file
+        || !file->pMethods)
+        return storageError(u"the database file is not open"_s);
+    if (const int synced = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL); synced != SQLITE_OK)
+        return storageError(QString::fromUtf8(sqlite3_errstr(synced)));
+    return Done{};
+}

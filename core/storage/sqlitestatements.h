@@ -43,6 +43,12 @@ public:
     // Whether a transaction is open: after some errors (a full disk, an I/O error) SQLite rolls
     // the whole transaction back by itself.
     bool inTransaction() const;
+    // Writes the main database file's changed pages to the disk through the VFS's own xSync (an
+    // fdatasync), as SQLite does at the end of a checkpoint that copied the whole WAL. A PASSIVE
+    // checkpoint that copies only part of it leaves what it copied unsynced, for the kernel to
+    // write back within half a minute, or for the next complete checkpoint to sync, all at once.
+    // Only for a connection that no other thread is using meanwhile.
+    Status syncDatabaseFile();
 
 private:
     explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }
