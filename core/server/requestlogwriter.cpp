@@ -180,13 +180,18 @@ bool RequestLogWriter::checkpoint()
     if (!wal)
         return false;
     if (wal.value().frames >= s_walForceFrames) {
-        // The RESTART holds the write turn while it copies what the last PASSIVE left and fsyncs
-        // it: 136 to 301 ms measured under a register flood. Catching up first without the turn
-        // leaves it a few pages (each PASSIVE copies what arrived during the one before).
-        for (int round = 1; round < s_walCatchUpRounds && unCheckpointed(wal.value()) > s_walTailFrames; ++round) {
+        // The RESTART holds the write turn while it copies what the last PASSIVE left and syncs
+        // it. Catching up first without the turn leaves it a few pages: each PASSIVE copies (and
+        // syncs) what was committed during the one before, and that shrinks from round to round.
+        // (Under steady commits a PASSIVE reports every frame it saw as copied, so the frames
+        // that arrived are told by how far the WAL grew.)
+        for (int round = 1; round < s_walCatchUpRounds; ++round) {
+            const qint64 framesBefore = wal.value().frames;
             wal = m_database.checkpoint();
             if (!wal)
                 return true;
+            if (wal.value().frames - framesBefore <= s_walTailFrames && unCheckpointed(wal.value()) <= s_walTailFrames)
+                break;
         }
         // Busy or not: RESTART reuses the file, where a TRUNCATE's freeing of it stalled the
         // writers for about 0.45 ms per MB. The next idle moment empties it.
