@@ -35,6 +35,11 @@ struct Client
     // The RFC 7591 "client information response": the metadata plus client_id, client_secret,
     // client_id_issued_at and client_secret_expires_at.
     QJsonObject registrationJson() const;
+    // The same as compact JSON text, written directly (keys in QJsonObject's order), with RFC
+    // 7592's registration_client_uri and registration_access_token when they are not empty:
+    // building the QJsonObject and writing it out cost more than the rest of a registration.
+    QByteArray registrationJsonText(QStringView registrationClientUri = {},
+                                    QStringView registrationAccessToken = {}) const;
 };
 
 // The SMART Example Server's security labels, which the fixtures and new clients carry.

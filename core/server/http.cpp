@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http.h"
 
+#include "jsonwriter.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
@@ -115,14 +117,12 @@ QByteArray HttpResponse::header(QByteArrayView name) const
 
 HttpResponse HttpResponse::json(const QJsonObject &object, int status)
 {
-    return HttpResponse{
-        status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact), {}, {}, {}, {}, false};
+    return HttpResponse{status, "application/json", JsonWriter::compact(object), {}, {}, {}, {}, false};
 }
 
 HttpResponse HttpResponse::json(const QJsonArray &array, int status)
 {
-    return HttpResponse{status, "application/json", QJsonDocument(array).toJson(QJsonDocument::Compact), {}, {}, {}, {},
-                        false};
+    return HttpResponse{status, "application/json", JsonWriter::compact(array), {}, {}, {}, {}, false};
 }
 
 HttpResponse HttpResponse::jsonText(QByteArray body, int status)

@@ -112,7 +112,7 @@ HttpResponse PortalServer::registerClient(const HttpRequest &request)
     Result<Client> client = m_sandbox.clients().registerClient(metadata.value(), u"http"_s);
     if (!client)
         return referenceError(client.error());
-    HttpResponse response = HttpResponse::json(clientInformation(client.value(), request), 201);
+    HttpResponse response = HttpResponse::jsonText(clientInformation(client.value(), request), 201);
     response.clientId = client.value().id;
     return response;
 }

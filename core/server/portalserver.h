@@ -169,7 +169,7 @@ private:
     // SMART App Launch endpoints (smartroutes.cpp).
     ServerUrls urls(const HttpRequest &request) const;
     QStringList assertionAudiences(const HttpRequest &request) const;
-    QJsonObject clientInformation(const Client &client, const HttpRequest &request) const;
+    QByteArray clientInformation(const Client &client, const HttpRequest &request) const;
     QJsonObject authorizationServerMetadata(const HttpRequest &request) const;
     HttpResponse smartConfiguration(const HttpRequest &request);
     HttpResponse adminDiscovery(const HttpRequest &request);

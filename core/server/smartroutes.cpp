@@ -392,13 +392,10 @@ HttpResponse PortalServer::revoke(const HttpRequest &request)
     return response;
 }
 
-QJsonObject PortalServer::clientInformation(const Client &client, const HttpRequest &request) const
+QByteArray PortalServer::clientInformation(const Client &client, const HttpRequest &request) const
 {
-    QJsonObject json = client.registrationJson();
-    json.insert(u"registration_client_uri"_s, QString(baseUrl(request) + u"/oauth/register/"_s + client.id));
-    if (!client.registrationAccessToken.isEmpty())
-        json.insert(u"registration_access_token"_s, client.registrationAccessToken);
-    return json;
+    return client.registrationJsonText(QString(baseUrl(request) + u"/oauth/register/"_s + client.id),
+                                       client.registrationAccessToken);
 }
 
 HttpResponse PortalServer::manageClient(const HttpRequest &request)
@@ -420,7 +417,7 @@ HttpResponse PortalServer::manageClient(const HttpRequest &request)
     }
     HttpResponse response;
     if (request.method == "GET") {
-        response = HttpResponse::json(clientInformation(*found.value(), request));
+        response = HttpResponse::jsonText(clientInformation(*found.value(), request));
     } else if (request.method == "DELETE") {
         Result<bool> removed = m_sandbox.clients().remove(clientId);
         response = removed ? HttpResponse::empty(204) : Http::errorResponse(removed.error());
@@ -429,7 +426,7 @@ HttpResponse PortalServer::manageClient(const HttpRequest &request)
         if (!metadata)
             return Http::errorResponse(metadata.error());
         Result<Client> updated = m_sandbox.clients().update(clientId, metadata.value());
-        response = updated ? HttpResponse::json(clientInformation(updated.value(), request))
+        response = updated ? HttpResponse::jsonText(clientInformation(updated.value(), request))
                            : Http::errorResponse(updated.error());
     }
     response.clientId = clientId;

@@ -56,6 +56,8 @@ private Q_SLOTS:
 
     void registerDefaults();
     void registrationJson();
+    void registrationTextMatchesTheObject_data();
+    void registrationTextMatchesTheObject();
     void publicClientGetsNoSecret();
     void privateKeyJwtGetsNoSecret_data();
     void privateKeyJwtGetsNoSecret();
@@ -529,6 +531,75 @@ void TestClientRegistry::removeClient()
     QVERIFY(again.ok());
     QVERIFY(!again.value());
     QCOMPARE(removed.count(), 1);
+}
+
+void TestClientRegistry::registrationTextMatchesTheObject_data()
+{
+    QTest::addColumn<QString>("secret");
+    QTest::addColumn<QString>("registrationToken");
+    QTest::newRow("confidential") << u"s3cret"_s << u"rat"_s;
+    QTest::newRow("public, no registration token") << QString() << QString();
+}
+
+void TestClientRegistry::registrationTextMatchesTheObject()
+{
+    // The answer is written directly; it must be the object the metadata plus the sandbox's own
+    // members make, member for member and byte for byte, wherever the metadata's keys sort.
+    QFETCH(QString, secret);
+    QFETCH(QString, registrationToken);
+    Client client;
+    client.id = u"0190c6f2-7b1e-7000-8000-000000000001"_s;
+    client.secret = secret;
+    client.name = u"Caf\u00e9 \"app\""_s;
+    client.redirectUris = {u"https://app.example/cb"_s, u"http://localhost:9001/authorized"_s};
+    client.scope = u"launch/patient patient/*.read"_s;
+    client.securityLabels = defaultSecurityLabels();
+    client.tokenEndpointAuthMethod = secret.isNull() ? u"none"_s : u"client_secret_basic"_s;
+    client.grantTypes = {u"authorization_code"_s, u"refresh_token"_s};
+    client.issuedAtMs = 1'767'225'599'999;
+    client.registrationAccessToken = registrationToken;
+    client.metadata = QJsonObject{
+        {u"a_first"_s, 1.5},
+        {u"client_secret"_s, u"from the metadata"_s},
+        {u"client_secret_expires_at"_s, 99},
+        {u"contacts"_s, QJsonArray{u"ops@example.org"_s}},
+        {u"jwks"_s, QJsonObject{{u"keys"_s, QJsonArray{QJsonObject{{u"kty"_s, u"EC"_s}}}}}},
+        {u"logo_uri"_s, u"https://app.example/logo.png"_s},
+        {u"registration_client_uri"_s, u"stale"_s},
+        {u"scope"_s, u"stale"_s},
+        {u"software_id"_s, QJsonValue()},
+        {u"zz_last"_s, true},
+    };
+    const QString uri = u"http://127.0.0.1:9000/oauth/register/"_s + client.id;
+
+    QJsonObject expected = client.metadata;
+    // The registry never stores the RFC 7592 members (they are the server's); were they in the
+    // metadata, the answer would still only carry the server's own.
+    expected.remove(u"registration_client_uri"_s);
+    expected.insert(u"client_id"_s, client.id);
+    expected.insert(u"client_name"_s, client.name);
+    if (!secret.isNull()) {
+        expected.insert(u"client_secret"_s, secret);
+        expected.insert(u"client_secret_expires_at"_s, 0);
+    } else {
+        expected.remove(u"client_secret"_s);
+        expected.remove(u"client_secret_expires_at"_s);
+    }
+    expected.insert(u"client_id_issued_at"_s, 1'767'225'599);
+    expected.insert(u"redirect_uris"_s, QJsonArray::fromStringList(client.redirectUris));
+    expected.insert(u"scope"_s, client.scope);
+    expected.insert(u"token_endpoint_auth_method"_s, client.tokenEndpointAuthMethod);
+    expected.insert(u"grant_types"_s, QJsonArray::fromStringList(client.grantTypes));
+    expected.insert(u"security_labels"_s, QJsonArray::fromStringList(client.securityLabels));
+    expected.insert(u"access_token_format"_s, u"opaque"_s);
+    QCOMPARE(client.registrationJson(), expected);
+    QCOMPARE(client.registrationJsonText(), QJsonDocument(expected).toJson(QJsonDocument::Compact));
+
+    expected.insert(u"registration_client_uri"_s, uri);
+    if (!registrationToken.isEmpty())
+        expected.insert(u"registration_access_token"_s, registrationToken);
+    QCOMPARE(client.registrationJsonText(uri, registrationToken),
+             QJsonDocument(expected).toJson(QJsonDocument::Compact));
 }
 
 QTEST_GUILESS_MAIN(TestClientRegistry)

@@ -2,9 +2,10 @@
 // The HTTP helpers every route relies on: form and query decoding, headers, HTTP dates, JSON
 // bodies, the status each domain error answers with, and bodies kept as text without loss.
 
+#include "fhir/sampledata.h"
+#include "jsonwriter.h"
 #include "server/bodytext.h"
 #include "server/http.h"
-#include "server/jsonwriter.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -33,6 +34,9 @@ private Q_SLOTS:
     void httpDateMatchesQLocale();
     void jsonWriterMatchesQJsonDocument_data();
     void jsonWriterMatchesQJsonDocument();
+    void compactMatchesQJsonDocument_data();
+    void compactMatchesQJsonDocument();
+    void compactMatchesQJsonDocumentForSampleRecords();
     void parseJsonObject_data();
     void parseJsonObject();
     void statusFor_data();
@@ -240,6 +244,61 @@ void TestHttp::jsonWriterMatchesQJsonDocument()
                              {u"h_empty"_s, QJsonArray()}};
     QCOMPARE(written, QJsonDocument(object).toJson(QJsonDocument::Compact));
     QCOMPARE(QJsonDocument::fromJson(written).object(), object);
+}
+
+void TestHttp::compactMatchesQJsonDocument_data()
+{
+    QTest::addColumn<QJsonValue>("json"); // an object or an array
+
+    QTest::newRow("empty object") << QJsonValue(QJsonObject());
+    QTest::newRow("empty array") << QJsonValue(QJsonArray());
+    QTest::newRow("scalars") << QJsonValue(QJsonObject{
+        {u"b"_s, true}, {u"f"_s, false}, {u"n"_s, QJsonValue()}, {u"s"_s, u"text"_s}, {u"null string"_s, QString()}});
+    QTest::newRow("integers") << QJsonValue(QJsonArray{0, -1, 1, qint64(9'007'199'254'740'993),
+                                                       std::numeric_limits<qint64>::max(),
+                                                       std::numeric_limits<qint64>::min()});
+    QTest::newRow("doubles") << QJsonValue(
+        QJsonArray{0.1, -0.0, 1.0, 1e15, 1e21, 1.5e-7, 123456.789, 1e300, std::numeric_limits<double>::quiet_NaN(),
+                   std::numeric_limits<double>::infinity(), -1e-300, 9007199254740993.0});
+    QTest::newRow("escapes") << QJsonValue(
+        QJsonObject{{u"a \"quoted\" \\ key"_s, u"tab\t nl\n cr\r bs\b ff\f nul\u0000 us\u001f del\u007f /"_s}});
+    QTest::newRow("non-ASCII") << QJsonValue(
+        QJsonObject{{u"cl\u00e9"_s, u"J\u00fcrgen \u20ac \U0001F600 \u00e9t\u00e9 \u2028 \ufeff"_s}});
+    QTest::newRow("lone surrogates") << QJsonValue(
+        QJsonArray{QString(QChar(0xd800)), QString(QString(QChar(0xdfff)) + u"x"_s),
+                   QString(u"a"_s + QChar(0xdbff) + u"b"_s + QChar(0xdc00) + QChar(0xdc00))});
+    QTest::newRow("nested") << QJsonValue(QJsonObject{
+        {u"z"_s, QJsonArray{QJsonObject{{u"k"_s, QJsonArray{1, u"two"_s, QJsonArray{}, QJsonObject{}}}}, 2.5}},
+        {u"a"_s, QJsonObject{{u"y"_s, QJsonValue()}, {u"x"_s, QJsonObject{{u"deep"_s, true}}}}}});
+}
+
+void TestHttp::compactMatchesQJsonDocument()
+{
+    QFETCH(QJsonValue, json);
+    if (json.isObject()) {
+        const QByteArray written = JsonWriter::compact(json.toObject());
+        QCOMPARE(written, QJsonDocument(json.toObject()).toJson(QJsonDocument::Compact));
+        QCOMPARE(HttpResponse::json(json.toObject()).body, written);
+    } else {
+        const QByteArray written = JsonWriter::compact(json.toArray());
+        QCOMPARE(written, QJsonDocument(json.toArray()).toJson(QJsonDocument::Compact));
+        QCOMPARE(HttpResponse::json(json.toArray()).body, written);
+    }
+}
+
+void TestHttp::compactMatchesQJsonDocumentForSampleRecords()
+{
+    // Every built-in sample record: nested FHIR resources with dates, decimals, codes and text.
+    const QList<QJsonObject> records = SampleData::generate();
+    QVERIFY(records.size() > 1000);
+    for (const QJsonObject &record : records)
+        QCOMPARE(JsonWriter::compact(record), QJsonDocument(record).toJson(QJsonDocument::Compact));
+    // And a record's members after other keys, as the registration answer merges them.
+    const QJsonObject first = records.constFirst();
+    JsonWriter writer;
+    for (auto it = first.constBegin(); it != first.constEnd(); ++it)
+        writer.value(it.key(), it.value());
+    QCOMPARE(writer.finish(), QJsonDocument(first).toJson(QJsonDocument::Compact));
 }
 
 void TestHttp::parseJsonObject_data()

@@ -30,6 +30,7 @@ void TestJsonText::fromStringList_data()
     QTest::newRow("escapes") << QStringList{u"quote \" backslash \\ slash /"_s, u"\b\f\n\r\t"_s,
                                             u"nul \u0000 unit \u001f del \u007f"_s};
     QTest::newRow("non-ASCII") << QStringList{u"J\u00fcrgen"_s, u"\u20ac \U0001F600"_s, u"\u2028\u2029"_s};
+    QTest::newRow("lone surrogates") << QStringList{QString(QChar(0xd83d)), QString(u"x"_s + QChar(0xde00) + u"y"_s)};
 }
 
 void TestJsonText::fromStringList()

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "jsonwriter.h"
+
+#include <QLocale>
+#include <QVariant>
+
+#include <cmath>
+
+JsonWriter::JsonWriter()
+{
+    m_out.reserve(512);
+    m_out += '{';
+}
+
+void JsonWriter::key(QLatin1String key)
+{
+    if (m_out.size() > 1)
+        m_out += ',';
+    m_out += '"';
+    m_out += QByteArrayView(key.data(), key.size()); // keys are plain ASCII names
+    m_out += "\":";
+}
+
+void JsonWriter::quoted(QStringView text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    m_out += '"';
+    qsizetype i = 0;
+    while (i < text.size()) {
+        const char16_t c = text[i].unicode();
+        if (c >= 0x80) {
+            // A run of non-ASCII text as UTF-8, as QJsonDocument writes it; it escapes a lone
+            // surrogate (\ud800), which UTF-8 cannot hold.
+            const auto lone = [text](qsizetype at) {
+                const QChar unit = text[at];
+                if (unit.isHighSurrogate())
+                    return at + 1 >= text.size() || !text[at + 1].isLowSurrogate();
+                return unit.isLowSurrogate(); // a low one that no high one took
+            };
+            if (lone(i)) {
+                m_out += "\\u";
+                for (int shift = 12; shift >= 0; shift -= 4)
+                    m_out += hex[(c >> shift) & 0xf];
+                ++i;
+                continue;
+            }
+            qsizetype end = i + (text[i].isHighSurrogate() ? 2 : 1);
+            while (end < text.size() && text[end].unicode() >= 0x80 && !lone(end))
+                end += text[end].isHighSurrogate() ? 2 : 1;
+            m_out += text.sliced(i, end - i).toUtf8();
+            i = end;
+            continue;
+        }
+        switch (c) {
+        case u'"': m_out += "\\\""; break;
+        case u'\\': m_out += "\\\\"; break;
+        case u'\b': m_out += "\\b"; break;
+        case u'\f': m_out += "\\f"; break;
+        case u'\n': m_out += "\\n"; break;
+        case u'\r': m_out += "\\r"; break;
+        case u'\t': m_out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                m_out += "\\u00";
+                m_out += hex[c >> 4];
+                m_out += hex[c & 0xf];
+            } else {
+                m_out += char(c);
+            }
+        }
+        ++i;
+    }
+    m_out += '"';
+}
+
+JsonWriter &JsonWriter::string(QLatin1String name, QStringView value)
+{
+    key(name);
+    quoted(value);
+    return *this;
+}
+
+JsonWriter &JsonWriter::stringOrNull(QLatin1String name, QStringView value, bool absent)
+{
+    key(name);
+    if (absent)
+        m_out += "null";
+    else
+        quoted(value);
+    return *this;
+}
+
+JsonWriter &JsonWriter::number(QLatin1String name, qint64 value)
+{
+    key(name);
+    m_out += QByteArray::number(value);
+    return *this;
+}
+
+JsonWriter &JsonWriter::boolean(QLatin1String name, bool value)
+{
+    key(name);
+    m_out += value ? "true" : "false";
+    return *this;
+}
+
+JsonWriter &JsonWriter::strings(QLatin1String name, const QStringList &values)
+{
+    key(name);
+    m_out += '[';
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            m_out += ',';
+        quoted(values.at(i));
+    }
+    m_out += ']';
+    return *this;
+}
+
+JsonWriter &JsonWriter::value(QStringView name, const QJsonValue &value)
+{
+    if (m_out.size() > 1)
+        m_out += ',';
+    quoted(name);
+    m_out += ':';
+    write(value);
+    return *this;
+}
+
+void JsonWriter::write(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined: m_out += "null"; break;
+    case QJsonValue::Bool: m_out += value.toBool() ? "true" : "false"; break;
+    case QJsonValue::Double: {
+        // QJsonValue keeps integers apart from doubles, and QJsonDocument writes them apart: an
+        // integer in full, a double in its shortest form ("1e+15"), or null when not finite.
+        const QVariant number = value.toVariant();
+        if (number.metaType().id() == QMetaType::LongLong) {
+            m_out += QByteArray::number(number.toLongLong());
+        } else {
+            const double d = number.toDouble();
+            if (std::isfinite(d))
+                m_out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+            else
+                m_out += "null";
+        }
+        break;
+    }
+    case QJsonValue::String: quoted(value.toString()); break;
+    case QJsonValue::Array: writeArray(value.toArray()); break;
+    case QJsonValue::Object:
+        m_out += '{';
+        writeMembers(value.toObject());
+        m_out += '}';
+        break;
+    }
+}
+
+void JsonWriter::writeMembers(const QJsonObject &object)
+{
+    bool first = true;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (!first)
+            m_out += ',';
+        first = false;
+        quoted(it.key());
+        m_out += ':';
+        write(it.value());
+    }
+}
+
+void JsonWriter::writeArray(const QJsonArray &array)
+{
+    m_out += '[';
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        if (i > 0)
+            m_out += ',';
+        write(array.at(i));
+    }
+    m_out += ']';
+}
+
+QByteArray JsonWriter::compact(const QJsonObject &object)
+{
+    JsonWriter writer; // starts with '{'
+    writer.writeMembers(object);
+    return writer.finish();
+}
+
+QByteArray JsonWriter::compact(const QJsonArray &array)
+{
+    JsonWriter writer;
+    writer.m_out.clear();
+    writer.writeArray(array);
+    writer.squeezeSmall();
+    return std::move(writer.m_out);
+}
+
+QByteArray JsonWriter::compact(const QStringList &strings)
+{
+    JsonWriter writer;
+    writer.m_out.clear();
+    writer.m_out += '[';
+    for (qsizetype i = 0; i < strings.size(); ++i) {
+        if (i > 0)
+            writer.m_out += ',';
+        writer.quoted(strings.at(i));
+    }
+    writer.m_out += ']';
+    writer.squeezeSmall();
+    return std::move(writer.m_out);
+}
+
+QByteArray JsonWriter::finish()
+{
+    m_out += '}';
+    squeezeSmall();
+    return std::move(m_out);
+}
+
+void JsonWriter::squeezeSmall()
+{
+    // An answer's body is kept until the request log has written it: a 60-byte error must not
+    // hold the 512 bytes reserved for it. (glibc shrinks a block in place.)
+    if (m_out.capacity() > 2 * m_out.size())
+        m_out.squeeze();
+}
