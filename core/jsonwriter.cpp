@@ -107,6 +107,12 @@ JsonWriter &JsonWriter::boolean(QLatin1String name, bool value)
 JsonWriter &JsonWriter::strings(QLatin1String name, const QStringList &values)
 {
     key(name);
+    writeStrings(values);
+    return *this;
+}
+
+void JsonWriter::writeStrings(const QStringList &values)
+{
     m_out += '[';
     for (qsizetype i = 0; i < values.size(); ++i) {
         if (i > 0)
@@ -114,7 +120,6 @@ JsonWriter &JsonWriter::strings(QLatin1String name, const QStringList &values)
         quoted(values.at(i));
     }
     m_out += ']';
-    return *this;
 }
 
 JsonWriter &JsonWriter::value(QStringView name, const QJsonValue &value)
@@ -202,13 +207,7 @@ QByteArray JsonWriter::compact(const QStringList &strings)
 {
     JsonWriter writer;
     writer.m_out.clear();
-    writer.m_out += '[';
-    for (qsizetype i = 0; i < strings.size(); ++i) {
-        if (i > 0)
-            writer.m_out += ',';
-        writer.quoted(strings.at(i));
-    }
-    writer.m_out += ']';
+    writer.writeStrings(strings);
     writer.squeezeSmall();
     return std::move(writer.m_out);
 }

@@ -47,6 +47,7 @@ private:
     void write(const QJsonValue &value);
     void writeMembers(const QJsonObject &object); // without the braces
     void writeArray(const QJsonArray &array);
+    void writeStrings(const QStringList &values);
     void squeezeSmall();
 
     QByteArray m_out;
