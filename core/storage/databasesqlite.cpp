@@ -86,6 +86,16 @@ Result<Database::WalState> Database::checkpoint(bool blockWrites, bool truncate)
     return state;
 }
 
+Status Database::syncWal() const
+{
+    if (!m_serializeWrites)
+        return Done{};
+    SqliteStatements *statements = sqliteStatements(connection());
+    if (!statements)
+        return Done{};
+    return statements->syncWalFile();
+}
+
 Result<Database::WalState> Database::walCheckpoint(const QString &pragma) const
 {
     Result<std::optional<QSqlRecord>> state = one(pragma);

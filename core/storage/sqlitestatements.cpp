@@ -135,13 +135,26 @@ bool SqliteStatements::inTransaction() const
     return sqlite3_get_autocommit(m_handle) == 0;
 }
 
-Status SqliteStatements::syncDatabaseFile()
+namespace {
+
+Status syncFile(sqlite3 *handle, int pointerOperation, const QString &what)
 {
     sqlite3_file *file = nullptr;
-    if (sqlite3_file_control(m_handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file
-        || !file->pMethods)
-        return storageError(u"the database file is not open"_s);
+    if (sqlite3_file_control(handle, "main", pointerOperation, &file) != SQLITE_OK || !file || !file->pMethods)
+        return storageError(u"the %1 is not open"_s.arg(what));
     if (const int synced = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL); synced != SQLITE_OK)
         return storageError(QString::fromUtf8(sqlite3_errstr(synced)));
     return Done{};
+}
+
+} // namespace
+
+Status SqliteStatements::syncDatabaseFile()
+{
+    return syncFile(m_handle, SQLITE_FCNTL_FILE_POINTER, u"database file"_s);
+}
+
+Status SqliteStatements::syncWalFile()
+{
+    return syncFile(m_handle, SQLITE_FCNTL_JOURNAL_POINTER, u"WAL file"_s);
 }

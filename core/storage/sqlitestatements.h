@@ -49,6 +49,8 @@ public:
     // write back within half a minute, or for the next complete checkpoint to sync, all at once.
     // Only for a connection that no other thread is using meanwhile.
     Status syncDatabaseFile();
+    // The same for the WAL file: what every connection appended to it so far.
+    Status syncWalFile();
 
 private:
     explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }

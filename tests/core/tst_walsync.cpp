@@ -27,12 +27,14 @@ struct SpyFile
     sqlite3_file base;
     sqlite3_file *real;
     bool mainDatabase;
+    bool wal;
 };
 
 sqlite3_vfs *g_real = nullptr;
 int g_unsyncedDatabaseWrites = 0; // main database files: writes since their last sync
 int g_databaseWrites = 0;
 std::function<void()> g_beforeDatabaseWrite; // runs once, before the next main database write
+int g_unsyncedWalWrites = 0; // WAL files, whichever connection wrote them: writes since a sync of any
 
 sqlite3_file *real(sqlite3_file *file)
 {
@@ -55,6 +57,8 @@ int spyWrite(sqlite3_file *file, const void *buffer, int amount, sqlite3_int64 o
         ++g_unsyncedDatabaseWrites;
         ++g_databaseWrites;
     }
+    if (reinterpret_cast<SpyFile *>(file)->wal)
+        ++g_unsyncedWalWrites; // one WAL per database here: a sync through any connection covers all
     return real(file)->pMethods->xWrite(real(file), buffer, amount, offset);
 }
 int spyTruncate(sqlite3_file *file, sqlite3_int64 size)
@@ -66,6 +70,8 @@ int spySync(sqlite3_file *file, int flags)
     const int synced = real(file)->pMethods->xSync(real(file), flags);
     if (synced == SQLITE_OK && reinterpret_cast<SpyFile *>(file)->mainDatabase)
         g_unsyncedDatabaseWrites = 0;
+    if (synced == SQLITE_OK && reinterpret_cast<SpyFile *>(file)->wal)
+        g_unsyncedWalWrites = 0;
     return synced;
 }
 int spyFileSize(sqlite3_file *file, sqlite3_int64 *size)
@@ -148,6 +154,7 @@ int spyOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *file, int flags,
     auto *spy = reinterpret_cast<SpyFile *>(file);
     spy->real = reinterpret_cast<sqlite3_file *>(spy + 1);
     spy->mainDatabase = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+    spy->wal = (flags & SQLITE_OPEN_WAL) != 0;
     spy->base.pMethods = nullptr;
     const int opened = g_real->xOpen(g_real, name, spy->real, flags, outFlags);
     if (spy->real->pMethods)
@@ -180,6 +187,7 @@ private Q_SLOTS:
     void cleanupTestCase() { sqlite3_vfs_unregister(&s_spyVfs); }
     void passiveCheckpointSyncsWhatItCopied();
     void checkpointWithoutRaceStaysSynced();
+    void syncWalWritesWhatOthersAppended();
 };
 
 void TestWalSync::passiveCheckpointSyncsWhatItCopied()
@@ -235,6 +243,34 @@ void TestWalSync::checkpointWithoutRaceStaysSynced()
     g_databaseWrites = 0;
     QVERIFY(database.checkpoint().ok());
     QCOMPARE(g_databaseWrites, 0);
+}
+
+void TestWalSync::syncWalWritesWhatOthersAppended()
+{
+    // The request log's writer syncs the WAL after each batch, so that a checkpoint's own sync
+    // of it is small: an answering thread appending to the WAL waits for the page at its end
+    // while that page is being written back.
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    const QString path = directory.filePath(u"appended.sqlite"_s);
+    OPEN_DATABASE(database, path);
+    QVERIFY(database.setAutoCheckpoint(false).ok());
+    QVERIFY(database.change(u"INSERT INTO settings (key, value) VALUES ('mine', 'x')"_s).ok());
+    sqlite3 *other = nullptr;
+    QCOMPARE(sqlite3_open_v2(path.toUtf8().constData(), &other, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
+    // As the sandbox's own connections: commits do not sync the WAL.
+    QCOMPARE(
+        sqlite3_exec(other, "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    QCOMPARE(sqlite3_exec(other, "INSERT INTO settings (key, value) VALUES ('theirs', 'y')", nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    QVERIFY(g_unsyncedWalWrites > 0); // commits in WAL mode with synchronous=NORMAL do not sync
+
+    QVERIFY(database.syncWal().ok());
+    QCOMPARE(g_unsyncedWalWrites, 0);
+    // Nothing was copied into the database file meanwhile: a sync, not a checkpoint.
+    QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key IN ('mine', 'theirs')"_s).value().toInt(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestWalSync)
