@@ -110,6 +110,7 @@ Result<quint16> HttpServerAdapter::start(const QHostAddress &address, quint16 po
 void HttpServerAdapter::setTls(const QSslConfiguration &configuration)
 {
     m_tls = configuration;
+    m_usesTls = !configuration.isNull();
 }
 
 void HttpServerAdapter::stop()

@@ -49,7 +49,9 @@ public:
     // From the next start() on: HTTPS with this configuration (certificate and key); a null one:
     // plain HTTP.
     void setTls(const QSslConfiguration &configuration);
-    bool usesTls() const { return !m_tls.isNull(); }
+    // Kept apart: QSslConfiguration::isNull() builds the default configuration each time to compare
+    // with it (5,000 instructions, decoding its Diffie-Hellman parameters).
+    bool usesTls() const { return m_usesTls; }
     QSslConfiguration tlsConfiguration() const { return m_tls; }
     // Listens on address:port (0 picks a free port); the bound port, or why it failed.
     Result<quint16> start(const QHostAddress &address, quint16 port);
@@ -95,6 +97,7 @@ private:
     Completed m_completed;
     QPointer<QTcpServer> m_listener;
     QSslConfiguration m_tls;
+    bool m_usesTls = false;
     QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;
     // The request being received on each connection: its bytes so far (-1 once it was refused),
     // and its first bytes (request line and headers), for the log entry of a refused one.

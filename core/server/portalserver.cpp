@@ -234,6 +234,7 @@ Result<quint16> PortalServer::start(const QHostAddress &address, quint16 port)
     Result<quint16> bound = m_adapter->start(address, port);
     if (bound) {
         m_address = address;
+        m_listenerUrl.clear();
         Q_EMIT listeningChanged(true);
     }
     return bound;
@@ -289,6 +290,10 @@ QString PortalServer::baseUrl() const
 
 QString PortalServer::listenerUrl() const
 {
+    const quint16 listening = port();
+    const bool tls = usesTls();
+    if (!m_listenerUrl.isEmpty() && m_listenerUrlPort == listening && m_listenerUrlTls == tls)
+        return m_listenerUrl;
     QHostAddress address = m_address;
     if (address.isNull() || address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;
@@ -296,7 +301,10 @@ QString PortalServer::listenerUrl() const
         address = QHostAddress::LocalHostIPv6;
     const QString host
         = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
-    return u"%1://%2:%3"_s.arg(scheme(), host).arg(port());
+    m_listenerUrl = u"%1://%2:%3"_s.arg(scheme(), host).arg(listening);
+    m_listenerUrlPort = listening;
+    m_listenerUrlTls = tls;
+    return m_listenerUrl;
 }
 
 QString PortalServer::baseUrl(const HttpRequest &request) const

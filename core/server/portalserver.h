@@ -223,6 +223,10 @@ private:
     HttpServerAdapter *m_adapter;
     QHostAddress m_address;
     QString m_baseUrl;
+    // listenerUrl() for the port and scheme it was written for (it is read on every request).
+    mutable QString m_listenerUrl;
+    mutable quint16 m_listenerUrlPort = 0;
+    mutable bool m_listenerUrlTls = false;
     QString m_adminKey;
     QHash<QString, QByteArray> m_homeBodies; // GET /'s answer by base URL (a handful of Hosts)
     // GET metadata's answer by its options, with s_dateMarker where the statement's date goes.

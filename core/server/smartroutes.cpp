@@ -109,10 +109,11 @@ QString PortalServer::fhirBase(const HttpRequest &request) const
 
 ServerUrls PortalServer::urls(const HttpRequest &request) const
 {
-    QStringList issuers{baseUrl(request)};
-    if (const QString listener = baseUrl(); !issuers.contains(listener))
+    const QString base = baseUrl(request);
+    QStringList issuers{base};
+    if (const QString listener = baseUrl(); listener != base)
         issuers.append(listener);
-    return ServerUrls{baseUrl(request), fhirBase(request), issuers};
+    return ServerUrls{base, base + u"/api/fhir"_s, issuers};
 }
 
 ServerUrls PortalServer::urls() const

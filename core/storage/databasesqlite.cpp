@@ -22,10 +22,16 @@ std::optional<DataStamp> Database::dataStamp() const
     stamp.generation = writeGeneration();
     if (!isInMemory()) {
         // Only another connection can change a file behind this one's back; ":memory:" has none.
-        Result<QVariant> version = scalar(u"PRAGMA data_version"_s);
+        // Read through SQLite's own API: through QtSql it cost 8,800 instructions, on every
+        // request that reads a cached row.
+        const QSqlDatabase database = connection();
+        SqliteStatements *statements = database.isOpen() ? sqliteStatements(database) : nullptr;
+        if (!statements)
+            return std::nullopt;
+        Result<qint64> version = statements->dataVersion();
         if (!version)
             return std::nullopt;
-        stamp.version = version.value().toLongLong();
+        stamp.version = version.value();
     }
     return stamp;
 }

@@ -31,6 +31,7 @@ SqliteStatements::~SqliteStatements()
 {
     for (sqlite3_stmt *statement : std::as_const(m_statements))
         sqlite3_finalize(statement);
+    sqlite3_finalize(m_dataVersion);
 }
 
 QString SqliteStatements::lastError() const
@@ -133,6 +134,25 @@ Result<SqliteStatements::Outcome> SqliteStatements::step(sqlite3_stmt *statement
 bool SqliteStatements::inTransaction() const
 {
     return sqlite3_get_autocommit(m_handle) == 0;
+}
+
+Result<qint64> SqliteStatements::dataVersion()
+{
+    if (!m_dataVersion
+        && sqlite3_prepare_v3(m_handle, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT, &m_dataVersion, nullptr)
+            != SQLITE_OK) {
+        const QString message = lastError();
+        sqlite3_finalize(m_dataVersion);
+        m_dataVersion = nullptr;
+        return storageError(message);
+    }
+    const int status = sqlite3_step(m_dataVersion);
+    const qint64 version = status == SQLITE_ROW ? sqlite3_column_int64(m_dataVersion, 0) : 0;
+    const QString message = status == SQLITE_ROW ? QString() : lastError();
+    sqlite3_reset(m_dataVersion);
+    if (status != SQLITE_ROW)
+        return storageError(message);
+    return version;
 }
 
 namespace {

@@ -43,6 +43,8 @@ public:
     // Whether a transaction is open: after some errors (a full disk, an I/O error) SQLite rolls
     // the whole transaction back by itself.
     bool inTransaction() const;
+    // PRAGMA data_version: it changes when another connection has committed since the last call.
+    Result<qint64> dataVersion();
     // Writes the main database file's changed pages to the disk through the VFS's own xSync (an
     // fdatasync), as SQLite does at the end of a checkpoint that copied the whole WAL. A PASSIVE
     // checkpoint that copies only part of it leaves what it copied unsynced, for the kernel to
@@ -58,4 +60,5 @@ private:
 
     sqlite3 *m_handle;
     QHash<QString, sqlite3_stmt *> m_statements;
+    sqlite3_stmt *m_dataVersion = nullptr;
 };

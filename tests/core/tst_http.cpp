@@ -262,6 +262,9 @@ void TestHttp::compactMatchesQJsonDocument_data()
                    std::numeric_limits<double>::infinity(), -1e-300, 9007199254740993.0});
     QTest::newRow("escapes") << QJsonValue(
         QJsonObject{{u"a \"quoted\" \\ key"_s, u"tab\t nl\n cr\r bs\b ff\f nul\u0000 us\u001f del\u007f /"_s}});
+    QTest::newRow("long runs between escapes") << QJsonValue(QJsonArray{
+        QString(u"a"_s.repeated(700) + u"\"\n"_s + u"b"_s.repeated(300) + u"\u00e9\u0001"_s + u"c"_s.repeated(2000)),
+        QString(u"\\"_s.repeated(3) + u"x"_s)});
     QTest::newRow("non-ASCII") << QJsonValue(
         QJsonObject{{u"cl\u00e9"_s, u"J\u00fcrgen \u20ac \U0001F600 \u00e9t\u00e9 \u2028 \ufeff"_s}});
     QTest::newRow("lone surrogates") << QJsonValue(

@@ -7,6 +7,7 @@
 #include "oauth/tokenservice.h"
 #include "server/portalserver.h"
 #include "server/requestlog.h"
+#include "server/tlscertificate.h"
 #include "testsupport.h"
 
 #include <QEventLoop>
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void adminKey();
     void adminOnlyOnLoopback();
     void baseUrlFromHostOrOption();
+    void listenerUrlFollowsRestarts();
     void requestLogRecordsEveryExchange();
     void everyRefusalCarriesAFinding_data();
     void everyRefusalCarriesAFinding();
@@ -347,6 +349,38 @@ void tst_PortalPipeline::baseUrlFromHostOrOption()
     const Reply reply = running.http().get(u"/"_s, {{"Host", "other.test"}});
     QCOMPARE(reply.json()[u"endpoints"_s][u"register"_s].toString(),
              u"https://sandbox.example.org/smart/oauth/register"_s);
+}
+
+void tst_PortalPipeline::listenerUrlFollowsRestarts()
+{
+    // Without a usable Host, URLs name the listener: its scheme and port as they are now, after
+    // the server was stopped and started again on another port, with and then without TLS.
+    RunningSandbox running;
+    QVERIFY2(running.isRunning(), qPrintable(running.error()));
+    PortalServer &server = running.sandbox().server();
+    const QList<QPair<QByteArray, QByteArray>> unusableHost = {{"Host", "evil\"><script>"}};
+    QCOMPARE(running.http().get(u"/admin/status"_s, unusableHost).json()[u"urls"_s][u"base"_s].toString(),
+             u"http://127.0.0.1:%1"_s.arg(running.port()));
+
+    const Result<std::pair<QByteArray, QByteArray>> identity = TlsCertificate::createSelfSigned(u"localhost"_s);
+    QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().description));
+    const QSslCertificate certificate(identity.value().first);
+    server.stop();
+    server.setTls(certificate, QSslKey(identity.value().second, QSsl::Rsa));
+    Result<quint16> bound = server.start(QHostAddress::LocalHost, 0);
+    QVERIFY(bound);
+    HttpClient https(bound.value());
+    https.useTls({certificate});
+    QCOMPARE(https.get(u"/admin/status"_s, unusableHost).json()[u"urls"_s][u"base"_s].toString(),
+             u"https://127.0.0.1:%1"_s.arg(bound.value()));
+
+    server.stop();
+    server.setTls(QSslCertificate(), QSslKey());
+    bound = server.start(QHostAddress::LocalHost, 0);
+    QVERIFY(bound);
+    HttpClient plain(bound.value());
+    QCOMPARE(plain.get(u"/admin/status"_s, unusableHost).json()[u"urls"_s][u"base"_s].toString(),
+             u"http://127.0.0.1:%1"_s.arg(bound.value()));
 }
 
 void tst_PortalPipeline::requestLogRecordsEveryExchange()
