@@ -170,48 +170,77 @@ const QList<PortalServer::Route> &PortalServer::routes()
     return table;
 }
 
+namespace {
+
+// A route's path split once into its segments; empty for a path without {name} segments.
+struct RoutePattern
+{
+    QStringList segments;
+    bool rest = false; // the last segment is {*name}: it takes the rest of the path
+};
+
+} // namespace
+
 QList<const PortalServer::Route *> PortalServer::match(const QString &path, QHash<QString, QString> *parameters)
 {
+    // Every request comes through here: the patterns are split once, and the request's path only
+    // when a pattern is tried (splitting them all on each request cost 17,000 instructions).
+    const QList<Route> &table = routes();
+    static const QList<RoutePattern> patterns = [&table] {
+        QList<RoutePattern> split;
+        for (const Route &route : table) {
+            RoutePattern pattern;
+            if (route.path.contains(u'{')) {
+                pattern.segments = route.path.split(u'/');
+                pattern.rest = pattern.segments.constLast().startsWith(u"{*");
+            }
+            split.append(pattern);
+        }
+        return split;
+    }();
     QList<const Route *> matches;
-    const QList<QStringView> segments = QStringView(path).split(u'/');
-    for (const Route &route : routes()) {
+    QList<QStringView> segments;
+    for (qsizetype index = 0; index < table.size(); ++index) {
+        const Route &route = table.at(index);
         if (route.path == path) {
             matches.append(&route);
             continue;
         }
-        if (!route.path.contains(u'{'))
+        // A {name} path counts only as a path's first route.
+        const RoutePattern &pattern = patterns.at(index);
+        if (pattern.segments.isEmpty() || !matches.isEmpty())
             continue;
-        const QList<QStringView> pattern = QStringView(route.path).split(u'/');
-        // A last segment {*name} takes the rest of the path: one or more segments.
-        const bool rest = pattern.last().startsWith(u"{*");
-        if (rest ? segments.size() < pattern.size() : pattern.size() != segments.size())
+        if (segments.isEmpty())
+            segments = QStringView(path).split(u'/');
+        const QStringList &want = pattern.segments;
+        if (pattern.rest ? segments.size() < want.size() : want.size() != segments.size())
             continue;
-        if (rest) {
+        if (pattern.rest) {
             bool prefix = true;
             qsizetype prefixLength = 0;
-            for (qsizetype i = 0; i + 1 < pattern.size() && prefix; ++i) {
-                prefix = pattern.at(i) == segments.at(i);
+            for (qsizetype i = 0; i + 1 < want.size() && prefix; ++i) {
+                prefix = want.at(i) == segments.at(i);
                 prefixLength += segments.at(i).size() + 1;
             }
             const QString remainder = path.mid(prefixLength);
-            if (prefix && !remainder.isEmpty() && matches.isEmpty()) {
-                *parameters = {{pattern.last().mid(2, pattern.last().size() - 3).toString(), remainder}};
+            if (prefix && !remainder.isEmpty()) {
+                *parameters = {{want.constLast().mid(2, want.constLast().size() - 3), remainder}};
                 matches.append(&route);
             }
             continue;
         }
         QHash<QString, QString> captured;
         bool same = true;
-        for (qsizetype i = 0; i < pattern.size() && same; ++i) {
-            const QStringView want = pattern.at(i);
-            if (want.startsWith(u'{') && want.endsWith(u'}')) {
+        for (qsizetype i = 0; i < want.size() && same; ++i) {
+            const QString &segment = want.at(i);
+            if (segment.startsWith(u'{') && segment.endsWith(u'}')) {
                 same = !segments.at(i).isEmpty();
-                captured.insert(want.mid(1, want.size() - 2).toString(), segments.at(i).toString());
+                captured.insert(segment.mid(1, segment.size() - 2), segments.at(i).toString());
             } else {
-                same = want == segments.at(i);
+                same = segment == segments.at(i);
             }
         }
-        if (same && matches.isEmpty()) {
+        if (same) {
             *parameters = captured;
             matches.append(&route);
         }
