@@ -251,19 +251,21 @@ void RequestLogWriter::write(QList<RequestLogEntry> &batch)
     }
     // A PASSIVE checkpoint fsyncs the WAL and the database file. Under a flood of requests one
     // per batch (some 25 a second) kept the disk saturated; at most one per s_checkpointIntervalMs
-    // copies each page rewritten meanwhile once, not once per batch.
+    // copies each page rewritten meanwhile once, not once per batch, and flushes the disk's cache
+    // twice (10 to 20 ms each on a virtual disk, while anything else that needs the disk waits).
     // Only a SQLite file has a WAL; PostgreSQL's writer has nothing to checkpoint.
     if (m_thread && m_database.engine() == DatabaseEngine::Sqlite) {
         if (!m_lastCheckpoint.isValid() || m_lastCheckpoint.hasExpired(s_checkpointIntervalMs)) {
             m_restartDue = checkpoint();
             m_lastCheckpoint.start();
         } else {
-            // A checkpoint syncs the WAL first: 250 ms of a flood's frames, tens of MB in one
-            // fdatasync. A WAL frame does not fill whole pages, so the answering thread's next
-            // append wrote into the page being written back at the WAL's end and waited for the
-            // whole write-back, 33 to 40 ms (off-CPU in ext4_block_write_begin, traced with perf).
-            // Synced after every batch, each write-back is a few MB.
-            (void)m_database.syncWal();
+            // A checkpoint syncs the WAL first: a second of a flood's frames, tens of MB in one
+            // fdatasync. The answering thread's appends to the WAL waited behind such syncs, 33
+            // to 40 ms (off-CPU in ext4_block_write_begin, traced with perf). Written back after
+            // every batch, the checkpoint's sync has little left to write. Not synced: an
+            // fdatasync per batch also flushed the disk's cache each time, and the appends
+            // waited behind those flushes instead, 20 to 56 ms a few times a minute.
+            (void)m_database.writeBackWal();
         }
         // Under load a PASSIVE never copies everything; the one at the next idle moment does.
         m_checkpointOwed = true;

@@ -92,14 +92,14 @@ Result<Database::WalState> Database::checkpoint(bool blockWrites, bool truncate)
     return state;
 }
 
-Status Database::syncWal() const
+Status Database::writeBackWal() const
 {
     if (!m_serializeWrites)
         return Done{};
     SqliteStatements *statements = sqliteStatements(connection());
     if (!statements)
         return Done{};
-    return statements->syncWalFile();
+    return statements->writeBackWalPages();
 }
 
 Result<Database::WalState> Database::walCheckpoint(const QString &pragma) const

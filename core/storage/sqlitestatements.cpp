@@ -9,6 +9,10 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)
@@ -174,7 +178,25 @@ Status SqliteStatements::syncDatabaseFile()
     return syncFile(m_handle, SQLITE_FCNTL_FILE_POINTER, u"database file"_s);
 }
 
-Status SqliteStatements::syncWalFile()
+Status SqliteStatements::writeBackWalPages()
 {
-    return syncFile(m_handle, SQLITE_FCNTL_JOURNAL_POINTER, u"WAL file"_s);
+    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(m_handle, "main"));
+    if (!wal || !*wal)
+        return Done{}; // ":memory:" or a temporary database
+    // A descriptor of our own: write-back is the file's, whoever opened it.
+    const int fd = ::open(wal, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? Status(Done{}) : Status(storageError(QString::fromLocal8Bit(strerror(errno))));
+    struct stat status = {};
+    int result = ::fstat(fd, &status);
+    const off_t pageSize = ::sysconf(_SC_PAGESIZE);
+    const off_t wholePages = result == 0 ? status.st_size / pageSize * pageSize : 0;
+    if (result == 0 && wholePages > 0)
+        result = ::sync_file_range(fd, 0, wholePages,
+                                   SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    const int error = errno;
+    ::close(fd);
+    if (result != 0)
+        return storageError(QString::fromLocal8Bit(strerror(error)));
+    return Done{};
 }

@@ -51,8 +51,10 @@ public:
     // write back within half a minute, or for the next complete checkpoint to sync, all at once.
     // Only for a connection that no other thread is using meanwhile.
     Status syncDatabaseFile();
-    // The same for the WAL file: what every connection appended to it so far.
-    Status syncWalFile();
+    // Starts writing the WAL's whole pages to disk and waits for them, leaving out the partly
+    // written page at its end (where the next frame goes) and the disk's cache flush: no
+    // durability, only a write-back kept small. Done when there is no WAL file.
+    Status writeBackWalPages();
 
 private:
     explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }
