@@ -180,9 +180,14 @@ Status SqliteStatements::syncDatabaseFile()
 
 Status SqliteStatements::writeBackWalPages()
 {
-    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(m_handle, "main"));
+    // sqlite3_filename_wal() takes only a name that sqlite3_db_filename() gave, and that one is
+    // empty (or null) for ":memory:" and temporary databases, which have no WAL.
+    const char *database = sqlite3_db_filename(m_handle, "main");
+    if (!database || !*database)
+        return Done{};
+    const char *wal = sqlite3_filename_wal(database);
     if (!wal || !*wal)
-        return Done{}; // ":memory:" or a temporary database
+        return Done{};
     // A descriptor of our own: write-back is the file's, whoever opened it.
     const int fd = ::open(wal, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

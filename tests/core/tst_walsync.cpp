@@ -192,6 +192,7 @@ private Q_SLOTS:
     void passiveCheckpointSyncsWhatItCopied();
     void checkpointWithoutRaceStaysSynced();
     void writeBackLeavesTheWalsLastPage();
+    void writeBackWithoutAWal();
 };
 
 void TestWalSync::passiveCheckpointSyncsWhatItCopied()
@@ -312,6 +313,20 @@ void TestWalSync::writeBackLeavesTheWalsLastPage()
     // A write-back, not a checkpoint: the WAL keeps its frames, and every row reads back.
     QCOMPARE(QFileInfo(QString::fromLocal8Bit(walPath)).size(), size);
     QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(), inserted);
+}
+
+void TestWalSync::writeBackWithoutAWal()
+{
+    // A database held in memory has no WAL, and a file's WAL is gone after a TRUNCATE.
+    OPEN_DATABASE(memory, u":memory:"_s);
+    QVERIFY(memory.writeBackWal().ok());
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    OPEN_DATABASE(database, directory.filePath(u"truncated.sqlite"_s));
+    QVERIFY(database.change(u"INSERT INTO settings (key, value) VALUES ('a', 'b')"_s).ok());
+    QVERIFY(database.checkpoint(true, true).ok());
+    QVERIFY(database.writeBackWal().ok());
+    QCOMPARE(database.scalar(u"SELECT value FROM settings WHERE key = 'a'"_s).value().toString(), u"b"_s);
 }
 
 QTEST_GUILESS_MAIN(TestWalSync)
