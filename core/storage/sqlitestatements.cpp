@@ -9,6 +9,9 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
+#include <optional>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -178,6 +181,39 @@ Status SqliteStatements::syncDatabaseFile()
     return syncFile(m_handle, SQLITE_FCNTL_FILE_POINTER, u"database file"_s);
 }
 
+namespace {
+
+// Where the WAL's valid frames end, from the wal-index header in the -shm file (SQLite's WAL
+// format: two copies of a 48-byte header in native byte order; szPage, a u16 at byte 14, is 1 for
+// 65,536; mxFrame, the last valid frame, a u32 at byte 16). After a checkpoint that copied
+// everything the WAL starts over from its beginning without shrinking, so the file's size says
+// nothing about where the next frame goes. nullopt when the header cannot be read or is being
+// written (its two copies differ).
+std::optional<qint64> walEnd(const char *database)
+{
+    const QByteArray shm = QByteArray(database) + "-shm";
+    const int fd = ::open(shm.constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    unsigned char header[96];
+    const ssize_t read = ::pread(fd, header, sizeof header, 0);
+    ::close(fd);
+    if (read != ssize_t(sizeof header) || std::memcmp(header, header + 48, 48) != 0)
+        return std::nullopt;
+    quint32 version = 0;
+    quint16 pageSize = 0;
+    quint32 frames = 0;
+    std::memcpy(&version, header, sizeof version);
+    std::memcpy(&pageSize, header + 14, sizeof pageSize);
+    std::memcpy(&frames, header + 16, sizeof frames);
+    if (version != 3'007'000 || header[12] != 1) // WALINDEX_MAX_VERSION, isInit
+        return std::nullopt;
+    const qint64 page = pageSize == 1 ? 65'536 : pageSize;
+    return 32 + qint64(frames) * (page + 24); // the WAL header, then frames of a page and 24 bytes
+}
+
+} // namespace
+
 Status SqliteStatements::writeBackWalPages()
 {
     // sqlite3_filename_wal() takes only a name that sqlite3_db_filename() gave, and that one is
@@ -194,8 +230,10 @@ Status SqliteStatements::writeBackWalPages()
         return errno == ENOENT ? Status(Done{}) : Status(storageError(QString::fromLocal8Bit(strerror(errno))));
     struct stat status = {};
     int result = ::fstat(fd, &status);
+    // Up to the last valid frame when the index tells it, else the file's end.
+    const qint64 end = result == 0 ? std::min<qint64>(status.st_size, walEnd(database).value_or(status.st_size)) : 0;
     const off_t pageSize = ::sysconf(_SC_PAGESIZE);
-    const off_t wholePages = result == 0 ? status.st_size / pageSize * pageSize : 0;
+    const off_t wholePages = end / pageSize * pageSize;
     if (result == 0 && wholePages > 0)
         result = ::sync_file_range(fd, 0, wholePages,
                                    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);

@@ -51,8 +51,9 @@ public:
     // write back within half a minute, or for the next complete checkpoint to sync, all at once.
     // Only for a connection that no other thread is using meanwhile.
     Status syncDatabaseFile();
-    // Starts writing the WAL's whole pages to disk and waits for them, leaving out the partly
-    // written page at its end (where the next frame goes) and the disk's cache flush: no
+    // Starts writing the WAL's whole pages to disk and waits for them, up to where its valid
+    // frames end (from the -shm index; the file's end when that cannot be read), leaving out the
+    // partly written page there (where the next frame goes) and the disk's cache flush: no
     // durability, only a write-back kept small. Done when there is no WAL file.
     Status writeBackWalPages();
 

@@ -353,34 +353,35 @@ void tst_PortalPipeline::baseUrlFromHostOrOption()
 
 void tst_PortalPipeline::listenerUrlFollowsRestarts()
 {
-    // Without a usable Host, URLs name the listener: its scheme and port as they are now, after
-    // the server was stopped and started again on another port, with and then without TLS.
+    // Without a usable Host, URLs name the listener: its scheme, address and port as they are now,
+    // after the server was stopped and started again on the same port with TLS, then without it
+    // on another address (the URL is kept between requests, so each of these must renew it).
     RunningSandbox running;
     QVERIFY2(running.isRunning(), qPrintable(running.error()));
     PortalServer &server = running.sandbox().server();
+    const quint16 port = running.port();
     const QList<QPair<QByteArray, QByteArray>> unusableHost = {{"Host", "evil\"><script>"}};
     QCOMPARE(running.http().get(u"/admin/status"_s, unusableHost).json()[u"urls"_s][u"base"_s].toString(),
-             u"http://127.0.0.1:%1"_s.arg(running.port()));
+             u"http://127.0.0.1:%1"_s.arg(port));
 
     const Result<std::pair<QByteArray, QByteArray>> identity = TlsCertificate::createSelfSigned(u"localhost"_s);
     QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().description));
     const QSslCertificate certificate(identity.value().first);
     server.stop();
     server.setTls(certificate, QSslKey(identity.value().second, QSsl::Rsa));
-    Result<quint16> bound = server.start(QHostAddress::LocalHost, 0);
-    QVERIFY(bound);
-    HttpClient https(bound.value());
+    QVERIFY(server.start(QHostAddress::LocalHost, port));
+    HttpClient https(port);
     https.useTls({certificate});
     QCOMPARE(https.get(u"/admin/status"_s, unusableHost).json()[u"urls"_s][u"base"_s].toString(),
-             u"https://127.0.0.1:%1"_s.arg(bound.value()));
+             u"https://127.0.0.1:%1"_s.arg(port));
 
     server.stop();
     server.setTls(QSslCertificate(), QSslKey());
-    bound = server.start(QHostAddress::LocalHost, 0);
-    QVERIFY(bound);
-    HttpClient plain(bound.value());
+    if (!server.start(QHostAddress::LocalHostIPv6, port))
+        QSKIP("no IPv6 loopback here");
+    HttpClient plain(port, u"[::1]"_s);
     QCOMPARE(plain.get(u"/admin/status"_s, unusableHost).json()[u"urls"_s][u"base"_s].toString(),
-             u"http://127.0.0.1:%1"_s.arg(bound.value()));
+             u"http://[::1]:%1"_s.arg(port));
 }
 
 void tst_PortalPipeline::requestLogRecordsEveryExchange()
