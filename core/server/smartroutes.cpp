@@ -95,6 +95,11 @@ HttpResponse oauthError(const Error &error, bool basicAttempted)
     return response;
 }
 
+QString fhirBaseOf(const QString &base)
+{
+    return base + u"/api/fhir"_s;
+}
+
 } // namespace
 
 QStringList PortalServer::assertionAudiences(const HttpRequest &request) const
@@ -104,7 +109,7 @@ QStringList PortalServer::assertionAudiences(const HttpRequest &request) const
 
 QString PortalServer::fhirBase(const HttpRequest &request) const
 {
-    return baseUrl(request) + u"/api/fhir"_s;
+    return fhirBaseOf(baseUrl(request));
 }
 
 ServerUrls PortalServer::urls(const HttpRequest &request) const
@@ -113,12 +118,13 @@ ServerUrls PortalServer::urls(const HttpRequest &request) const
     QStringList issuers{base};
     if (const QString listener = baseUrl(); listener != base)
         issuers.append(listener);
-    return ServerUrls{base, base + u"/api/fhir"_s, issuers};
+    return ServerUrls{base, fhirBaseOf(base), issuers};
 }
 
 ServerUrls PortalServer::urls() const
 {
-    return ServerUrls{baseUrl(), baseUrl() + u"/api/fhir"_s, {baseUrl()}};
+    const QString base = baseUrl();
+    return ServerUrls{base, fhirBaseOf(base), {base}};
 }
 
 // What both discovery documents say: the issuer, the endpoints and what they support.
