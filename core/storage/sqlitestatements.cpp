@@ -162,23 +162,15 @@ Result<qint64> SqliteStatements::dataVersion()
     return version;
 }
 
-namespace {
-
-Status syncFile(sqlite3 *handle, int pointerOperation, const QString &what)
+Status SqliteStatements::syncDatabaseFile()
 {
     sqlite3_file *file = nullptr;
-    if (sqlite3_file_control(handle, "main", pointerOperation, &file) != SQLITE_OK || !file || !file->pMethods)
-        return storageError(u"the %1 is not open"_s.arg(what));
+    if (sqlite3_file_control(m_handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file
+        || !file->pMethods)
+        return storageError(u"the database file is not open"_s);
     if (const int synced = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL); synced != SQLITE_OK)
         return storageError(QString::fromUtf8(sqlite3_errstr(synced)));
     return Done{};
-}
-
-} // namespace
-
-Status SqliteStatements::syncDatabaseFile()
-{
-    return syncFile(m_handle, SQLITE_FCNTL_FILE_POINTER, u"database file"_s);
 }
 
 namespace {
