@@ -102,6 +102,16 @@ Status Database::writeBackWal() const
     return statements->writeBackWalPages();
 }
 
+Status Database::readAheadWal(qint64 bytes) const
+{
+    if (!m_serializeWrites)
+        return Done{};
+    SqliteStatements *statements = sqliteStatements(connection());
+    if (!statements)
+        return Done{};
+    return statements->readAheadWal(bytes);
+}
+
 Result<Database::WalState> Database::walCheckpoint(const QString &pragma) const
 {
     Result<std::optional<QSqlRecord>> state = one(pragma);

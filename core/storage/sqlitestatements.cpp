@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <cstring>
 #include <optional>
 
@@ -175,19 +176,25 @@ Status SqliteStatements::syncDatabaseFile()
 
 namespace {
 
-// Where the WAL's valid frames end, from the wal-index header in the -shm file (SQLite's WAL
-// format: two copies of a 48-byte header in native byte order; szPage, a u16 at byte 14, is 1 for
-// 65,536; mxFrame, the last valid frame, a u32 at byte 16). After a checkpoint that copied
-// everything the WAL starts over from its beginning without shrinking, so the file's size says
-// nothing about where the next frame goes. nullopt when the header cannot be read or is being
-// written (its two copies differ).
-std::optional<qint64> walEnd(const char *database)
+struct WalIndex
+{
+    qint64 end = 0; // where the valid frames end, in bytes
+    bool copied = false; // every valid frame is in the database file: the next write starts over
+};
+
+// The WAL's state from the wal-index header in the -shm file (SQLite's WAL format: two copies of a
+// 48-byte header in native byte order; szPage, a u16 at byte 14, is 1 for 65,536; mxFrame, the
+// last valid frame, a u32 at byte 16; then the checkpoint information, whose first u32,
+// nBackfill, counts the frames copied). After a checkpoint that copied everything the WAL starts
+// over from its beginning without shrinking, so the file's size says nothing about where the next
+// frame goes. nullopt when the header cannot be read or is being written (its two copies differ).
+std::optional<WalIndex> walIndex(const char *database)
 {
     const QByteArray shm = QByteArray(database) + "-shm";
     const int fd = ::open(shm.constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return std::nullopt;
-    unsigned char header[96];
+    unsigned char header[100];
     const ssize_t read = ::pread(fd, header, sizeof header, 0);
     ::close(fd);
     if (read != ssize_t(sizeof header) || std::memcmp(header, header + 48, 48) != 0)
@@ -195,35 +202,50 @@ std::optional<qint64> walEnd(const char *database)
     quint32 version = 0;
     quint16 pageSize = 0;
     quint32 frames = 0;
+    quint32 copied = 0;
     std::memcpy(&version, header, sizeof version);
     std::memcpy(&pageSize, header + 14, sizeof pageSize);
     std::memcpy(&frames, header + 16, sizeof frames);
+    std::memcpy(&copied, header + 96, sizeof copied);
     if (version != 3'007'000 || header[12] != 1) // WALINDEX_MAX_VERSION, isInit
         return std::nullopt;
     const qint64 page = pageSize == 1 ? 65'536 : pageSize;
-    return 32 + qint64(frames) * (page + 24); // the WAL header, then frames of a page and 24 bytes
+    // The WAL header, then frames of a page and 24 bytes.
+    return WalIndex{32 + qint64(frames) * (page + 24), frames > 0 && copied == frames};
+}
+
+// The WAL file of a connection's main database, opened read-only on a descriptor of its own; -1
+// when there is none (errno ENOENT, or 0 for ":memory:" and temporary databases). `database` gets
+// the main database's name.
+int openWal(sqlite3 *handle, const char **database)
+{
+    errno = 0;
+    // sqlite3_filename_wal() takes only a name that sqlite3_db_filename() gave, and that one is
+    // empty (or null) for ":memory:" and temporary databases, which have no WAL.
+    *database = sqlite3_db_filename(handle, "main");
+    if (!*database || !**database)
+        return -1;
+    const char *wal = sqlite3_filename_wal(*database);
+    if (!wal || !*wal)
+        return -1;
+    return ::open(wal, O_RDONLY | O_CLOEXEC);
 }
 
 } // namespace
 
 Status SqliteStatements::writeBackWalPages()
 {
-    // sqlite3_filename_wal() takes only a name that sqlite3_db_filename() gave, and that one is
-    // empty (or null) for ":memory:" and temporary databases, which have no WAL.
-    const char *database = sqlite3_db_filename(m_handle, "main");
-    if (!database || !*database)
-        return Done{};
-    const char *wal = sqlite3_filename_wal(database);
-    if (!wal || !*wal)
-        return Done{};
+    const char *database = nullptr;
     // A descriptor of our own: write-back is the file's, whoever opened it.
-    const int fd = ::open(wal, O_RDONLY | O_CLOEXEC);
+    const int fd = openWal(m_handle, &database);
     if (fd < 0)
-        return errno == ENOENT ? Status(Done{}) : Status(storageError(QString::fromLocal8Bit(strerror(errno))));
+        return errno == ENOENT || errno == 0 ? Status(Done{})
+                                             : Status(storageError(QString::fromLocal8Bit(strerror(errno))));
     struct stat status = {};
     int result = ::fstat(fd, &status);
     // Up to the last valid frame when the index tells it, else the file's end.
-    const qint64 end = result == 0 ? std::min<qint64>(status.st_size, walEnd(database).value_or(status.st_size)) : 0;
+    const std::optional<WalIndex> index = walIndex(database);
+    const qint64 end = result == 0 ? std::min<qint64>(status.st_size, index ? index->end : status.st_size) : 0;
     const off_t pageSize = ::sysconf(_SC_PAGESIZE);
     const off_t wholePages = end / pageSize * pageSize;
     if (result == 0 && wholePages > 0)
@@ -233,5 +255,30 @@ Status SqliteStatements::writeBackWalPages()
     ::close(fd);
     if (result != 0)
         return storageError(QString::fromLocal8Bit(strerror(error)));
+    return Done{};
+}
+
+Status SqliteStatements::readAheadWal(qint64 bytes)
+{
+    const char *database = nullptr;
+    const int fd = openWal(m_handle, &database);
+    if (fd < 0)
+        return errno == ENOENT || errno == 0 ? Status(Done{})
+                                             : Status(storageError(QString::fromLocal8Bit(strerror(errno))));
+    struct stat status = {};
+    int result = ::fstat(fd, &status) == 0 ? 0 : errno;
+    // Beyond the file's end a frame needs no read; while the index is being written, the next
+    // batch's call reads ahead instead.
+    const std::optional<WalIndex> index = walIndex(database);
+    if (result == 0 && index) {
+        const off_t pageSize = ::sysconf(_SC_PAGESIZE);
+        const qint64 start = index->copied ? 0 : std::min<qint64>(index->end, status.st_size) / pageSize * pageSize;
+        const qint64 length = std::min<qint64>(bytes, status.st_size - start);
+        if (length > 0)
+            result = ::posix_fadvise(fd, start, length, POSIX_FADV_WILLNEED); // the error, not errno
+    }
+    ::close(fd);
+    if (result != 0)
+        return storageError(QString::fromLocal8Bit(strerror(result)));
     return Done{};
 }

@@ -56,6 +56,12 @@ public:
     // partly written page there (where the next frame goes) and the disk's cache flush: no
     // durability, only a write-back kept small. Done when there is no WAL file.
     Status writeBackWalPages();
+    // Starts reading the WAL's next `bytes` into the page cache, from where the next frame goes
+    // (its beginning when every frame is copied, for the WAL then starts over), and returns
+    // without waiting for the disk. A frame written into a page of the file that is not in memory
+    // reads it first, inside the writer's write(). Done when there is no WAL file, or when its
+    // index is being written.
+    Status readAheadWal(qint64 bytes);
 
 private:
     explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }

@@ -193,6 +193,7 @@ private Q_SLOTS:
     void checkpointWithoutRaceStaysSynced();
     void writeBackLeavesTheWalsLastPage();
     void writeBackWithoutAWal();
+    void readAheadWhereTheNextFramesGo();
 };
 
 void TestWalSync::passiveCheckpointSyncsWhatItCopied()
@@ -346,6 +347,105 @@ void TestWalSync::writeBackWithoutAWal()
     QCOMPARE(QFileInfo(path + u"-wal"_s).size(), 0);
     QVERIFY(database.writeBackWal().ok());
     QCOMPARE(database.scalar(u"SELECT value FROM settings WHERE key = 'a'"_s).value().toString(), u"b"_s);
+}
+
+void TestWalSync::readAheadWhereTheNextFramesGo()
+{
+    // A frame written into a page of the WAL file that is not in memory reads the page first. The
+    // answering thread's commits waited for such reads after the WAL started over inside its old
+    // file, so the request log's writer reads ahead where the next frames go: at the valid
+    // frames' end, or at the beginning once everything is copied. Pages are dropped from memory
+    // with POSIX_FADV_DONTNEED, and what is in memory is read with cachestat(2).
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    const QString path = directory.filePath(u"readahead.sqlite"_s);
+    struct statfs fileSystem = {};
+    QCOMPARE(::statfs(QFile::encodeName(directory.path()).constData(), &fileSystem), 0);
+    // File systems whose clean pages POSIX_FADV_DONTNEED drops (tmpfs keeps them: it has no disk).
+    if (fileSystem.f_type != EXT4_SUPER_MAGIC && fileSystem.f_type != XFS_SUPER_MAGIC
+        && fileSystem.f_type != BTRFS_SUPER_MAGIC)
+        QSKIP("the temporary directory is not on ext4, XFS or Btrfs");
+    OPEN_DATABASE(database, path);
+    QVERIFY(database.setAutoCheckpoint(false).ok());
+    sqlite3 *other = nullptr;
+    QCOMPARE(sqlite3_open_v2(path.toUtf8().constData(), &other, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
+    QCOMPARE(
+        sqlite3_exec(other, "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    const QString walPath = path + u"-wal"_s;
+    const qint64 pageSize = ::sysconf(_SC_PAGESIZE);
+    int inserted = 0;
+    const auto insert = [&] {
+        const QByteArray sql = "INSERT INTO settings (key, value) VALUES ('k" + QByteArray::number(inserted++) + "', '"
+            + QByteArray(3000, 'v') + "')";
+        return sqlite3_exec(other, sql.constData(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    };
+    constexpr qint64 window = 1 << 20;
+    while (QFileInfo(walPath).size() < 6 * window)
+        QVERIFY(insert());
+    const qint64 size = QFileInfo(walPath).size();
+
+    const int fd = ::open(QFile::encodeName(walPath).constData(), O_RDONLY | O_CLOEXEC);
+    QVERIFY(fd >= 0);
+    const auto closeFd = qScopeGuard([fd] { ::close(fd); });
+    const auto cachedPages = [fd](qint64 offset, qint64 length) -> std::optional<quint64> {
+        struct
+        {
+            quint64 offset, length;
+        } range = {quint64(offset), quint64(length)};
+        struct
+        {
+            quint64 cache, dirty, writeback, evicted, recentlyEvicted;
+        } stat = {};
+        if (::syscall(s_cachestat, fd, &range, &stat, 0) != 0)
+            return std::nullopt;
+        return stat.cache;
+    };
+    if (!cachedPages(0, size)) // ENOSYS before Linux 6.5; EPERM where a seccomp filter does not know it
+        QSKIP(qPrintable(u"cachestat(2) is not available here: %1"_s.arg(QString::fromLocal8Bit(strerror(errno)))));
+    // Written to the disk, then dropped from memory, as pages untouched for a while may be.
+    const auto evict = [&] {
+        return ::fdatasync(fd) == 0 && ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0
+            && cachedPages(0, size) == 0u;
+    };
+
+    // The WAL holds uncopied frames: they go on at its end, which is the file's end here, so
+    // only the page partly written there is read.
+    QVERIFY(evict());
+    QVERIFY(database.readAheadWal(window).ok());
+    const qint64 lastPage = size / pageSize * pageSize;
+    QCOMPARE(cachedPages(0, lastPage).value_or(99), 0u);
+    QCOMPARE(cachedPages(lastPage, pageSize).value_or(99), size > lastPage ? 1u : 0u);
+
+    // Everything copied: the next commit starts the WAL over, so its first pages are read.
+    const Result<Database::WalState> copied = database.checkpoint();
+    QVERIFY(copied.ok() && copied.value().frames > 0 && copied.value().checkpointed == copied.value().frames);
+    QVERIFY(evict());
+    QVERIFY(database.readAheadWal(window).ok());
+    QCOMPARE(cachedPages(0, window).value_or(0), quint64(window / pageSize));
+    QCOMPARE(cachedPages(window, size - window).value_or(99), 0u); // a window, not the file
+
+    // The WAL started over inside its old file: read from where its new frames end.
+    for (int row = 0; row < 4; ++row)
+        QVERIFY(insert());
+    QCOMPARE(QFileInfo(walPath).size(), size);
+    QVERIFY(evict());
+    QVERIFY(database.readAheadWal(window).ok());
+    // Four frames at least, so their end is past the WAL's first pages.
+    qint64 firstCached = 0;
+    while (firstCached < size && cachedPages(firstCached, pageSize) == 0u)
+        firstCached += pageSize;
+    QVERIFY2(firstCached >= 4 * pageSize && firstCached < window, qPrintable(QString::number(firstCached)));
+    QCOMPARE(cachedPages(firstCached, window).value_or(0), quint64(window / pageSize));
+    QCOMPARE(cachedPages(firstCached + window, size - firstCached - window).value_or(99), 0u);
+    // A read ahead, nothing more: every row reads back, and the file keeps its size.
+    QCOMPARE(QFileInfo(walPath).size(), size);
+    QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(), inserted);
+
+    // No WAL: nothing to read, and no error.
+    OPEN_DATABASE(memory, u":memory:"_s);
+    QVERIFY(memory.readAheadWal(window).ok());
 }
 
 QTEST_GUILESS_MAIN(TestWalSync)
