@@ -68,6 +68,7 @@ void RequestLogWriter::submit(QList<RequestLogEntry> batch)
         write(batch);
         return;
     }
+    QList<RequestLogEntry> spent; // freed after the lock is let go
     QMutexLocker locker(&m_mutex);
     m_unwritten += batch.size();
     if (m_queue.isEmpty())
@@ -75,6 +76,7 @@ void RequestLogWriter::submit(QList<RequestLogEntry> batch)
     else
         m_queue.append(std::move(batch));
     m_wake.wakeOne();
+    spent.swap(m_spent);
 }
 
 Status RequestLogWriter::waitUntilWritten()
@@ -162,6 +164,11 @@ void RequestLogWriter::run()
         locker.relock();
         m_writing = false;
         m_unwritten -= batch.size();
+        // Handed back to be freed by the thread that allocated the entries (see m_spent).
+        if (m_spent.isEmpty())
+            m_spent.swap(batch);
+        else
+            m_spent.append(std::move(batch));
         m_idle.wakeAll();
     }
     locker.unlock();

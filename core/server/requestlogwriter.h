@@ -102,6 +102,11 @@ private:
     QWaitCondition m_wake; // work was handed over, or the writer must stop
     mutable QWaitCondition m_idle; // a batch was written
     QList<RequestLogEntry> m_queue;
+    // Batches written, for the next submit() to free in the thread that allocated their strings.
+    // Freed here, each free took the lock of that thread's malloc arena, which the answering
+    // thread needs for its own allocations: both threads waited on it thousands of times a
+    // minute (perf sched_switch stacks, bench/RESULTS.md).
+    QList<RequestLogEntry> m_spent;
     qsizetype m_unwritten = 0; // queued plus being written
     bool m_writing = false;
     bool m_stopping = false;

@@ -90,7 +90,10 @@ Database::Database(DatabaseLocation location)
     : m_location(std::move(location)),
       m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1))),
       m_serializeWrites(m_location.engine == DatabaseEngine::Sqlite && m_location.sqlitePath != u":memory:"_s)
-{ }
+{
+    if (m_location.engine == DatabaseEngine::Sqlite)
+        SqliteStatements::configureLibrary();
+}
 
 Database::~Database()
 {

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <optional>
 
 #include <fcntl.h>
@@ -33,6 +34,16 @@ std::unique_ptr<SqliteStatements> SqliteStatements::attach(const QSqlDatabase &d
     if (!connection)
         return nullptr;
     return std::unique_ptr<SqliteStatements>(new SqliteStatements(connection));
+}
+
+void SqliteStatements::configureLibrary()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); configured != SQLITE_OK)
+            qCDebug(lcStorage) << "SQLite was initialised already; its memory statistics stay on:"
+                               << sqlite3_errstr(configured);
+    });
 }
 
 SqliteStatements::~SqliteStatements()
@@ -75,8 +86,9 @@ Result<sqlite3_stmt *> SqliteStatements::prepare(const QString &sql, const QVari
             // As UTF-8, the database's encoding: bound as UTF-16, SQLite translated every value
             // itself, a seventh of the request log writer's time; Qt's encoder is much faster.
             // A null QString binds as '' (constData() is never null).
-            const QByteArray text = static_cast<const QString *>(value.constData())->toUtf8();
-            bound = sqlite3_bind_text(statement, column, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+            const QByteArray &text
+                = m_boundText.emplace_back(statement, static_cast<const QString *>(value.constData())->toUtf8()).second;
+            bound = sqlite3_bind_text(statement, column, text.constData(), int(text.size()), SQLITE_STATIC);
             break;
         }
         case QMetaType::Bool:
@@ -94,16 +106,19 @@ Result<sqlite3_stmt *> SqliteStatements::prepare(const QString &sql, const QVari
         }
         default: {
             // As QSQLITE does: anything else as its text.
-            const QByteArray text = value.toString().toUtf8();
-            bound = value.isNull()
-                ? sqlite3_bind_null(statement, column)
-                : sqlite3_bind_text(statement, column, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+            if (value.isNull()) {
+                bound = sqlite3_bind_null(statement, column);
+                break;
+            }
+            const QByteArray &text = m_boundText.emplace_back(statement, value.toString().toUtf8()).second;
+            bound = sqlite3_bind_text(statement, column, text.constData(), int(text.size()), SQLITE_STATIC);
         }
         }
         if (bound != SQLITE_OK) {
             const QString message = lastError();
             sqlite3_reset(statement);
             sqlite3_clear_bindings(statement);
+            releaseText(statement);
             return storageError(message);
         }
     }
@@ -131,12 +146,20 @@ Result<SqliteStatements::Outcome> SqliteStatements::step(sqlite3_stmt *statement
     }
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement); // the static texts belong to the caller's values
+    releaseText(statement);
     if (!ok) {
         qCWarning(lcStorage).noquote() << "query failed:" << message << "in"
                                        << QString::fromUtf8(sqlite3_sql(statement)).simplified();
         return Database::failureFor(DatabaseEngine::Sqlite, QString::number(code), message);
     }
     return outcome;
+}
+
+void SqliteStatements::releaseText(sqlite3_stmt *statement)
+{
+    m_boundText.removeIf([statement](const std::pair<sqlite3_stmt *, QByteArray> &text) {
+        return text.first == statement;
+    }); // keeps the list's capacity for the next statement
 }
 
 bool SqliteStatements::inTransaction() const

@@ -10,11 +10,14 @@
 
 #include "result.h"
 
+#include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QString>
 #include <QVariant>
 
 #include <memory>
+#include <utility>
 
 class QSqlDatabase;
 struct sqlite3;
@@ -27,6 +30,12 @@ class SqliteStatements final
 public:
     // The statements of an open QSQLITE connection; nullptr for any other connection.
     static std::unique_ptr<SqliteStatements> attach(const QSqlDatabase &database);
+    // Settings of the SQLite library itself, made once, before its first connection opens (after
+    // that SQLite refuses them, and they stay as they are): no memory statistics. With them,
+    // every allocation inside SQLite takes one lock global to the process, and the answering
+    // thread and the request log's writer waited for each other on it thousands of times a
+    // minute (perf sched_switch stacks, bench/RESULTS.md).
+    static void configureLibrary();
     ~SqliteStatements();
 
     struct Outcome
@@ -66,8 +75,13 @@ public:
 private:
     explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }
     QString lastError() const;
+    // Drops the text kept for `statement` once its bindings are cleared.
+    void releaseText(sqlite3_stmt *statement);
 
     sqlite3 *m_handle;
     QHash<QString, sqlite3_stmt *> m_statements;
     sqlite3_stmt *m_dataVersion = nullptr;
+    // The UTF-8 text bound to statements not stepped yet, kept until step() clears their
+    // bindings: bound without a copy, SQLite allocates nothing for them.
+    QList<std::pair<sqlite3_stmt *, QByteArray>> m_boundText;
 };
