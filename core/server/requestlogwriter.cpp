@@ -183,8 +183,15 @@ qint64 unCheckpointed(const Database::WalState &wal)
 }
 } // namespace
 
+bool RequestLogWriter::restartNow(qint64 frames, qint64 lastRoundMs)
+{
+    return frames >= s_walHardFrames || (frames >= s_walForceFrames && lastRoundMs <= s_walRestartPauseMs);
+}
+
 bool RequestLogWriter::checkpoint()
 {
+    QElapsedTimer round;
+    round.start();
     Result<Database::WalState> wal = m_database.checkpoint();
     if (!wal)
         return false;
@@ -194,14 +201,21 @@ bool RequestLogWriter::checkpoint()
         // syncs) what was committed during the one before, and that shrinks from round to round.
         // (Under steady commits a PASSIVE reports every frame it saw as copied, so the frames
         // that arrived are told by how far the WAL grew.)
-        for (int round = 1; round < s_walCatchUpRounds; ++round) {
+        qint64 lastRoundMs = round.elapsed();
+        for (int rounds = 1; rounds < s_walCatchUpRounds; ++rounds) {
             const qint64 framesBefore = wal.value().frames;
+            round.start();
             wal = m_database.checkpoint();
             if (!wal)
                 return true;
+            lastRoundMs = round.elapsed();
             if (wal.value().frames - framesBefore <= s_walTailFrames && unCheckpointed(wal.value()) <= s_walTailFrames)
                 break;
         }
+        // The RESTART's pause is about one more round: a copy of what arrived meanwhile, and the
+        // same syncs. While the disk is slow to sync, it waits for the next checkpoint.
+        if (!restartNow(wal.value().frames, lastRoundMs))
+            return true;
         // Busy or not: RESTART reuses the file, where a TRUNCATE's freeing of it stalled the
         // writers for about 0.45 ms per MB. The next idle moment empties it.
         (void)m_database.checkpoint(true, false);

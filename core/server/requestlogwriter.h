@@ -46,9 +46,15 @@ public:
     // reaches s_walForceFrames under a flood of writes, the writer catches up with up to
     // s_walCatchUpRounds more PASSIVEs, until at most s_walTailFrames pages are left to copy, then
     // runs a RESTART, busy or not, which reuses the file from its beginning
-    // (docs/decisions/0025-wal-restart-when-idle.md).
+    // (docs/decisions/0025-wal-restart-when-idle.md). The RESTART pauses every writer for about
+    // as long as the last catch-up round took: two syncs of the disk. When that round took more
+    // than s_walRestartPauseMs (the disk is slow to sync: 90 to 190 ms each while another
+    // process wrote to it), the RESTART waits for the next checkpoint, unless the WAL has reached
+    // s_walHardFrames.
     static constexpr qint64 s_walRestartFrames = 4'096; // 16 MB of 4 KB pages
     static constexpr qint64 s_walForceFrames = 524'288; // 2 GB
+    static constexpr qint64 s_walHardFrames = 2'097'152; // 8 GB
+    static constexpr qint64 s_walRestartPauseMs = 20;
     static constexpr qint64 s_walTailFrames = 256;
     static constexpr int s_walCatchUpRounds = 6;
     static constexpr int s_checkpointIntervalMs = 1000;
@@ -80,6 +86,9 @@ public:
     void waitUntilIdle() const;
     // Entries handed over and not written yet.
     qsizetype unwritten() const;
+    // Whether a WAL of `frames` pages starts over now, busy or not, after a catch-up round that
+    // took `lastRoundMs` (see s_walRestartPauseMs).
+    static bool restartNow(qint64 frames, qint64 lastRoundMs);
     // Drops the batches not started yet, and waits for the one being written.
     void discardQueued();
     // The sizes of the batches stored since the last call, oldest first.

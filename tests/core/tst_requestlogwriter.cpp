@@ -125,6 +125,8 @@ private Q_SLOTS:
     void destroyingWritesEverything();
     void walStartsOverWhenIdle();
     void walIsCopiedWhenIdle();
+    void forcedRestartWaitsForAQuickDisk_data();
+    void forcedRestartWaitsForAQuickDisk();
 
 private:
     static void allEngines()
@@ -427,6 +429,33 @@ void TestRequestLogWriter::walIsCopiedWhenIdle()
     QTRY_VERIFY_WITH_TIMEOUT(readWalIndex(path) && readWalIndex(path)->copied == readWalIndex(path)->frames, 10'000);
     QCOMPARE(readWalIndex(path)->frames, written->frames); // copied, not started over by a write
     QCOMPARE(log->storedCount().value(), qint64(number));
+}
+
+void TestRequestLogWriter::forcedRestartWaitsForAQuickDisk_data()
+{
+    // The forced RESTART of a WAL grown under a flood pauses every writer for about as long as
+    // the catch-up round before it took (a copy and two syncs). While the disk is slow to sync
+    // it waits, up to the hard bound.
+    QTest::addColumn<qint64>("frames");
+    QTest::addColumn<qint64>("lastRoundMs");
+    QTest::addColumn<bool>("restart");
+    constexpr qint64 soft = RequestLogWriter::s_walForceFrames;
+    constexpr qint64 hard = RequestLogWriter::s_walHardFrames;
+    constexpr qint64 quick = RequestLogWriter::s_walRestartPauseMs;
+    QTest::newRow("below the bound") << soft - 1 << qint64(0) << false;
+    QTest::newRow("at the bound, quick disk") << soft << quick << true;
+    QTest::newRow("at the bound, slow disk") << soft << quick + 1 << false;
+    QTest::newRow("past the bound, slow disk") << hard - 1 << qint64(190) << false;
+    QTest::newRow("at the hard bound, slow disk") << hard << qint64(190) << true;
+    QVERIFY(soft < hard);
+}
+
+void TestRequestLogWriter::forcedRestartWaitsForAQuickDisk()
+{
+    QFETCH(qint64, frames);
+    QFETCH(qint64, lastRoundMs);
+    QFETCH(bool, restart);
+    QCOMPARE(RequestLogWriter::restartNow(frames, lastRoundMs), restart);
 }
 
 QTEST_GUILESS_MAIN(TestRequestLogWriter)
