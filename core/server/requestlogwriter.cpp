@@ -147,7 +147,7 @@ void RequestLogWriter::run()
                     m_restartDue = checkpoint();
                     m_lastCheckpoint.start();
                     // Everything copied: the next commit starts the WAL over at its beginning.
-                    (void)m_database.readAheadWal(s_walReadAheadBytes);
+                    (void)m_database.keepWalWindow(s_walAheadBytes, s_walBehindBytes);
                 } else {
                     restartWal();
                 }
@@ -290,7 +290,7 @@ void RequestLogWriter::write(QList<RequestLogEntry> &batch)
             // waited behind those flushes instead, 20 to 56 ms a few times a minute.
             (void)m_database.writeBackWal();
         }
-        (void)m_database.readAheadWal(s_walReadAheadBytes);
+        (void)m_database.keepWalWindow(s_walAheadBytes, s_walBehindBytes);
         // Under load a PASSIVE never copies everything; the one at the next idle moment does.
         m_checkpointOwed = true;
     }

@@ -60,12 +60,15 @@ public:
     static constexpr int s_checkpointIntervalMs = 1000;
     static constexpr int s_walIdleMs = 100;
     static constexpr int s_walTruncateIdleMs = 2'000;
-    // After each batch and each checkpoint the writer starts reading the next
-    // s_walReadAheadBytes of the WAL file into memory (Database::readAheadWal()): a WAL that
-    // starts over is written over its old pages, and a frame written into a page not in memory
-    // reads it first, in the answering thread. Some 1.5 seconds of the fastest flood's frames,
-    // and about 50 us a call when they are in memory already.
-    static constexpr qint64 s_walReadAheadBytes = 64 << 20;
+    // After each batch and each idle checkpoint the writer keeps the WAL's pages around where
+    // the next frame goes in memory and mapped (Database::keepWalWindow()): s_walAheadBytes from
+    // there, for the frames to come (a WAL that starts over is written over its old pages, and a
+    // frame written into a page not in memory reads it first, in the answering thread), and
+    // s_walBehindBytes before it, where the pages of the last commits are read back from. About
+    // a second of the fastest flood's frames (160 MB/s) between them; that much more resident
+    // memory, all of it page cache.
+    static constexpr qint64 s_walAheadBytes = 64 << 20;
+    static constexpr qint64 s_walBehindBytes = 64 << 20;
 
     // `written` is called after each batch, from the writer's thread.
     RequestLogWriter(const Database &database, std::function<void()> written);

@@ -113,12 +113,14 @@ public:
     // both (an fdatasync here cost the answering thread stalls of 20 to 56 ms). Not a sync: it
     // promises no durability. A no-op but on a SQLite file.
     Status writeBackWal() const;
-    // Starts reading the next `bytes` of the WAL, from where the next frame goes, into memory,
-    // without waiting for them. A frame written into a page of the file that is not in memory
-    // reads that page first: the answering thread's commits waited for such reads, queued behind
-    // a checkpoint's cache flush, after the WAL started over inside its old file (the pages
-    // written a minute before were gone from memory). A no-op but on a SQLite file.
-    Status readAheadWal(qint64 bytes) const;
+    // Keeps the pages of the WAL around where the next frame goes in memory: the next `ahead`
+    // bytes and the last `behind` bytes, mapped into this process and read from the disk when
+    // they are not in memory (SqliteStatements::keepWalWindow()), for the calling thread's
+    // connection. A frame written into a page of the file that is not in memory reads that page
+    // first: the answering thread's commits waited for such reads, queued behind a checkpoint's
+    // cache flush, after the WAL started over inside its old file and this VM's kernel had
+    // evicted some of its pages. A no-op but on a SQLite file.
+    Status keepWalWindow(qint64 ahead, qint64 behind) const;
 
     // A failed statement's error from the engine's native error code: Unavailable for a read-only
     // or full database or a lost server (the caller answers 503 and the server keeps running),

@@ -102,14 +102,14 @@ Status Database::writeBackWal() const
     return statements->writeBackWalPages();
 }
 
-Status Database::readAheadWal(qint64 bytes) const
+Status Database::keepWalWindow(qint64 ahead, qint64 behind) const
 {
     if (!m_serializeWrites)
         return Done{};
     SqliteStatements *statements = sqliteStatements(connection());
     if (!statements)
         return Done{};
-    return statements->readAheadWal(bytes);
+    return statements->keepWalWindow(ahead, behind);
 }
 
 Result<Database::WalState> Database::walCheckpoint(const QString &pragma) const

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ SqliteStatements::~SqliteStatements()
     for (sqlite3_stmt *statement : std::as_const(m_statements))
         sqlite3_finalize(statement);
     sqlite3_finalize(m_dataVersion);
+    releaseWalWindow();
 }
 
 QString SqliteStatements::lastError() const
@@ -281,27 +283,90 @@ Status SqliteStatements::writeBackWalPages()
     return Done{};
 }
 
-Status SqliteStatements::readAheadWal(qint64 bytes)
+Status SqliteStatements::keepWalWindow(qint64 ahead, qint64 behind)
 {
     const char *database = nullptr;
     const int fd = openWal(m_handle, &database);
-    if (fd < 0)
+    if (fd < 0) {
+        releaseWalWindow();
         return errno == ENOENT || errno == 0 ? Status(Done{})
                                              : Status(storageError(QString::fromLocal8Bit(strerror(errno))));
+    }
     struct stat status = {};
-    int result = ::fstat(fd, &status) == 0 ? 0 : errno;
-    // Beyond the file's end a frame needs no read; while the index is being written, the next
-    // batch's call reads ahead instead.
+    if (::fstat(fd, &status) != 0) {
+        const int error = errno;
+        ::close(fd);
+        return storageError(QString::fromLocal8Bit(strerror(error)));
+    }
+    // While the index is being written, the next batch's call moves the window instead.
     const std::optional<WalIndex> index = walIndex(database);
-    if (result == 0 && index) {
-        const off_t pageSize = ::sysconf(_SC_PAGESIZE);
-        const qint64 start = index->copied ? 0 : std::min<qint64>(index->end, status.st_size) / pageSize * pageSize;
-        const qint64 length = std::min<qint64>(bytes, status.st_size - start);
-        if (length > 0)
-            result = ::posix_fadvise(fd, start, length, POSIX_FADV_WILLNEED); // the error, not errno
+    if (!index) {
+        ::close(fd);
+        return Done{};
+    }
+    const qint64 page = ::sysconf(_SC_PAGESIZE);
+    const auto pageUp = [page](qint64 offset) { return (offset + page - 1) / page * page; };
+    const qint64 size = status.st_size;
+    const qint64 start = index->copied ? 0 : std::min(index->end, size) / page * page;
+    // Beyond the file's end a frame needs no read, and a mapping may not be touched.
+    const qint64 from = std::max<qint64>(0, start - behind) / page * page;
+    const qint64 to = std::min(pageUp(size), pageUp(start + ahead));
+
+    WalWindow &window = m_walWindow;
+    if (window.base && (window.device != status.st_dev || window.inode != status.st_ino || qint64(window.length) < to))
+        releaseWalWindow(); // another file, or grown past the mapping
+    if (!window.base && to > from) {
+        // Mapped in steps of 256 MB, so that a growing WAL is mapped again rarely. Reserving
+        // address space beyond the file's end is allowed; only touching it is not, and nothing
+        // here touches the mapping: the kernel fills its page tables.
+        constexpr qint64 step = qint64(256) << 20;
+        const qint64 length = (std::max(to, size) + step - 1) / step * step;
+        void *base = ::mmap(nullptr, size_t(length), PROT_READ, MAP_SHARED, fd, 0);
+        if (base != MAP_FAILED) {
+            window = WalWindow{base, size_t(length), status.st_dev, status.st_ino, 0, 0};
+        }
+    }
+    int result = 0;
+    if (window.base) {
+        char *base = static_cast<char *>(window.base);
+        const auto advise = [base](qint64 begin, qint64 end, int advice) {
+            if (end > begin && ::madvise(base + begin, size_t(end - begin), advice) != 0)
+                return errno;
+            return 0;
+        };
+        // What left the window is unmapped (the pages stay in the page cache), what entered it is
+        // mapped, reading from the disk what is not in memory.
+        if (window.to <= from || window.from >= to) {
+            (void)advise(window.from, window.to, MADV_DONTNEED);
+            result = advise(from, to, MADV_POPULATE_READ);
+        } else {
+            (void)advise(window.from, from, MADV_DONTNEED);
+            (void)advise(to, window.to, MADV_DONTNEED);
+            result = advise(from, window.from, MADV_POPULATE_READ);
+            if (result == 0)
+                result = advise(window.to, to, MADV_POPULATE_READ);
+        }
+        window.from = from;
+        window.to = to;
+        // EFAULT: the file shrank meanwhile (another connection's TRUNCATE); the next call sees it.
+        if (result == EFAULT)
+            result = 0;
+    }
+    if (!window.base || result == EINVAL) {
+        // No mapping (or a kernel before 5.14, without MADV_POPULATE_READ): reading ahead is the
+        // next best thing, though evicted pages are not kept out.
+        window.from = window.to = 0;
+        result = to > start ? ::posix_fadvise(fd, start, to - start, POSIX_FADV_WILLNEED) : 0;
     }
     ::close(fd);
     if (result != 0)
         return storageError(QString::fromLocal8Bit(strerror(result)));
     return Done{};
+}
+
+void SqliteStatements::releaseWalWindow()
+{
+    if (m_walWindow.base)
+        ::munmap(m_walWindow.base, m_walWindow.length);
+    m_walWindow = WalWindow{};
 }

@@ -17,6 +17,7 @@
 #include <QVariant>
 
 #include <memory>
+#include <sys/types.h>
 #include <utility>
 
 class QSqlDatabase;
@@ -65,16 +66,21 @@ public:
     // partly written page there (where the next frame goes) and the disk's cache flush: no
     // durability, only a write-back kept small. Done when there is no WAL file.
     Status writeBackWalPages();
-    // Starts reading the WAL's next `bytes` into the page cache, from where the next frame goes
-    // (its beginning when every frame is copied, for the WAL then starts over), and returns
-    // without waiting for the disk. A frame written into a page of the file that is not in memory
-    // reads it first, inside the writer's write(). Done when there is no WAL file, or when its
-    // index is being written.
-    Status readAheadWal(qint64 bytes);
+    // Keeps the WAL's pages around where the next frame goes in memory: maps the `ahead` bytes
+    // from there (from the WAL's beginning when every frame is copied, for the WAL then starts
+    // over) and the `behind` bytes before it into this process, reading from the disk what is
+    // not in memory, and unmaps what left that window since the last call. A frame written into
+    // a page that is not in memory reads it first, inside the writer's write(); mapped, the
+    // pages are out of reach of a proactive reclaim of unmapped page cache (this VM's DAMON
+    // scheme), which readahead alone is not. Nothing touches the mapping: madvise() fills its
+    // page tables. Without a mapping, or on a kernel without MADV_POPULATE_READ (before 5.14),
+    // it reads ahead instead. Done when there is no WAL file, or when its index is being written.
+    Status keepWalWindow(qint64 ahead, qint64 behind);
 
 private:
     explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }
     QString lastError() const;
+    void releaseWalWindow();
     // Drops the text kept for `statement` once its bindings are cleared.
     void releaseText(sqlite3_stmt *statement);
 
@@ -84,4 +90,14 @@ private:
     // The UTF-8 text bound to statements not stepped yet, kept until step() clears their
     // bindings: bound without a copy, SQLite allocates nothing for them.
     QList<std::pair<sqlite3_stmt *, QByteArray>> m_boundText;
+    struct WalWindow
+    {
+        void *base = nullptr; // a read-only shared mapping of the WAL file from its beginning
+        size_t length = 0;
+        dev_t device = 0; // which file it maps
+        ino_t inode = 0;
+        qint64 from = 0; // the mapped (populated) window, in bytes
+        qint64 to = 0;
+    };
+    WalWindow m_walWindow;
 };

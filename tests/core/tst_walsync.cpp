@@ -193,7 +193,7 @@ private Q_SLOTS:
     void checkpointWithoutRaceStaysSynced();
     void writeBackLeavesTheWalsLastPage();
     void writeBackWithoutAWal();
-    void readAheadWhereTheNextFramesGo();
+    void walWindowSurvivesEviction();
 };
 
 void TestWalSync::passiveCheckpointSyncsWhatItCopied()
@@ -349,16 +349,19 @@ void TestWalSync::writeBackWithoutAWal()
     QCOMPARE(database.scalar(u"SELECT value FROM settings WHERE key = 'a'"_s).value().toString(), u"b"_s);
 }
 
-void TestWalSync::readAheadWhereTheNextFramesGo()
+void TestWalSync::walWindowSurvivesEviction()
 {
     // A frame written into a page of the WAL file that is not in memory reads the page first. The
     // answering thread's commits waited for such reads after the WAL started over inside its old
-    // file, so the request log's writer reads ahead where the next frames go: at the valid
-    // frames' end, or at the beginning once everything is copied. Pages are dropped from memory
-    // with POSIX_FADV_DONTNEED, and what is in memory is read with cachestat(2).
+    // file and the host's kernel had evicted some of its pages (a DAMON scheme that pages out
+    // clean page cache that no process maps). So the request log's writer keeps the pages around
+    // where the next frames go mapped: at the valid frames' end, or at the beginning once
+    // everything is copied. The eviction is played here by POSIX_FADV_DONTNEED after a sync,
+    // which, like that scheme, drops only clean pages that nothing maps; what is in memory is read
+    // with cachestat(2).
     QTemporaryDir directory;
     QVERIFY(directory.isValid());
-    const QString path = directory.filePath(u"readahead.sqlite"_s);
+    const QString path = directory.filePath(u"window.sqlite"_s);
     struct statfs fileSystem = {};
     QCOMPARE(::statfs(QFile::encodeName(directory.path()).constData(), &fileSystem), 0);
     // File systems whose clean pages POSIX_FADV_DONTNEED drops (tmpfs keeps them: it has no disk).
@@ -404,34 +407,33 @@ void TestWalSync::readAheadWhereTheNextFramesGo()
     };
     if (!cachedPages(0, size)) // ENOSYS before Linux 6.5; EPERM where a seccomp filter does not know it
         QSKIP(qPrintable(u"cachestat(2) is not available here: %1"_s.arg(QString::fromLocal8Bit(strerror(errno)))));
-    // Written to the disk, then dropped from memory, as pages untouched for a while may be.
-    const auto evict = [&] {
-        return ::fdatasync(fd) == 0 && ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0
-            && cachedPages(0, size) == 0u;
-    };
+    const auto evict = [fd] { return ::fdatasync(fd) == 0 && ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0; };
+    QVERIFY(evict());
+    QCOMPARE(cachedPages(0, size).value_or(99), 0u); // nothing maps the WAL yet
 
     // The WAL holds uncopied frames: they go on at its end, which is the file's end here, so
-    // only the page partly written there is read.
+    // only the page partly written there is in the window.
+    QVERIFY(database.keepWalWindow(window, 0).ok());
     QVERIFY(evict());
-    QVERIFY(database.readAheadWal(window).ok());
     const qint64 lastPage = size / pageSize * pageSize;
     QCOMPARE(cachedPages(0, lastPage).value_or(99), 0u);
     QCOMPARE(cachedPages(lastPage, pageSize).value_or(99), size > lastPage ? 1u : 0u);
 
-    // Everything copied: the next commit starts the WAL over, so its first pages are read.
+    // Everything copied: the next commit starts the WAL over, so its first pages are kept.
     const Result<Database::WalState> copied = database.checkpoint();
     QVERIFY(copied.ok() && copied.value().frames > 0 && copied.value().checkpointed == copied.value().frames);
+    QVERIFY(database.keepWalWindow(window, 0).ok());
     QVERIFY(evict());
-    QVERIFY(database.readAheadWal(window).ok());
     QCOMPARE(cachedPages(0, window).value_or(0), quint64(window / pageSize));
-    QCOMPARE(cachedPages(window, size - window).value_or(99), 0u); // a window, not the file
+    // A window, not the file: the page kept before has left it, and goes like the rest.
+    QCOMPARE(cachedPages(window, size - window).value_or(99), 0u);
 
-    // The WAL started over inside its old file: read from where its new frames end.
+    // The WAL started over inside its old file: the window moves to where its new frames end.
     for (int row = 0; row < 4; ++row)
         QVERIFY(insert());
     QCOMPARE(QFileInfo(walPath).size(), size);
+    QVERIFY(database.keepWalWindow(window, 0).ok());
     QVERIFY(evict());
-    QVERIFY(database.readAheadWal(window).ok());
     // Four frames at least, so their end is past the WAL's first pages.
     qint64 firstCached = 0;
     while (firstCached < size && cachedPages(firstCached, pageSize) == 0u)
@@ -439,13 +441,23 @@ void TestWalSync::readAheadWhereTheNextFramesGo()
     QVERIFY2(firstCached >= 4 * pageSize && firstCached < window, qPrintable(QString::number(firstCached)));
     QCOMPARE(cachedPages(firstCached, window).value_or(0), quint64(window / pageSize));
     QCOMPARE(cachedPages(firstCached + window, size - firstCached - window).value_or(99), 0u);
-    // A read ahead, nothing more: every row reads back, and the file keeps its size.
+
+    // With the pages behind: the last frames written are kept too, read back from the disk.
+    QVERIFY(database.keepWalWindow(window, firstCached).ok());
+    QVERIFY(evict());
+    QCOMPARE(cachedPages(0, firstCached + window).value_or(0), quint64((firstCached + window) / pageSize));
+
+    // Mapped and read, nothing more: every row reads back, and the file keeps its size.
     QCOMPARE(QFileInfo(walPath).size(), size);
     QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(), inserted);
+    // Emptied by a TRUNCATE: nothing to keep, and no error.
+    QVERIFY(database.checkpoint(true, true).ok());
+    QCOMPARE(QFileInfo(walPath).size(), 0);
+    QVERIFY(database.keepWalWindow(window, window).ok());
 
-    // No WAL: nothing to read, and no error.
+    // No WAL: nothing to keep, and no error.
     OPEN_DATABASE(memory, u":memory:"_s);
-    QVERIFY(memory.readAheadWal(window).ok());
+    QVERIFY(memory.keepWalWindow(window, window).ok());
 }
 
 QTEST_GUILESS_MAIN(TestWalSync)
