@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <optional>
 
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -180,6 +181,59 @@ void registerSpy()
     sqlite3_vfs_register(&s_spyVfs, 1);
 }
 
+// File systems that keep a file's pages in the page cache until they are written back, and whose
+// clean pages POSIX_FADV_DONTNEED drops (tmpfs has no disk, and keeps them).
+bool pagesGoToADisk(const QString &directory)
+{
+    struct statfs fileSystem = {};
+    if (::statfs(QFile::encodeName(directory).constData(), &fileSystem) != 0)
+        return false;
+    return fileSystem.f_type == EXT4_SUPER_MAGIC || fileSystem.f_type == XFS_SUPER_MAGIC
+        || fileSystem.f_type == BTRFS_SUPER_MAGIC;
+}
+
+// A second connection to `path`, set up as the sandbox's own: no automatic checkpoint, and
+// commits that do not sync the WAL. nullptr when it cannot be opened.
+sqlite3 *openAppender(const QString &path)
+{
+    sqlite3 *connection = nullptr;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &connection, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK
+        || sqlite3_exec(connection, "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL", nullptr, nullptr,
+                        nullptr)
+            != SQLITE_OK) {
+        sqlite3_close(connection);
+        return nullptr;
+    }
+    return connection;
+}
+
+// Appends one setting of about 3 KB (a frame or two in the WAL) through `connection`.
+bool appendSetting(sqlite3 *connection, int &inserted)
+{
+    const QByteArray sql = "INSERT INTO settings (key, value) VALUES ('k" + QByteArray::number(inserted++) + "', '"
+        + QByteArray(3000, 'v') + "')";
+    return sqlite3_exec(connection, sql.constData(), nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+struct CacheStat
+{
+    quint64 cache, dirty, writeback, evicted, recentlyEvicted; // pages
+};
+
+// What of [offset, offset + length) of the file is in the page cache; nullopt where cachestat(2)
+// is refused (ENOSYS before Linux 6.5; EPERM where a seccomp filter does not know it).
+std::optional<CacheStat> cacheStat(int fd, qint64 offset, qint64 length)
+{
+    struct
+    {
+        quint64 offset, length;
+    } range = {quint64(offset), quint64(length)};
+    CacheStat stat = {};
+    if (::syscall(s_cachestat, fd, &range, &stat, 0) != 0)
+        return std::nullopt;
+    return stat;
+}
+
 } // namespace
 
 class TestWalSync final : public QObject
@@ -260,29 +314,17 @@ void TestWalSync::writeBackLeavesTheWalsLastPage()
     QTemporaryDir directory;
     QVERIFY(directory.isValid());
     const QString path = directory.filePath(u"appended.sqlite"_s);
-    struct statfs fileSystem = {};
-    QCOMPARE(::statfs(QFile::encodeName(directory.path()).constData(), &fileSystem), 0);
-    // File systems known to keep a file's dirty pages in the page cache until they are written back.
-    if (fileSystem.f_type != EXT4_SUPER_MAGIC && fileSystem.f_type != XFS_SUPER_MAGIC
-        && fileSystem.f_type != BTRFS_SUPER_MAGIC)
+    if (!pagesGoToADisk(directory.path()))
         QSKIP("the temporary directory is not on ext4, XFS or Btrfs");
     OPEN_DATABASE(database, path);
     QVERIFY(database.setAutoCheckpoint(false).ok());
-    sqlite3 *other = nullptr;
-    QCOMPARE(sqlite3_open_v2(path.toUtf8().constData(), &other, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    sqlite3 *other = openAppender(path);
+    QVERIFY(other);
     const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
-    // As the sandbox's own connections: commits do not sync the WAL.
-    QCOMPARE(
-        sqlite3_exec(other, "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr),
-        SQLITE_OK);
     const QString walPath = path + u"-wal"_s;
     const qint64 pageSize = ::sysconf(_SC_PAGESIZE);
     int inserted = 0;
-    const auto insert = [&] {
-        const QByteArray sql = "INSERT INTO settings (key, value) VALUES ('k" + QByteArray::number(inserted++) + "', '"
-            + QByteArray(3000, 'v') + "')";
-        return sqlite3_exec(other, sql.constData(), nullptr, nullptr, nullptr) == SQLITE_OK;
-    };
+    const auto insert = [&] { return appendSetting(other, inserted); };
     // Frames are a page and 24 bytes: appended until the WAL ends inside a page.
     while (inserted < 8 || QFileInfo(walPath).size() % pageSize == 0)
         QVERIFY(insert());
@@ -294,20 +336,11 @@ void TestWalSync::writeBackLeavesTheWalsLastPage()
     QVERIFY(fd >= 0);
     const auto closeFd = qScopeGuard([fd] { ::close(fd); });
     const auto dirtyPages = [fd](qint64 offset, qint64 length) -> std::optional<quint64> {
-        struct
-        {
-            quint64 offset, length;
-        } range = {quint64(offset), quint64(length)};
-        struct
-        {
-            quint64 cache, dirty, writeback, evicted, recentlyEvicted;
-        } stat = {};
-        if (::syscall(s_cachestat, fd, &range, &stat, 0) != 0)
-            return std::nullopt;
-        return stat.dirty;
+        const std::optional<CacheStat> stat = cacheStat(fd, offset, length);
+        return stat ? std::optional<quint64>(stat->dirty) : std::nullopt;
     };
     const std::optional<quint64> before = dirtyPages(0, wholePages);
-    if (!before) // ENOSYS before Linux 6.5; EPERM where a seccomp filter does not know it
+    if (!before)
         QSKIP(qPrintable(u"cachestat(2) is not available here: %1"_s.arg(QString::fromLocal8Bit(strerror(errno)))));
     if (*before == 0)
         QSKIP("the kernel wrote the WAL back before the test could");
@@ -362,28 +395,17 @@ void TestWalSync::walWindowSurvivesEviction()
     QTemporaryDir directory;
     QVERIFY(directory.isValid());
     const QString path = directory.filePath(u"window.sqlite"_s);
-    struct statfs fileSystem = {};
-    QCOMPARE(::statfs(QFile::encodeName(directory.path()).constData(), &fileSystem), 0);
-    // File systems whose clean pages POSIX_FADV_DONTNEED drops (tmpfs keeps them: it has no disk).
-    if (fileSystem.f_type != EXT4_SUPER_MAGIC && fileSystem.f_type != XFS_SUPER_MAGIC
-        && fileSystem.f_type != BTRFS_SUPER_MAGIC)
+    if (!pagesGoToADisk(directory.path()))
         QSKIP("the temporary directory is not on ext4, XFS or Btrfs");
     OPEN_DATABASE(database, path);
     QVERIFY(database.setAutoCheckpoint(false).ok());
-    sqlite3 *other = nullptr;
-    QCOMPARE(sqlite3_open_v2(path.toUtf8().constData(), &other, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    sqlite3 *other = openAppender(path);
+    QVERIFY(other);
     const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
-    QCOMPARE(
-        sqlite3_exec(other, "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr),
-        SQLITE_OK);
     const QString walPath = path + u"-wal"_s;
     const qint64 pageSize = ::sysconf(_SC_PAGESIZE);
     int inserted = 0;
-    const auto insert = [&] {
-        const QByteArray sql = "INSERT INTO settings (key, value) VALUES ('k" + QByteArray::number(inserted++) + "', '"
-            + QByteArray(3000, 'v') + "')";
-        return sqlite3_exec(other, sql.constData(), nullptr, nullptr, nullptr) == SQLITE_OK;
-    };
+    const auto insert = [&] { return appendSetting(other, inserted); };
     constexpr qint64 window = 1 << 20;
     while (QFileInfo(walPath).size() < 6 * window)
         QVERIFY(insert());
@@ -393,19 +415,10 @@ void TestWalSync::walWindowSurvivesEviction()
     QVERIFY(fd >= 0);
     const auto closeFd = qScopeGuard([fd] { ::close(fd); });
     const auto cachedPages = [fd](qint64 offset, qint64 length) -> std::optional<quint64> {
-        struct
-        {
-            quint64 offset, length;
-        } range = {quint64(offset), quint64(length)};
-        struct
-        {
-            quint64 cache, dirty, writeback, evicted, recentlyEvicted;
-        } stat = {};
-        if (::syscall(s_cachestat, fd, &range, &stat, 0) != 0)
-            return std::nullopt;
-        return stat.cache;
+        const std::optional<CacheStat> stat = cacheStat(fd, offset, length);
+        return stat ? std::optional<quint64>(stat->cache) : std::nullopt;
     };
-    if (!cachedPages(0, size)) // ENOSYS before Linux 6.5; EPERM where a seccomp filter does not know it
+    if (!cachedPages(0, size))
         QSKIP(qPrintable(u"cachestat(2) is not available here: %1"_s.arg(QString::fromLocal8Bit(strerror(errno)))));
     const auto evict = [fd] { return ::fdatasync(fd) == 0 && ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0; };
     QVERIFY(evict());
