@@ -346,11 +346,17 @@ Status SqliteStatements::keepWalWindow(qint64 ahead, qint64 behind)
             if (result == 0)
                 result = advise(window.to, to, MADV_POPULATE_READ);
         }
-        window.from = from;
-        window.to = to;
         // EFAULT: the file shrank meanwhile (another connection's TRUNCATE); the next call sees it.
         if (result == EFAULT)
             result = 0;
+        if (result == 0) {
+            window.from = from;
+            window.to = to;
+        } else {
+            // Part of the window may be mapped and part not: unmapped whole, mapped whole next time.
+            (void)advise(0, qint64(window.length), MADV_DONTNEED);
+            window.from = window.to = 0;
+        }
     }
     if (!window.base || result == EINVAL) {
         // No mapping (or a kernel before 5.14, without MADV_POPULATE_READ): reading ahead is the
