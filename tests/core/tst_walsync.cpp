@@ -192,28 +192,42 @@ bool pagesGoToADisk(const QString &directory)
         || fileSystem.f_type == BTRFS_SUPER_MAGIC;
 }
 
-// A second connection to `path`, set up as the sandbox's own: no automatic checkpoint, and
-// commits that do not sync the WAL. nullptr when it cannot be opened.
-sqlite3 *openAppender(const QString &path)
+// A second connection to a database file, set up as the sandbox's own (no automatic checkpoint,
+// commits that do not sync the WAL), that appends settings of about 3 KB: a frame or two each.
+class Appender
 {
-    sqlite3 *connection = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &connection, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK
-        || sqlite3_exec(connection, "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL", nullptr, nullptr,
-                        nullptr)
-            != SQLITE_OK) {
-        sqlite3_close(connection);
-        return nullptr;
-    }
-    return connection;
-}
+    Q_DISABLE_COPY_MOVE(Appender)
 
-// Appends one setting of about 3 KB (a frame or two in the WAL) through `connection`.
-bool appendSetting(sqlite3 *connection, int &inserted)
-{
-    const QByteArray sql = "INSERT INTO settings (key, value) VALUES ('k" + QByteArray::number(inserted++) + "', '"
-        + QByteArray(3000, 'v') + "')";
-    return sqlite3_exec(connection, sql.constData(), nullptr, nullptr, nullptr) == SQLITE_OK;
-}
+public:
+    explicit Appender(const QString &path) : m_walPath(path + u"-wal"_s)
+    {
+        if (sqlite3_open_v2(path.toUtf8().constData(), &m_connection, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK
+            || sqlite3_exec(m_connection, "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL", nullptr,
+                            nullptr, nullptr)
+                != SQLITE_OK) {
+            sqlite3_close(m_connection);
+            m_connection = nullptr;
+        }
+    }
+    ~Appender() { sqlite3_close(m_connection); }
+
+    bool isOpen() const { return m_connection; }
+    const QString &walPath() const { return m_walPath; }
+    qint64 walSize() const { return QFileInfo(m_walPath).size(); }
+    // Settings appended so far.
+    int appended() const { return m_appended; }
+    bool append()
+    {
+        const QByteArray sql = "INSERT INTO settings (key, value) VALUES ('k" + QByteArray::number(m_appended++)
+            + "', '" + QByteArray(3000, 'v') + "')";
+        return sqlite3_exec(m_connection, sql.constData(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+
+private:
+    const QString m_walPath;
+    sqlite3 *m_connection = nullptr;
+    int m_appended = 0;
+};
 
 struct CacheStat
 {
@@ -313,26 +327,22 @@ void TestWalSync::writeBackLeavesTheWalsLastPage()
     // and the disk's cache flush (bench/RESULTS.md). What is dirty is read with cachestat(2).
     QTemporaryDir directory;
     QVERIFY(directory.isValid());
-    const QString path = directory.filePath(u"appended.sqlite"_s);
     if (!pagesGoToADisk(directory.path()))
         QSKIP("the temporary directory is not on ext4, XFS or Btrfs");
+    const QString path = directory.filePath(u"appended.sqlite"_s);
     OPEN_DATABASE(database, path);
     QVERIFY(database.setAutoCheckpoint(false).ok());
-    sqlite3 *other = openAppender(path);
-    QVERIFY(other);
-    const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
-    const QString walPath = path + u"-wal"_s;
+    Appender appender(path);
+    QVERIFY(appender.isOpen());
     const qint64 pageSize = ::sysconf(_SC_PAGESIZE);
-    int inserted = 0;
-    const auto insert = [&] { return appendSetting(other, inserted); };
     // Frames are a page and 24 bytes: appended until the WAL ends inside a page.
-    while (inserted < 8 || QFileInfo(walPath).size() % pageSize == 0)
-        QVERIFY(insert());
-    const qint64 size = QFileInfo(walPath).size();
+    while (appender.appended() < 8 || appender.walSize() % pageSize == 0)
+        QVERIFY(appender.append());
+    const qint64 size = appender.walSize();
     const qint64 wholePages = size / pageSize * pageSize;
     QVERIFY(wholePages >= 2 * pageSize);
 
-    const int fd = ::open(QFile::encodeName(walPath).constData(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(QFile::encodeName(appender.walPath()).constData(), O_RDONLY | O_CLOEXEC);
     QVERIFY(fd >= 0);
     const auto closeFd = qScopeGuard([fd] { ::close(fd); });
     const auto dirtyPages = [fd](qint64 offset, qint64 length) -> std::optional<quint64> {
@@ -349,20 +359,22 @@ void TestWalSync::writeBackLeavesTheWalsLastPage()
     QCOMPARE(dirtyPages(0, wholePages).value_or(99), 0u); // every whole page is on its way to the disk
     QCOMPARE(dirtyPages(wholePages, pageSize).value_or(99), 1u); // the last one, where frames go, is not
     // A write-back, not a checkpoint: the WAL keeps its frames, and every row reads back.
-    QCOMPARE(QFileInfo(walPath).size(), size);
-    QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(), inserted);
+    QCOMPARE(appender.walSize(), size);
+    QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(),
+             appender.appended());
 
     // After a checkpoint that copied everything, the WAL starts over from its beginning and keeps
     // its size: the file's end says nothing about where frames go, the index does.
     QVERIFY(database.checkpoint(true, false).ok()); // a RESTART, which syncs what it copied
     QCOMPARE(dirtyPages(0, size).value_or(99), 0u);
-    QVERIFY(insert());
-    QCOMPARE(QFileInfo(walPath).size(), size); // written over its first frames
+    QVERIFY(appender.append());
+    QCOMPARE(appender.walSize(), size); // written over its first frames
     const std::optional<quint64> restarted = dirtyPages(0, size);
     QVERIFY(restarted && *restarted >= 1);
     QVERIFY(database.writeBackWal().ok());
     QCOMPARE(dirtyPages(0, size).value_or(99), 1u); // the page where the new frames end
-    QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(), inserted);
+    QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(),
+             appender.appended());
 }
 
 void TestWalSync::writeBackWithoutAWal()
@@ -394,24 +406,20 @@ void TestWalSync::walWindowSurvivesEviction()
     // with cachestat(2).
     QTemporaryDir directory;
     QVERIFY(directory.isValid());
-    const QString path = directory.filePath(u"window.sqlite"_s);
     if (!pagesGoToADisk(directory.path()))
         QSKIP("the temporary directory is not on ext4, XFS or Btrfs");
+    const QString path = directory.filePath(u"window.sqlite"_s);
     OPEN_DATABASE(database, path);
     QVERIFY(database.setAutoCheckpoint(false).ok());
-    sqlite3 *other = openAppender(path);
-    QVERIFY(other);
-    const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
-    const QString walPath = path + u"-wal"_s;
+    Appender appender(path);
+    QVERIFY(appender.isOpen());
     const qint64 pageSize = ::sysconf(_SC_PAGESIZE);
-    int inserted = 0;
-    const auto insert = [&] { return appendSetting(other, inserted); };
     constexpr qint64 window = 1 << 20;
-    while (QFileInfo(walPath).size() < 6 * window)
-        QVERIFY(insert());
-    const qint64 size = QFileInfo(walPath).size();
+    while (appender.walSize() < 6 * window)
+        QVERIFY(appender.append());
+    const qint64 size = appender.walSize();
 
-    const int fd = ::open(QFile::encodeName(walPath).constData(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(QFile::encodeName(appender.walPath()).constData(), O_RDONLY | O_CLOEXEC);
     QVERIFY(fd >= 0);
     const auto closeFd = qScopeGuard([fd] { ::close(fd); });
     const auto cachedPages = [fd](qint64 offset, qint64 length) -> std::optional<quint64> {
@@ -443,8 +451,8 @@ void TestWalSync::walWindowSurvivesEviction()
 
     // The WAL started over inside its old file: the window moves to where its new frames end.
     for (int row = 0; row < 4; ++row)
-        QVERIFY(insert());
-    QCOMPARE(QFileInfo(walPath).size(), size);
+        QVERIFY(appender.append());
+    QCOMPARE(appender.walSize(), size);
     QVERIFY(database.keepWalWindow(window, 0).ok());
     QVERIFY(evict());
     // Four frames at least, so their end is past the WAL's first pages.
@@ -461,11 +469,12 @@ void TestWalSync::walWindowSurvivesEviction()
     QCOMPARE(cachedPages(0, firstCached + window).value_or(0), quint64((firstCached + window) / pageSize));
 
     // Mapped and read, nothing more: every row reads back, and the file keeps its size.
-    QCOMPARE(QFileInfo(walPath).size(), size);
-    QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(), inserted);
+    QCOMPARE(appender.walSize(), size);
+    QCOMPARE(database.scalar(u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s).value().toInt(),
+             appender.appended());
     // Emptied by a TRUNCATE: nothing to keep, and no error.
     QVERIFY(database.checkpoint(true, true).ok());
-    QCOMPARE(QFileInfo(walPath).size(), 0);
+    QCOMPARE(appender.walSize(), 0);
     QVERIFY(database.keepWalWindow(window, window).ok());
 
     // No WAL: nothing to keep, and no error.
