@@ -13,6 +13,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -257,7 +258,9 @@ void HttpServerAdapter::measureIncoming(QTcpSocket *socket)
         return;
     }
     if (incoming.bytes == 0) {
-        incoming.head = socket->peek(s_keptHeadBytes);
+        // Sized to what arrived: peek(n) allocates n bytes first, and 16 KB per request made
+        // glibc consolidate its small free chunks on every request.
+        incoming.head = socket->peek(std::min(socket->bytesAvailable(), s_keptHeadBytes));
         incoming.timer.start();
     }
     incoming.bytes += socket->bytesAvailable();
