@@ -167,8 +167,15 @@ Result<SqliteStatements::Outcome> Database::writeUngrouped(const QString &sql, c
     if (m_serializeWrites && transactionDepth() == 0)
         writeTurn = std::unique_lock<QMutex>(m_writeMutex);
     Result<SqliteStatements::Outcome> outcome = statements->step(prepared.value());
-    if (outcome && outcome.value().changes != 0 && kindOf(sql) == StatementKind::Change)
-        bumpGeneration();
+    if (outcome && outcome.value().changes != 0) {
+        int kind = statements->tag(prepared.value());
+        if (kind < 0) {
+            kind = int(kindOf(sql));
+            statements->setTag(prepared.value(), kind);
+        }
+        if (StatementKind(kind) == StatementKind::Change)
+            bumpGeneration();
+    }
     return outcome;
 }
 
