@@ -265,6 +265,21 @@ void TestHttp::compactMatchesQJsonDocument_data()
     QTest::newRow("long runs between escapes") << QJsonValue(QJsonArray{
         QString(u"a"_s.repeated(700) + u"\"\n"_s + u"b"_s.repeated(300) + u"\u00e9\u0001"_s + u"c"_s.repeated(2000)),
         QString(u"\\"_s.repeated(3) + u"x"_s)});
+    {
+        // Each unit that ends a plain run, at each place in and around the runs compared eight
+        // units at a time; and the units on either side of the plain range, which do not.
+        QJsonArray strings;
+        const QList<char16_t> units{u'"',  u'\\',  u'\n',  0x00,   0x1f, 0x80, 0xe9,
+                                    0x7ff, 0xd800, 0xdc00, 0xfffd, 0x20, 0x7f};
+        for (const char16_t unit : units) {
+            for (qsizetype at = 0; at < 20; ++at) {
+                QString text(20, u'a');
+                text[at] = QChar(unit);
+                strings.append(text);
+            }
+        }
+        QTest::newRow("every unit that ends a run, everywhere") << QJsonValue(strings);
+    }
     QTest::newRow("non-ASCII") << QJsonValue(
         QJsonObject{{u"cl\u00e9"_s, u"J\u00fcrgen \u20ac \U0001F600 \u00e9t\u00e9 \u2028 \ufeff"_s}});
     QTest::newRow("lone surrogates") << QJsonValue(
