@@ -25,6 +25,7 @@ private Q_SLOTS:
     void randomTokensAreUnique();
     void randomUuid();
     void randomUuidsAreUnique();
+    void drawsOfEverySizeDiffer();
     void timeOrderedUuid();
     void timeOrderedUuidsSortByTime();
     void timeOrderedToken_data();
@@ -147,6 +148,27 @@ void TestSecrets::randomUuidsAreUnique()
     for (int draw = 0; draw < 10000; ++draw)
         ids.insert(Secrets::randomUuid());
     QCOMPARE(ids.size(), 10000);
+}
+
+void TestSecrets::drawsOfEverySizeDiffer()
+{
+    // Draws of every size from 1 to 40 bytes, and some past the per-thread pool's 256: each one
+    // starts where the last ended or on a fresh pool, so a pool that served a byte twice, or a
+    // wiped byte, shows as a repeated draw.
+    QSet<QString> draws;
+    int drawn = 0;
+    for (int round = 0; round < 40; ++round) {
+        for (int bytes = 8; bytes <= 40; ++bytes) {
+            draws.insert(Secrets::randomToken(bytes));
+            ++drawn;
+        }
+        draws.insert(Secrets::randomToken(300 + round));
+        ++drawn;
+        (void)Secrets::randomToken(1 + round % 7); // moves where the next draw starts
+    }
+    QCOMPARE(draws.size(), drawn);
+    for (const QString &draw : std::as_const(draws))
+        QVERIFY2(!draw.startsWith(u"AAAAAAAAAA"_s), qPrintable(draw)); // ten zero bytes' worth of bits
 }
 
 void TestSecrets::timeOrderedUuid()
