@@ -277,11 +277,15 @@ Result<TokenView> TokenService::mint(const DebugTokenRequest &request, const Min
         token.accessToken = signedToken.value();
     }
 
-    Status stored = m_database.transaction([&]() -> Status {
-        if (Status status = m_tokens->insertApproval(approval); !status)
-            return status;
-        return m_tokens->insertToken(token);
-    });
+    // The token row has fresh keys and refers to the approval just written: once the approval
+    // is in, only the storage can fail, so the job needs no savepoint of its own.
+    Status stored = m_database.transaction(
+        [&]() -> Status {
+            if (Status status = m_tokens->insertApproval(approval); !status)
+                return status;
+            return m_tokens->insertToken(token);
+        },
+        Database::JobUndo::LoseGroup);
     if (!stored)
         return stored.error();
     const TokenView view{token, approval, true};

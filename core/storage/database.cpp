@@ -101,6 +101,7 @@ Database::~Database()
         m_groupHooks = {};
         (void)endGroup();
     }
+    forgetGroupConnection();
     QStringList names;
     {
         QMutexLocker locker(&m_mutex);
@@ -179,6 +180,9 @@ Status Database::configureConnection(QSqlDatabase &database) const
 
 QSqlDatabase Database::connection() const
 {
+    const bool groupThread = isGroupThread();
+    if (groupThread && m_groupConnection.isOpen())
+        return m_groupConnection;
     const Qt::HANDLE thread = QThread::currentThreadId();
     QString name;
     {
@@ -196,8 +200,12 @@ QSqlDatabase Database::connection() const
                 m_queries.remove(name);
                 m_sqliteStatements.remove(name);
                 locker.unlock();
+                if (groupThread)
+                    forgetGroupConnection();
                 openConnection(database);
             }
+            if (groupThread)
+                keepGroupConnection(database);
             return database;
         }
     }
@@ -224,7 +232,23 @@ QSqlDatabase Database::connection() const
         return database;
     }
     openConnection(database);
+    if (groupThread)
+        keepGroupConnection(database);
     return database;
+}
+
+void Database::keepGroupConnection(const QSqlDatabase &database) const
+{
+    if (database.isOpen() && database.driver() == m_groupConnection.driver())
+        return;
+    m_groupConnection = database.isOpen() ? database : QSqlDatabase();
+    m_groupStatements = nullptr;
+}
+
+void Database::forgetGroupConnection() const
+{
+    m_groupConnection = QSqlDatabase();
+    m_groupStatements = nullptr;
 }
 
 void Database::openConnection(QSqlDatabase &database) const
@@ -239,6 +263,8 @@ void Database::openConnection(QSqlDatabase &database) const
 
 void Database::closeConnection() const
 {
+    if (isGroupThread())
+        forgetGroupConnection();
     const Qt::HANDLE thread = QThread::currentThreadId();
     QString name;
     {
@@ -441,13 +467,13 @@ Status Database::runScript(const QStringList &statements) const
     return Done{};
 }
 
-Status Database::transaction(const std::function<Status()> &work) const
+Status Database::transaction(const std::function<Status()> &work, JobUndo undo) const
 {
     if (isGroupThread()) {
         if (m_jobActive)
             return work();
         if (groupsWrites())
-            return groupJob(work);
+            return groupJob(work, undo);
         if (m_openGroup)
             (void)endGroup(); // out of scope: what the group holds is committed first
     }
@@ -525,6 +551,7 @@ bool Database::enableGroups(GroupHooks hooks)
         return false;
     if (m_openGroup)
         (void)endGroup();
+    forgetGroupConnection(); // another thread's, if that one grouped before
     m_groupThread.store(QThread::currentThreadId(), std::memory_order_release);
     m_groupHooks = std::move(hooks);
     return true;
@@ -536,6 +563,7 @@ void Database::disableGroups()
         return;
     (void)endGroup();
     m_groupHooks = {};
+    forgetGroupConnection();
     m_groupThread.store(nullptr, std::memory_order_release);
 }
 
@@ -581,20 +609,24 @@ Status Database::beginGroup() const
     return Done{};
 }
 
-Status Database::groupJob(const std::function<Status()> &work) const
+Status Database::groupJob(const std::function<Status()> &work, JobUndo undo) const
 {
     if (!m_openGroup) {
         if (Status begun = beginGroup(); !begun)
             return begun;
     }
+    SqliteStatements *statements = sqliteStatements(connection());
     m_jobActive = true;
     setTransactionDepth(2);
-    Status status = writeStatement(u"SAVEPOINT sandbox_job"_s);
-    const bool saved = status.ok();
-    if (saved)
+    const bool useSavepoint = undo == JobUndo::Savepoint;
+    Status status = useSavepoint ? writeStatement(u"SAVEPOINT sandbox_job"_s) : Status(Done{});
+    const bool saved = useSavepoint && status.ok();
+    const qint64 changesBefore = statements ? statements->totalChanges() : 0;
+    if (status)
         status = work();
     if (status) {
-        status = writeStatement(u"RELEASE sandbox_job"_s);
+        if (saved)
+            status = writeStatement(u"RELEASE sandbox_job"_s);
         if (status) {
             m_jobActive = false;
             setTransactionDepth(1);
@@ -603,15 +635,21 @@ Status Database::groupJob(const std::function<Status()> &work) const
         }
     }
     // This job's statements are taken back; the jobs before it stay in the group, unless SQLite
-    // rolled back the whole transaction (a full disk, an I/O error), or taking back failed.
+    // rolled back the whole transaction (a full disk, an I/O error), or taking back failed, or
+    // the job had no savepoint and had changed rows.
     m_jobActive = false;
     setTransactionDepth(1);
     bumpGeneration(); // a cache may have read rows that are taken back
-    SqliteStatements *statements = sqliteStatements(connection());
-    if (statements && statements->inTransaction()
-        && (!saved
-            || (writeStatement(u"ROLLBACK TO sandbox_job"_s).ok() && writeStatement(u"RELEASE sandbox_job"_s).ok())))
-        return status;
+    if (statements && statements->inTransaction()) {
+        bool takenBack = false;
+        if (!useSavepoint)
+            takenBack = statements->totalChanges() == changesBefore; // it had changed nothing
+        else
+            takenBack = !saved
+                || (writeStatement(u"ROLLBACK TO sandbox_job"_s).ok() && writeStatement(u"RELEASE sandbox_job"_s).ok());
+        if (takenBack)
+            return status;
+    }
     loseGroup(status.error());
     return status;
 }

@@ -24,6 +24,12 @@ std::optional<DataStamp> Database::dataStamp() const
         // Only another connection can change a file behind this one's back; ":memory:" has none.
         // Read through SQLite's own API: through QtSql it cost 8,800 instructions, on every
         // request that reads a cached row.
+        const bool inGroup = isGroupThread() && m_openGroup != 0;
+        if (inGroup && m_stampGroup == m_openGroup) {
+            // Read once per group: PRAGMA data_version begins a read of the WAL index each time.
+            stamp.version = m_stampVersion;
+            return stamp;
+        }
         const QSqlDatabase database = connection();
         SqliteStatements *statements = database.isOpen() ? sqliteStatements(database) : nullptr;
         if (!statements)
@@ -32,6 +38,10 @@ std::optional<DataStamp> Database::dataStamp() const
         if (!version)
             return std::nullopt;
         stamp.version = version.value();
+        if (inGroup) {
+            m_stampGroup = m_openGroup;
+            m_stampVersion = stamp.version;
+        }
     }
     return stamp;
 }
@@ -126,10 +136,16 @@ Result<Database::WalState> Database::walCheckpoint(const QString &pragma) const
 
 SqliteStatements *Database::sqliteStatements(const QSqlDatabase &database) const
 {
+    const bool groupConnection
+        = isGroupThread() && m_groupConnection.isOpen() && database.driver() == m_groupConnection.driver();
+    if (groupConnection && m_groupStatements)
+        return m_groupStatements;
     QMutexLocker locker(&m_mutex);
     std::shared_ptr<SqliteStatements> &statements = m_sqliteStatements[database.connectionName()];
     if (!statements)
         statements = SqliteStatements::attach(database);
+    if (groupConnection)
+        m_groupStatements = statements.get();
     return statements.get();
 }
 
@@ -138,10 +154,13 @@ Result<SqliteStatements::Outcome> Database::write(const QString &sql, const QVar
     if (isGroupThread() && !m_jobActive) {
         if (groupsWrites()) {
             std::optional<Result<SqliteStatements::Outcome>> outcome;
-            const Status done = groupJob([&]() -> Status {
-                outcome = writeUngrouped(sql, values);
-                return outcome->ok() ? Status(Done{}) : Status(outcome->error());
-            });
+            // One statement needs no savepoint: if it fails, SQLite has taken it back.
+            const Status done = groupJob(
+                [&]() -> Status {
+                    outcome = writeUngrouped(sql, values);
+                    return outcome->ok() ? Status(Done{}) : Status(outcome->error());
+                },
+                JobUndo::LoseGroup);
             if (!done)
                 return done.error();
             return std::move(*outcome);

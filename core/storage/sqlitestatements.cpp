@@ -169,6 +169,11 @@ bool SqliteStatements::inTransaction() const
     return sqlite3_get_autocommit(m_handle) == 0;
 }
 
+qint64 SqliteStatements::totalChanges() const
+{
+    return sqlite3_total_changes64(m_handle);
+}
+
 Result<qint64> SqliteStatements::dataVersion()
 {
     if (!m_dataVersion

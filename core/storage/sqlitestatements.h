@@ -57,6 +57,9 @@ public:
     // Whether a transaction is open: after some errors (a full disk, an I/O error) SQLite rolls
     // the whole transaction back by itself.
     bool inTransaction() const;
+    // Rows that statements on this connection have inserted, changed or deleted since it opened;
+    // a statement that failed and was taken back adds none.
+    qint64 totalChanges() const;
     // PRAGMA data_version: it changes when another connection has committed since the last call.
     Result<qint64> dataVersion();
     // Writes the main database file's changed pages to the disk through the VFS's own xSync (an

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void onlySqliteFilesGroup();
     void writesInScopeShareOneCommit();
     void failedJobTakesBackOnlyItself();
+    void jobWithoutSavepointLosesTheGroupOnlyAfterAChange();
     void writeOutOfScopeCommitsTheGroupFirst();
     void otherThreadsWaitForTheGroup();
     void fullDiskLosesNothingUnannounced();
@@ -168,6 +169,57 @@ void TestGroupCommit::failedJobTakesBackOnlyItself()
     QCOMPARE(events.ended.first().second, QString());
     QCOMPARE(keys(other), (QStringList{u"k1"_s, u"k3"_s}));
     QCOMPARE(database.groupsLost(), quint64(0));
+}
+
+void TestGroupCommit::jobWithoutSavepointLosesTheGroupOnlyAfterAChange()
+{
+    OPEN_GROUPED_FILE();
+    const auto twoInserts = [&](const QString &first, const QString &second) {
+        return database.transaction(
+            [&]() -> Status {
+                if (Status inserted = insert(database, first); !inserted)
+                    return inserted;
+                return insert(database, second);
+            },
+            Database::JobUndo::LoseGroup);
+    };
+    {
+        const Database::GroupScope scope(database);
+        QVERIFY(insert(database, u"k1"_s).ok());
+        // Its first statement fails (a duplicate key): SQLite took that back, and nothing else of
+        // the job had changed, so the group goes on.
+        const Status duplicateFirst = twoInserts(u"k1"_s, u"k9"_s);
+        QVERIFY(!duplicateFirst.ok());
+        // So does work that fails before it writes.
+        const auto refuse = [] { return Status(badRequest(u"test"_s, u"refused"_s)); };
+        QVERIFY(!database.transaction(refuse, Database::JobUndo::LoseGroup).ok());
+        QCOMPARE(database.groupsLost(), quint64(0));
+        QVERIFY(database.openGroup() != 0);
+        QVERIFY(twoInserts(u"k2"_s, u"k3"_s).ok());
+    }
+    QCOMPARE(database.groupJobs(), quint64(2));
+    QVERIFY(database.endGroup().ok());
+    QCOMPARE(events.ended.last().second, QString());
+    QCOMPARE(keys(other), (QStringList{u"k1"_s, u"k2"_s, u"k3"_s}));
+
+    // A failure after the job changed a row cannot be taken back alone: the group is lost, k4 and
+    // k5 with it, and its end says why.
+    {
+        const Database::GroupScope scope(database);
+        QVERIFY(insert(database, u"k4"_s).ok());
+        const quint64 group = database.openGroup();
+        const Status failed = twoInserts(u"k5"_s, u"k1"_s);
+        QVERIFY(!failed.ok());
+        QCOMPARE(database.groupsLost(), quint64(1));
+        QCOMPARE(database.openGroup(), quint64(0));
+        QCOMPARE(events.ended.last(), (QPair<quint64, QString>{group, failed.error().code}));
+        QCOMPARE(keys(database), (QStringList{u"k1"_s, u"k2"_s, u"k3"_s}));
+        // The next write opens the next group.
+        QVERIFY(insert(database, u"k6"_s).ok());
+        QCOMPARE(database.openGroup(), group + 1);
+    }
+    QVERIFY(database.endGroup().ok());
+    QCOMPARE(keys(other), (QStringList{u"k1"_s, u"k2"_s, u"k3"_s, u"k6"_s}));
 }
 
 void TestGroupCommit::writeOutOfScopeCommitsTheGroupFirst()
