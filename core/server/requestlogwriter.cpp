@@ -290,8 +290,7 @@ void RequestLogWriter::write(QList<RequestLogEntry> &batch)
             // waited behind those flushes instead, 20 to 56 ms a few times a minute.
             (void)m_database.writeBackWal();
         }
-        // Extended too, so that the answering thread's commits append into pages in memory.
-        (void)m_database.keepWalWindow(s_walAheadBytes, s_walBehindBytes, true);
+        (void)m_database.keepWalWindow(s_walAheadBytes, s_walBehindBytes);
         // Under load a PASSIVE never copies everything; the one at the next idle moment does.
         m_checkpointOwed = true;
     }

@@ -66,8 +66,7 @@ public:
     // frame written into a page not in memory reads it first, in the answering thread), and
     // s_walBehindBytes before it, where the pages of the last commits are read back from. About
     // a second of the fastest flood's frames (160 MB/s) between them; that much more resident
-    // memory, all of it page cache. The file is also extended to s_walAheadBytes past the next
-    // frame, so that frames appended under load find their pages (docs/decisions/0074).
+    // memory, all of it page cache.
     static constexpr qint64 s_walAheadBytes = 64 << 20;
     static constexpr qint64 s_walBehindBytes = 64 << 20;
 

@@ -120,9 +120,7 @@ public:
     // first: the answering thread's commits waited for such reads, queued behind a checkpoint's
     // cache flush, after the WAL started over inside its old file and this VM's kernel had
     // evicted some of its pages. A no-op but on a SQLite file.
-    // With `extend`, the file is first extended past where the next frame goes, for frames
-    // appended under load (SqliteStatements::keepWalWindow(), docs/decisions/0074).
-    Status keepWalWindow(qint64 ahead, qint64 behind, bool extend = false) const;
+    Status keepWalWindow(qint64 ahead, qint64 behind) const;
 
     // A failed statement's error from the engine's native error code: Unavailable for a read-only
     // or full database or a lost server (the caller answers 503 and the server keeps running),

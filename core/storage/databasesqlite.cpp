@@ -112,14 +112,14 @@ Status Database::writeBackWal() const
     return statements->writeBackWalPages();
 }
 
-Status Database::keepWalWindow(qint64 ahead, qint64 behind, bool extend) const
+Status Database::keepWalWindow(qint64 ahead, qint64 behind) const
 {
     if (!m_serializeWrites)
         return Done{};
     SqliteStatements *statements = sqliteStatements(connection());
     if (!statements)
         return Done{};
-    return statements->keepWalWindow(ahead, behind, extend);
+    return statements->keepWalWindow(ahead, behind);
 }
 
 Result<Database::WalState> Database::walCheckpoint(const QString &pragma) const

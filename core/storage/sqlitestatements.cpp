@@ -9,7 +9,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -248,7 +247,7 @@ std::optional<WalIndex> walIndex(const char *database)
 // The WAL file of a connection's main database, opened read-only on a descriptor of its own; -1
 // when there is none (errno ENOENT, or 0 for ":memory:" and temporary databases). `database` gets
 // the main database's name.
-int openWal(sqlite3 *handle, const char **database, int access = O_RDONLY)
+int openWal(sqlite3 *handle, const char **database)
 {
     errno = 0;
     // sqlite3_filename_wal() takes only a name that sqlite3_db_filename() gave, and that one is
@@ -259,7 +258,7 @@ int openWal(sqlite3 *handle, const char **database, int access = O_RDONLY)
     const char *wal = sqlite3_filename_wal(*database);
     if (!wal || !*wal)
         return -1;
-    return ::open(wal, access | O_CLOEXEC);
+    return ::open(wal, O_RDONLY | O_CLOEXEC);
 }
 
 } // namespace
@@ -289,13 +288,10 @@ Status SqliteStatements::writeBackWalPages()
     return Done{};
 }
 
-Status SqliteStatements::keepWalWindow(qint64 ahead, qint64 behind, bool extend)
+Status SqliteStatements::keepWalWindow(qint64 ahead, qint64 behind)
 {
     const char *database = nullptr;
-    // Writable to extend the file (below), if it can be; a read-only file is only kept in memory.
-    int fd = openWal(m_handle, &database, extend ? O_RDWR : O_RDONLY);
-    if (fd < 0 && extend && (errno == EACCES || errno == EROFS))
-        fd = openWal(m_handle, &database);
+    const int fd = openWal(m_handle, &database);
     if (fd < 0) {
         releaseWalWindow();
         return errno == ENOENT || errno == 0 ? Status(Done{})
@@ -317,21 +313,7 @@ Status SqliteStatements::keepWalWindow(qint64 ahead, qint64 behind, bool extend)
     const auto pageUp = [page](qint64 offset) { return (offset + page - 1) / page * page; };
     const qint64 size = status.st_size;
     const qint64 start = index->copied ? 0 : std::min(index->end, size) / page * page;
-    // A frame appended past the file's end made the committing thread allocate and zero a page
-    // of page cache for it, in its pwrite(): a third of that call's time under a flood of debug
-    // tokens. So the file is extended ahead of the frames, in steps of a sixteenth of `ahead`,
-    // and the new part is read ahead (zeros, from no disk) into the page cache. fallocate(2) never
-    // shrinks a file that a commit has grown meanwhile, nor changes what is written; SQLite reads
-    // a WAL up to its first frame that is not valid, and zeros are not one (a frame header's salts
-    // and checksum). Read ahead, not mapped like the window below: populating a mapping took the
-    // process's mmap lock for milliseconds, and these pages are written soon, not kept for long.
-    if (extend && start + ahead > size) {
-        const qint64 step = std::max(page, ahead / 16 / page * page);
-        const qint64 target = (start + ahead + step - 1) / step * step;
-        if (::fallocate(fd, 0, size, target - size) == 0)
-            (void)::posix_fadvise(fd, size, target - size, POSIX_FADV_WILLNEED);
-    }
-    // Beyond the file's end a mapping may not be touched.
+    // Beyond the file's end a frame needs no read, and a mapping may not be touched.
     const qint64 from = std::max<qint64>(0, start - behind) / page * page;
     const qint64 to = std::min(pageUp(size), pageUp(start + ahead));
 
@@ -352,16 +334,9 @@ Status SqliteStatements::keepWalWindow(qint64 ahead, qint64 behind, bool extend)
     int result = 0;
     if (window.base) {
         char *base = static_cast<char *>(window.base);
-        // In steps of 1 MB: madvise() holds the process's mmap lock while it works, and a thread
-        // that waits to take it for writing (a malloc() that maps or unmaps) makes every other
-        // thread's page fault wait too. Over 64 MB of pages new to the page cache that was 5 to
-        // 10 ms, seen as stalls of the answering thread.
         const auto advise = [base](qint64 begin, qint64 end, int advice) {
-            constexpr qint64 step = qint64(1) << 20;
-            for (qint64 at = begin; at < end; at += step) {
-                if (::madvise(base + at, size_t(std::min(step, end - at)), advice) != 0)
-                    return errno;
-            }
+            if (end > begin && ::madvise(base + begin, size_t(end - begin), advice) != 0)
+                return errno;
             return 0;
         };
         // What left the window is unmapped (the pages stay in the page cache), what entered it is

@@ -82,9 +82,7 @@ public:
     // scheme), which readahead alone is not. Nothing touches the mapping: madvise() fills its
     // page tables. Without a mapping, or on a kernel without MADV_POPULATE_READ (before 5.14),
     // it reads ahead instead. Done when there is no WAL file, or when its index is being written.
-    // With `extend`, the file is first extended (fallocate(2)) to reach `ahead` bytes past where
-    // the next frame goes, so that frames appended under load find their pages in memory too.
-    Status keepWalWindow(qint64 ahead, qint64 behind, bool extend = false);
+    Status keepWalWindow(qint64 ahead, qint64 behind);
 
 private:
     explicit SqliteStatements(sqlite3 *handle) : m_handle(handle) { }

@@ -262,7 +262,6 @@ private Q_SLOTS:
     void writeBackLeavesTheWalsLastPage();
     void writeBackWithoutAWal();
     void walWindowSurvivesEviction();
-    void walExtendedAheadOfItsFrames();
 };
 
 void TestWalSync::passiveCheckpointSyncsWhatItCopied()
@@ -481,76 +480,6 @@ void TestWalSync::walWindowSurvivesEviction()
     // No WAL: nothing to keep, and no error.
     OPEN_DATABASE(memory, u":memory:"_s);
     QVERIFY(memory.keepWalWindow(window, window).ok());
-}
-
-void TestWalSync::walExtendedAheadOfItsFrames()
-{
-    // The request log's writer extends the WAL file past where the next frame goes, so that the
-    // answering thread's commits append into pages that exist (SqliteStatements::keepWalWindow()).
-    // What a client would notice if that went wrong: rows written into the extended part, or
-    // after it, missing once another connection reads the file, or once a crash leaves the WAL
-    // behind to be recovered.
-    QTemporaryDir directory;
-    QVERIFY(directory.isValid());
-    const QString path = directory.filePath(u"extended.sqlite"_s);
-    OPEN_DATABASE(database, path);
-    QVERIFY(database.setAutoCheckpoint(false).ok());
-    Appender appender(path);
-    QVERIFY(appender.isOpen());
-    constexpr qint64 ahead = 1 << 20;
-    for (int row = 0; row < 8; ++row)
-        QVERIFY(appender.append());
-    const qint64 written = appender.walSize();
-
-    // Without `extend`, the window leaves the file's size alone.
-    QVERIFY(database.keepWalWindow(ahead, 0).ok());
-    QCOMPARE(appender.walSize(), written);
-    // With it, the file reaches `ahead` bytes past the frames, in whole steps of a sixteenth.
-    QVERIFY(database.keepWalWindow(ahead, 0, true).ok());
-    const qint64 extended = appender.walSize();
-    if (extended == written) {
-        // Allowed only where the file system has no fallocate(2) (the sandbox then skips it).
-        QFile probe(directory.filePath(u"probe"_s));
-        QVERIFY(probe.open(QIODevice::WriteOnly));
-        if (::fallocate(probe.handle(), 0, 0, 4096) != 0 && errno == EOPNOTSUPP)
-            QSKIP("fallocate(2) is not supported on the temporary directory's file system");
-        QFAIL("the WAL was not extended");
-    }
-    QVERIFY2(extended >= written + ahead - ::sysconf(_SC_PAGESIZE), qPrintable(QString::number(extended)));
-    QCOMPARE(extended % (ahead / 16), 0);
-    // Called again with the frames still inside: nothing changes.
-    QVERIFY(database.keepWalWindow(ahead, 0, true).ok());
-    QCOMPARE(appender.walSize(), extended);
-
-    // Frames go into the extended part, and past it (the file then grows by the writes).
-    while (appender.walSize() <= extended)
-        QVERIFY(appender.append());
-    const int rows = appender.appended();
-    const QString count = u"SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"_s;
-    QCOMPARE(database.scalar(count).value().toInt(), rows);
-    // Extending never shrinks a file that grew meanwhile.
-    QVERIFY(database.keepWalWindow(ahead, 0, true).ok());
-    QVERIFY(appender.walSize() > extended);
-    QCOMPARE(database.scalar(count).value().toInt(), rows);
-
-    // A crash: the database and its WAL as they are, opened where no -shm exists, so that SQLite
-    // recovers the index from the WAL. It reads frames up to the first one that is not valid;
-    // the zeros past the last frame are none.
-    const qint64 before = appender.walSize();
-    QVERIFY(appender.append());
-    QCOMPARE(appender.walSize(), before); // its frame went into the extended part, zeros after it
-    const QString copy = directory.filePath(u"crashed.sqlite"_s);
-    QVERIFY(QFile::copy(path, copy));
-    QVERIFY(QFile::copy(appender.walPath(), copy + u"-wal"_s));
-    sqlite3 *recovered = nullptr;
-    QCOMPARE(sqlite3_open_v2(copy.toUtf8().constData(), &recovered, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-    const auto closeRecovered = qScopeGuard([recovered] { sqlite3_close(recovered); });
-    sqlite3_stmt *statement = nullptr;
-    QCOMPARE(sqlite3_prepare_v2(recovered, count.toUtf8().constData(), -1, &statement, nullptr), SQLITE_OK);
-    QCOMPARE(sqlite3_step(statement), SQLITE_ROW);
-    QCOMPARE(sqlite3_column_int(statement, 0), rows + 1);
-    sqlite3_finalize(statement);
-    QCOMPARE(sqlite3_exec(recovered, "PRAGMA integrity_check", nullptr, nullptr, nullptr), SQLITE_OK);
 }
 
 QTEST_GUILESS_MAIN(TestWalSync)
