@@ -138,6 +138,8 @@ int main(int argc, char *argv[])
                                         sandbox.database().isReadOnly()
                                             ? u" (read-only: answers reads, refuses changes with 503)"_s
                                             : QString()));
+    if (&sandbox.requestLogDatabase() != &sandbox.database())
+        printLine(stdout, u"  log       %1"_s.arg(sandbox.requestLogDatabase().location().displayName()));
     if (!sandbox.tlsCertificateFile().isEmpty())
         printLine(stdout, u"  tls cert  %1"_s.arg(sandbox.tlsCertificateFile()));
     printLine(stdout, u"  register  POST %1/oauth/register"_s.arg(base));

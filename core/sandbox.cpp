@@ -22,15 +22,19 @@
 #include "storage/fixtures.h"
 #include "storage/jsontext.h"
 #include "storage/peoplestore.h"
+#include "storage/requestlogstore.h"
 #include "storage/settingsstore.h"
 #include "storage/statsstore.h"
 
 #include <QFile>
 #include <QHostInfo>
+#include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
+
+Q_DECLARE_LOGGING_CATEGORY(lcRequestLog)
 
 namespace {
 
@@ -82,6 +86,33 @@ Result<QString> Sandbox::normalizeBaseUrl(const QString &text)
     return normalized;
 }
 
+Status Sandbox::openRequestLog()
+{
+    const std::optional<DatabaseLocation> location = m_database->location().requestLogLocation();
+    if (!location)
+        return Done{};
+    Result<std::unique_ptr<Database>> log = Database::open(*location, DatabaseSchema::RequestLog);
+    if (!log) {
+        // Such as a read-only folder, where no file can be made: the log stays in the portal's file.
+        qCWarning(lcRequestLog).noquote()
+            << log.error().description << "- the request log stays in" << m_database->location().displayName();
+        return Done{};
+    }
+    m_requestLogDatabase = std::move(log).value();
+    if (m_requestLogDatabase->isReadOnly() || m_database->isReadOnly())
+        return Done{};
+    // A file that an earlier version wrote has its log in its own table: moved over once.
+    const Result<qint64> moved = RequestLogStore(*m_requestLogDatabase).moveFrom(*m_database);
+    if (!moved)
+        return Error{
+            moved.error().kind, moved.error().code,
+            u"Cannot move the request log to %1: %2"_s.arg(location->displayName(), moved.error().description)};
+    if (moved.value() > 0)
+        qCInfo(lcRequestLog).noquote() << "moved" << moved.value() << "request log entries to"
+                                       << location->displayName();
+    return Done{};
+}
+
 Status Sandbox::open()
 {
     if (!m_options.logFile.isEmpty()) {
@@ -98,6 +129,8 @@ Status Sandbox::open()
     if (!database)
         return database.error();
     m_database = std::move(database).value();
+    if (Status log = openRequestLog(); !log)
+        return log;
     m_people = std::make_unique<PeopleStore>(*m_database);
     m_fhir = std::make_unique<FhirService>(*m_database, *m_clock, *m_people);
     m_clients = new ClientRegistry(*m_database, *m_clock, this);
@@ -111,7 +144,7 @@ Status Sandbox::open()
     m_grants = new GrantService(*m_database, *m_clock, *m_keys, *m_tokens, this);
     m_faults = new FaultRules(*m_database, *m_clock, this);
     m_scenarios = new ScenarioStore(*m_database, *m_clock, *m_clients, *m_authorization, *m_faults, this);
-    m_requestLog = new RequestLog(*m_database, this);
+    m_requestLog = new RequestLog(*m_database, requestLogDatabase(), this);
     m_requestLog->setCap(m_options.logCap);
     if (Status logFile = m_requestLog->setLogFile(m_options.logFile); !logFile)
         return logFile;
@@ -309,7 +342,8 @@ Result<QJsonObject> Sandbox::statusJson(const QString &baseUrl) const
          QJsonObject{{u"engine"_s, location.engine == DatabaseEngine::Postgres ? u"postgresql"_s : u"sqlite"_s},
                      {u"location"_s, location.displayName()},
                      {u"read_only"_s, m_database->isReadOnly()},
-                     {u"schema_version"_s, m_database->schemaVersion()}}},
+                     {u"schema_version"_s, m_database->schemaVersion()},
+                     {u"request_log_location"_s, requestLogDatabase().location().displayName()}}},
         {u"counts"_s,
          QJsonObject{{u"clients"_s, counts.value().clients},
                      {u"users"_s, counts.value().users},

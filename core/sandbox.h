@@ -109,6 +109,9 @@ public:
     const SandboxOptions &options() const { return m_options; }
     Clock &clock() const { return *m_clock; }
     Database &database() const { return *m_database; }
+    // Where the request log is: a file of its own next to a SQLite file
+    // (DatabaseLocation::requestLogLocation()), the portal's database otherwise.
+    Database &requestLogDatabase() const { return m_requestLogDatabase ? *m_requestLogDatabase : *m_database; }
     ClientRegistry &clients() const { return *m_clients; }
     TokenService &tokens() const { return *m_tokens; }
     PeopleStore &people() const { return *m_people; }
@@ -128,6 +131,9 @@ Q_SIGNALS:
     void discoveryProfileChanged();
 
 private:
+    // Opens the request log's own file next to a SQLite file, and moves there what the portal's
+    // file still holds of its log.
+    Status openRequestLog();
     // Returns to the fixtures in one transaction; with onlyFirstTime, only when no instance has
     // loaded them into this database yet.
     Status loadFixtures(bool onlyFirstTime);
@@ -137,6 +143,7 @@ private:
     QDateTime m_startedAt;
     QString m_tlsCertificateFile;
     std::unique_ptr<Database> m_database;
+    std::unique_ptr<Database> m_requestLogDatabase; // null: the log is in m_database
     std::unique_ptr<PeopleStore> m_people;
     std::unique_ptr<FhirService> m_fhir;
     ClientRegistry *m_clients = nullptr;

@@ -12,11 +12,11 @@ using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcRequestLog, "sandbox.requestlog", QtInfoMsg)
 
-RequestLog::RequestLog(const Database &database, QObject *parent)
-    : QObject(parent), m_store(std::make_unique<RequestLogStore>(database))
+RequestLog::RequestLog(const Database &portal, const Database &log, QObject *parent)
+    : QObject(parent), m_store(std::make_unique<RequestLogStore>(log))
 {
     qRegisterMetaType<RequestLogEntry>();
-    m_writer = std::make_unique<RequestLogWriter>(database, [this] {
+    m_writer = std::make_unique<RequestLogWriter>(portal, log, [this] {
         // From the writer's thread: announce in this object's thread, once per backlog.
         QMetaObject::invokeMethod(this, &RequestLog::announceStored, Qt::QueuedConnection);
     });

@@ -34,7 +34,12 @@ public:
     // time, so that no write blocks the answers for more than about a millisecond.
     static constexpr qsizetype s_inlineBatchSize = 50;
 
-    explicit RequestLog(const Database &database, QObject *parent = nullptr);
+    // The log in the portal's database.
+    explicit RequestLog(const Database &database, QObject *parent = nullptr)
+        : RequestLog(database, database, parent) { }
+    // The log in `log`, the file of its own next to a SQLite file of the portal (see
+    // RequestLogWriter).
+    RequestLog(const Database &portal, const Database &log, QObject *parent = nullptr);
     ~RequestLog() override;
 
     void setInstance(const QString &instance) { m_instance = instance; }

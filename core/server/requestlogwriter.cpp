@@ -15,13 +15,14 @@ using namespace Qt::StringLiterals;
 
 Q_DECLARE_LOGGING_CATEGORY(lcRequestLog)
 
-RequestLogWriter::RequestLogWriter(const Database &database, std::function<void()> written)
-    : m_database(database),
-      m_store(std::make_unique<RequestLogStore>(database)),
+RequestLogWriter::RequestLogWriter(const Database &portal, const Database &log, std::function<void()> written)
+    : m_database(portal),
+      m_log(log),
+      m_store(std::make_unique<RequestLogStore>(log)),
       m_written(std::move(written)),
       m_cap(100'000)
 {
-    if (database.isInMemory())
+    if (portal.isInMemory())
         return;
     // The answering thread's commits leave WAL checkpoints (and their fsyncs) to the writer.
     (void)m_database.setAutoCheckpoint(false);
@@ -127,7 +128,10 @@ QList<int> RequestLogWriter::takeStored()
 void RequestLogWriter::run()
 {
     // Checkpoints are this thread's job (see write()), never a commit's in the answering thread.
+    // Those of the log's own file too: they run with the portal's, not after every 1000 pages.
     (void)m_database.setAutoCheckpoint(false);
+    if (hasOwnLog())
+        (void)m_log.setAutoCheckpoint(false);
     QMutexLocker locker(&m_mutex);
     for (;;) {
         while (m_queue.isEmpty() && !m_stopping) {
@@ -172,6 +176,8 @@ void RequestLogWriter::run()
         m_idle.wakeAll();
     }
     locker.unlock();
+    if (hasOwnLog())
+        m_log.closeConnection();
     m_database.closeConnection();
 }
 
@@ -190,6 +196,10 @@ bool RequestLogWriter::restartNow(qint64 frames, qint64 lastRoundMs)
 
 bool RequestLogWriter::checkpoint()
 {
+    // Only this thread writes the log's own file, so a PASSIVE there copies everything, and the
+    // next batch starts its WAL over.
+    if (hasOwnLog())
+        (void)m_log.checkpoint();
     QElapsedTimer round;
     round.start();
     Result<Database::WalState> wal = m_database.checkpoint();
@@ -226,6 +236,8 @@ bool RequestLogWriter::checkpoint()
 
 void RequestLogWriter::restartWal()
 {
+    if (hasOwnLog())
+        (void)m_log.checkpoint(true); // the file's space back, as below
     // Copied first without the write turn, so that the TRUNCATE only has the file to empty.
     (void)m_database.checkpoint();
     const Result<Database::WalState> restarted = m_database.checkpoint(true);

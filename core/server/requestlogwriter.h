@@ -70,8 +70,15 @@ public:
     static constexpr qint64 s_walAheadBytes = 64 << 20;
     static constexpr qint64 s_walBehindBytes = 64 << 20;
 
-    // `written` is called after each batch, from the writer's thread.
-    RequestLogWriter(const Database &database, std::function<void()> written);
+    // `written` is called after each batch, from the writer's thread. The entries go to `log`, and
+    // the WAL checkpoints are those of `portal`, the database that requests write to; on a SQLite
+    // file the log has a file of its own (DatabaseLocation::requestLogLocation()), whose
+    // checkpoints run along with the portal's.
+    RequestLogWriter(const Database &portal, const Database &log, std::function<void()> written);
+    // The log in the portal's database.
+    RequestLogWriter(const Database &database, std::function<void()> written)
+        : RequestLogWriter(database, database, std::move(written))
+    { }
     // Writes what was handed over, then stops the thread.
     ~RequestLogWriter();
 
@@ -104,7 +111,10 @@ private:
     bool checkpoint();
     void restartWal();
 
-    const Database &m_database;
+    bool hasOwnLog() const { return &m_log != &m_database; }
+
+    const Database &m_database; // the portal's
+    const Database &m_log;
     std::unique_ptr<RequestLogStore> m_store;
     std::function<void()> m_written;
     QThread *m_thread = nullptr;

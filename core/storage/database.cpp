@@ -86,8 +86,9 @@ Error Database::notOpen() const
                  u"The database %1 is not open"_s.arg(m_location.displayName())};
 }
 
-Database::Database(DatabaseLocation location)
+Database::Database(DatabaseLocation location, DatabaseSchema schema)
     : m_location(std::move(location)),
+      m_schema(schema),
       m_connectionPrefix(u"sandbox-db-%1"_s.arg(s_databaseCounter.fetch_add(1))),
       m_serializeWrites(m_location.engine == DatabaseEngine::Sqlite && m_location.sqlitePath != u":memory:"_s)
 {
@@ -120,9 +121,9 @@ Database::~Database()
     }
 }
 
-Result<std::unique_ptr<Database>> Database::open(const DatabaseLocation &location)
+Result<std::unique_ptr<Database>> Database::open(const DatabaseLocation &location, DatabaseSchema schema)
 {
-    std::unique_ptr<Database> database(new Database(location));
+    std::unique_ptr<Database> database(new Database(location, schema));
     if (Status status = database->connectMainThread(); !status)
         return status.error();
     if (Status status = database->migrate(); !status)
@@ -708,7 +709,7 @@ QVariant Database::nullable(qint64 value, bool isNull)
 
 Status Database::migrate()
 {
-    const QList<Migration> all = migrations(m_location.engine);
+    const QList<Migration> all = migrations(m_location.engine, m_schema);
     if (m_readOnly) {
         // No transaction (it would take the write lock): read the version and use the file as is.
         Result<QVariant> current = scalar(u"SELECT MAX(version) FROM schema_migrations"_s);

@@ -9,6 +9,7 @@
 // threads take turns on one mutex (a transaction holds it from BEGIN IMMEDIATE to COMMIT), so
 // that they never wait in SQLite's busy handler, which sleeps in whole milliseconds.
 
+#include "migrations.h"
 #include "result.h"
 #include "sqlitestatements.h"
 
@@ -54,6 +55,11 @@ struct DatabaseLocation
     static Result<DatabaseLocation> parse(const QString &spec);
     // For messages: the path, or the URL without the password.
     QString displayName() const;
+    // Where the request log of a SQLite file goes: a file of its own next to it, "PATH-requestlog",
+    // so that the log's writes never wait for the portal's nor the portal's for the log's
+    // (docs/decisions/0074-request-log-in-a-file-of-its-own.md). Nothing for ":memory:" and
+    // PostgreSQL, which keep the log in the portal's tables.
+    std::optional<DatabaseLocation> requestLogLocation() const;
 };
 
 class Database final
@@ -63,10 +69,12 @@ class Database final
 public:
     ~Database();
 
-    // Connects, applies pragmas and migrations. Errors are one readable sentence.
-    static Result<std::unique_ptr<Database>> open(const DatabaseLocation &location);
+    // Connects, applies pragmas and the migrations of `schema`. Errors are one readable sentence.
+    static Result<std::unique_ptr<Database>> open(const DatabaseLocation &location,
+                                                  DatabaseSchema schema = DatabaseSchema::Portal);
 
     DatabaseEngine engine() const { return m_location.engine; }
+    DatabaseSchema schema() const { return m_schema; }
     const DatabaseLocation &location() const { return m_location; }
     int schemaVersion() const { return m_schemaVersion; }
     // A SQLite file that could be read but not written was opened read-only: every change is
@@ -228,7 +236,7 @@ private:
     // Every SQLite connection waits this long for another one's lock.
     static constexpr QLatin1StringView s_busyTimeoutPragma{"PRAGMA busy_timeout = 5000"};
 
-    explicit Database(DatabaseLocation location);
+    Database(DatabaseLocation location, DatabaseSchema schema);
     Status connectMainThread();
     Status migrate();
     Status configureConnection(QSqlDatabase &database) const;
@@ -265,6 +273,7 @@ private:
     Error notOpen() const;
 
     DatabaseLocation m_location;
+    DatabaseSchema m_schema;
     QString m_connectionPrefix;
     int m_schemaVersion = 0;
     bool m_serializeWrites = false; // a SQLite file: see the header comment

@@ -53,3 +53,12 @@ QString DatabaseLocation::displayName() const
         text += user + u'@';
     return text + host + u':' + QString::number(port) + u'/' + name;
 }
+
+std::optional<DatabaseLocation> DatabaseLocation::requestLogLocation() const
+{
+    if (engine != DatabaseEngine::Sqlite || sqlitePath == u":memory:"_s)
+        return std::nullopt;
+    DatabaseLocation log = *this;
+    log.sqlitePath = sqlitePath + u"-requestlog"_s;
+    return log;
+}

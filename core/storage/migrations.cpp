@@ -7,6 +7,31 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// The request log's table as version 1 made it, and the column that version 2 added. The portal's
+// schema has them, and so has the request log's own file next to a SQLite file (DatabaseSchema::
+// RequestLog, docs/decisions/0074-request-log-in-a-file-of-its-own.md).
+const char *const s_requestLogTable = R"(CREATE TABLE request_log (
+    id %AUTO_ID%,
+    instance TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    duration_us BIGINT NOT NULL,
+    remote_address TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    query TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    client_id TEXT,
+    token_id TEXT,
+    request_headers TEXT NOT NULL,
+    request_body TEXT NOT NULL,
+    request_body_encoding TEXT NOT NULL,
+    request_body_size BIGINT NOT NULL,
+    response_headers TEXT NOT NULL,
+    response_body TEXT NOT NULL,
+    response_body_encoding TEXT NOT NULL,
+    response_body_size BIGINT NOT NULL))";
+const char *const s_requestLogFindings = "ALTER TABLE request_log ADD COLUMN findings TEXT NOT NULL DEFAULT '[]'";
+
 // Version 1: the portal core. Times are milliseconds since the Unix epoch (BIGINT); lists of
 // strings are JSON arrays in TEXT; every id is TEXT chosen by the server, except the request
 // log's, which is the one sequence that must be ordered.
@@ -78,26 +103,7 @@ const char *const s_version1[] = {
         expires_at BIGINT NOT NULL,
         revoked_at BIGINT))",
     "CREATE INDEX tokens_approval ON tokens (approval_id)",
-    R"(CREATE TABLE request_log (
-        id %AUTO_ID%,
-        instance TEXT NOT NULL,
-        started_at BIGINT NOT NULL,
-        duration_us BIGINT NOT NULL,
-        remote_address TEXT NOT NULL,
-        method TEXT NOT NULL,
-        path TEXT NOT NULL,
-        query TEXT NOT NULL,
-        status INTEGER NOT NULL,
-        client_id TEXT,
-        token_id TEXT,
-        request_headers TEXT NOT NULL,
-        request_body TEXT NOT NULL,
-        request_body_encoding TEXT NOT NULL,
-        request_body_size BIGINT NOT NULL,
-        response_headers TEXT NOT NULL,
-        response_body TEXT NOT NULL,
-        response_body_encoding TEXT NOT NULL,
-        response_body_size BIGINT NOT NULL))",
+    s_requestLogTable,
 };
 
 // Version 2: the SMART App Launch authorization server. Authorization requests carry a person
@@ -145,7 +151,7 @@ const char *const s_version2[] = {
     "ALTER TABLE tokens ADD COLUMN refresh_used_at BIGINT",
     "ALTER TABLE tokens ADD COLUMN code TEXT",
     "ALTER TABLE clients ADD COLUMN registration_access_token TEXT",
-    "ALTER TABLE request_log ADD COLUMN findings TEXT NOT NULL DEFAULT '[]'",
+    s_requestLogFindings,
     "CREATE INDEX tokens_code ON tokens (code)",
 };
 
@@ -240,8 +246,12 @@ QString fill(const char *statement, DatabaseEngine engine)
 
 } // namespace
 
-QList<Migration> migrations(DatabaseEngine engine)
+QList<Migration> migrations(DatabaseEngine engine, DatabaseSchema schema)
 {
+    if (schema == DatabaseSchema::RequestLog) {
+        // Version 1 of the request log's own file: the table as the portal's version 2 left it.
+        return {{1, {fill(s_requestLogTable, engine), fill(s_requestLogFindings, engine)}}};
+    }
     Migration first{1, {}};
     for (const char *statement : s_version1)
         first.statements.append(fill(statement, engine));
@@ -266,7 +276,7 @@ QList<Migration> migrations(DatabaseEngine engine)
     return {first, second, third, fourth, fifth, sixth, seventh};
 }
 
-int latestSchemaVersion()
+int latestSchemaVersion(DatabaseSchema schema)
 {
-    return migrations(DatabaseEngine::Sqlite).last().version;
+    return migrations(DatabaseEngine::Sqlite, schema).last().version;
 }

@@ -14,6 +14,11 @@ struct Migration
     QStringList statements;
 };
 
-QList<Migration> migrations(DatabaseEngine engine);
+// Which tables a database holds: the portal's (the request log among them), or only the request
+// log, in the file of its own that sits next to a SQLite file of the portal
+// (docs/decisions/0074-request-log-in-a-file-of-its-own.md). Each has its own numbered migrations.
+enum class DatabaseSchema { Portal, RequestLog };
+
+QList<Migration> migrations(DatabaseEngine engine, DatabaseSchema schema = DatabaseSchema::Portal);
 // The version a database has once every migration ran.
-int latestSchemaVersion();
+int latestSchemaVersion(DatabaseSchema schema = DatabaseSchema::Portal);

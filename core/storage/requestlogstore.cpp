@@ -67,6 +67,11 @@ QString headersText(const HeaderList &headers)
 }
 
 constexpr qsizetype s_columnCount = 19;
+// The columns that insertSql() gives values, in its order: every one but the id.
+constexpr QLatin1StringView s_insertedColumns{
+    "instance, started_at, duration_us, remote_address, method, path, query, status, client_id, token_id, "
+    "request_headers, request_body, request_body_encoding, request_body_size, response_headers, response_body, "
+    "response_body_encoding, response_body_size, findings"};
 
 // Appends the column values of one entry, in insertSql()'s order.
 void appendRowValues(QVariantList &values, const RequestLogEntry &entry)
@@ -102,11 +107,7 @@ const QString &insertSql(qsizetype rows, bool returning)
         const QString tuple = u'(' + QStringList(s_columnCount, u"?"_s).join(u", "_s) + u')';
         QList<QString> list;
         for (qsizetype count = 1; count <= RequestLogStore::s_maxRowsPerStatement; count *= 2) {
-            const QString sql
-                = u"INSERT INTO request_log (instance, started_at, duration_us, remote_address, method, path, "
-                  "query, status, client_id, token_id, request_headers, request_body, request_body_encoding, "
-                  "request_body_size, response_headers, response_body, response_body_encoding, "
-                  "response_body_size, findings) VALUES "_s
+            const QString sql = u"INSERT INTO request_log ("_s + s_insertedColumns + u") VALUES "_s
                 + QStringList(count, tuple).join(u", "_s);
             list.append(sql);
             list.append(sql + u" RETURNING id"_s);
@@ -251,6 +252,31 @@ Result<QList<RequestLogEntry>> RequestLogStore::newest(int limit) const
         entries.append(std::move(entry));
     }
     return entries;
+}
+
+Result<qint64> RequestLogStore::moveFrom(const Database &portal) const
+{
+    Result<QVariant> waiting = portal.scalar(u"SELECT COUNT(*) FROM request_log"_s);
+    if (!waiting)
+        return waiting.error();
+    const qint64 count = waiting.value().toLongLong();
+    if (count == 0)
+        return 0;
+    QString path = portal.location().sqlitePath;
+    path.replace(u'\'', u"''"_s);
+    if (Status attached = m_database.runScript({u"ATTACH DATABASE '%1' AS portal"_s.arg(path)}); !attached)
+        return attached.error();
+    // One transaction over both files: each of them commits all or nothing (not both together, in
+    // WAL mode; a crash between the two commits would leave the entries in both).
+    const Status moved = m_database.transaction([&]() -> Status {
+        return m_database.runScript({u"INSERT INTO main.request_log ("_s + s_insertedColumns + u") SELECT "_s
+                                         + s_insertedColumns + u" FROM portal.request_log ORDER BY id"_s,
+                                     u"DELETE FROM portal.request_log"_s});
+    });
+    (void)m_database.runScript({u"DETACH DATABASE portal"_s});
+    if (!moved)
+        return moved.error();
+    return count;
 }
 
 Status RequestLogStore::clear() const

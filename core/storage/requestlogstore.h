@@ -33,6 +33,10 @@ public:
     // The newest `limit` entries, oldest first.
     Result<QList<RequestLogEntry>> newest(int limit) const;
     Status clear() const;
+    // Moves the entries that `portal`, a SQLite file, holds in its own request_log table (where a
+    // version before the log had a file of its own kept them) to the end of this log, oldest
+    // first, with new ids; how many moved.
+    Result<qint64> moveFrom(const Database &portal) const;
 
 private:
     Status insertStatement(std::span<RequestLogEntry> entries) const;

@@ -125,6 +125,7 @@ private Q_SLOTS:
     void destroyingWritesEverything();
     void walStartsOverWhenIdle();
     void walIsCopiedWhenIdle();
+    void ownFileIsCopiedWhenIdle();
     void forcedRestartWaitsForAQuickDisk_data();
     void forcedRestartWaitsForAQuickDisk();
 
@@ -428,6 +429,44 @@ void TestRequestLogWriter::walIsCopiedWhenIdle()
     QVERIFY2(written->frames > written->copied, "every batch was checkpointed at once: nothing left to test");
     QTRY_VERIFY_WITH_TIMEOUT(readWalIndex(path) && readWalIndex(path)->copied == readWalIndex(path)->frames, 10'000);
     QCOMPARE(readWalIndex(path)->frames, written->frames); // copied, not started over by a write
+    QCOMPARE(log->storedCount().value(), qint64(number));
+}
+
+void TestRequestLogWriter::ownFileIsCopiedWhenIdle()
+{
+    // Next to a SQLite file the log has a file of its own, whose WAL only the writer appends to.
+    // Its checkpoints run with the portal's (SQLite's own, after each 1000 pages, are off for the
+    // writer): pages are left in its WAL between batches, and copied once nothing more is logged.
+    const TestSupport::TestDatabase testDatabase(TestSupport::TestDatabase::Engine::Sqlite);
+    Result<std::unique_ptr<Database>> portal = openAt(testDatabase.location());
+    QVERIFY(portal.ok());
+    const std::optional<DatabaseLocation> logLocation = portal.value()->location().requestLogLocation();
+    QVERIFY(logLocation);
+    Result<std::unique_ptr<Database>> own = Database::open(*logLocation, DatabaseSchema::RequestLog);
+    QVERIFY2(own.ok(), qPrintable(own.ok() ? QString() : own.error().description));
+    auto log = std::make_unique<RequestLog>(*portal.value(), *own.value());
+    log->setFlushInterval(0);
+    int number = 0;
+    for (int batch = 0; batch < 5; ++batch) {
+        for (int i = 0; i < 300; ++i) {
+            RequestLogEntry big = entry(++number);
+            big.responseBody = QByteArray(4000, 'x');
+            big.responseBodySize = big.responseBody.size();
+            log->record(std::move(big));
+        }
+        QVERIFY(log->flush().ok());
+    }
+    QCOMPARE(portal.value()->scalar(u"SELECT COUNT(*) FROM request_log"_s).value().toInt(), 0);
+    QCOMPARE(own.value()->scalar(u"SELECT COUNT(*) FROM request_log"_s).value().toInt(), number);
+    const std::optional<WalIndex> written = readWalIndex(logLocation->sqlitePath);
+    QVERIFY(written);
+    // 1,500 entries of 4 KB: far more than the 1000 pages after which SQLite would copy them.
+    QVERIFY2(written->frames > 1000 && written->frames > written->copied,
+             qPrintable(u"%1 frames, %2 copied"_s.arg(written->frames).arg(written->copied)));
+    QTRY_VERIFY_WITH_TIMEOUT(readWalIndex(logLocation->sqlitePath)
+                                 && readWalIndex(logLocation->sqlitePath)->copied
+                                     == readWalIndex(logLocation->sqlitePath)->frames,
+                             10'000);
     QCOMPARE(log->storedCount().value(), qint64(number));
 }
 

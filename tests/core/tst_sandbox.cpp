@@ -15,9 +15,12 @@
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "storage/peoplestore.h"
+#include "storage/requestlogstore.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -117,6 +120,9 @@ private Q_SLOTS:
     void resetOptionResetsAtOpen();
     void statusJson_data() { CoreTest::addEngineData(); }
     void statusJson();
+    void requestLogHasAFileOfItsOwn();
+    void requestLogMovesToItsOwnFile();
+    void requestLogStaysWhereNoFileCanBeMade();
     void openReportsBadLocation();
     void openReportsUnwritableLogFile();
     void normalizeBaseUrl_data();
@@ -400,6 +406,9 @@ void TestSandbox::statusJson()
     QCOMPARE(database.value(u"engine"_s).toString(), engine == u"postgres"_s ? u"postgresql"_s : u"sqlite"_s);
     QCOMPARE(database.value(u"location"_s).toString(), sandbox.database().location().displayName());
     QCOMPARE(database.value(u"schema_version"_s).toInt(), latestSchemaVersion());
+    QCOMPARE(database.value(u"request_log_location"_s).toString(),
+             engine == u"postgres"_s ? sandbox.database().location().displayName()
+                                     : sandbox.database().location().displayName() + u"-requestlog"_s);
     const QJsonObject urls = status->value(u"urls"_s).toObject();
     QCOMPARE(urls.value(u"base"_s).toString(), base);
     QCOMPARE(urls.value(u"register"_s).toString(), base + u"/oauth/register"_s);
@@ -438,6 +447,104 @@ void TestSandbox::statusJson()
     status = sandbox.statusJson(base);
     QCOMPARE(status->value(u"clock_offset_seconds"_s).toInteger(), 7200);
     QCOMPARE(status->value(u"server_time"_s).toString(), u"2026-01-15T13:00:00.000Z"_s);
+}
+
+namespace {
+
+qint64 rowCount(const Database &database)
+{
+    const Result<QVariant> count = database.scalar(u"SELECT COUNT(*) FROM request_log"_s);
+    return count ? count.value().toLongLong() : -1;
+}
+
+QStringList loggedPaths(const Sandbox &sandbox)
+{
+    QStringList paths;
+    const Result<QList<RequestLogEntry>> entries = sandbox.requestLog().newest(100);
+    if (!entries)
+        return {u"<error: %1>"_s.arg(entries.error().description)};
+    for (const RequestLogEntry &entry : entries.value())
+        paths.append(entry.path);
+    return paths;
+}
+
+} // namespace
+
+void TestSandbox::requestLogHasAFileOfItsOwn()
+{
+    // Next to a SQLite file, in "<file>-requestlog": the log's writes never wait for the portal's.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"portal.sqlite"_s);
+    {
+        OPEN_SANDBOX(opened, path);
+        Sandbox &sandbox = *opened.sandbox;
+        QCOMPARE(sandbox.requestLogDatabase().location().sqlitePath, path + u"-requestlog"_s);
+        QCOMPARE(sandbox.requestLogDatabase().schema(), DatabaseSchema::RequestLog);
+        QCOMPARE(sandbox.requestLogDatabase().schemaVersion(), latestSchemaVersion(DatabaseSchema::RequestLog));
+        sandbox.requestLog().record(logEntry(u"/first"_s));
+        sandbox.requestLog().record(logEntry(u"/second"_s));
+        QVERIFY(sandbox.requestLog().flush().ok());
+        QCOMPARE(rowCount(sandbox.requestLogDatabase()), 2);
+        QCOMPARE(rowCount(sandbox.database()), 0); // the portal's table stays empty
+        // The log's file holds nothing of the portal's.
+        const Result<QVariant> tables = sandbox.requestLogDatabase().scalar(
+            u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"_s);
+        QCOMPARE(tables.value().toInt(), 2); // request_log, schema_migrations
+    }
+    QVERIFY(QFile::exists(path + u"-requestlog"_s));
+    OPEN_SANDBOX(reopened, path);
+    QCOMPARE(loggedPaths(*reopened.sandbox), (QStringList{u"/first"_s, u"/second"_s}));
+}
+
+void TestSandbox::requestLogMovesToItsOwnFile()
+{
+    // A file from before the log had its own keeps the log in its request_log table.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"older.sqlite"_s);
+    {
+        Result<std::unique_ptr<Database>> older = Database::open(DatabaseLocation::parse(path).value());
+        QVERIFY2(older.ok(), qPrintable(older.ok() ? QString() : older.error().description));
+        QList<RequestLogEntry> entries{logEntry(u"/one"_s), logEntry(u"/two"_s), logEntry(u"/three"_s)};
+        entries[1].findings = {u"A finding that moves with its entry"_s};
+        QVERIFY(RequestLogStore(*older.value()).insert(entries).ok());
+    }
+    {
+        OPEN_SANDBOX(opened, path);
+        Sandbox &sandbox = *opened.sandbox;
+        QCOMPARE(loggedPaths(sandbox), (QStringList{u"/one"_s, u"/two"_s, u"/three"_s}));
+        QCOMPARE(sandbox.requestLog().newest(2).value().at(0).findings,
+                 QStringList{u"A finding that moves with its entry"_s});
+        QCOMPARE(rowCount(sandbox.database()), 0);
+        sandbox.requestLog().record(logEntry(u"/four"_s));
+        QVERIFY(sandbox.requestLog().flush().ok());
+    }
+    // Moved once: a second start finds nothing left to move, and nothing twice.
+    OPEN_SANDBOX(reopened, path);
+    QCOMPARE(loggedPaths(*reopened.sandbox), (QStringList{u"/one"_s, u"/two"_s, u"/three"_s, u"/four"_s}));
+    const QList<RequestLogEntry> newest = reopened.sandbox->requestLog().newest(4).value();
+    for (qsizetype i = 1; i < newest.size(); ++i)
+        QCOMPARE(newest.at(i).id, newest.at(i - 1).id + 1);
+}
+
+void TestSandbox::requestLogStaysWhereNoFileCanBeMade()
+{
+    // Where "<file>-requestlog" cannot be a database (here a folder of that name is in the way),
+    // the sandbox still starts, with the log in the portal's file.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"blocked.sqlite"_s);
+    QVERIFY(QDir().mkpath(path + u"-requestlog"_s));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"the request log stays in .*blocked\\.sqlite$"_s));
+    OPEN_SANDBOX(opened, path);
+    Sandbox &sandbox = *opened.sandbox;
+    QCOMPARE(&sandbox.requestLogDatabase(), &sandbox.database());
+    sandbox.requestLog().record(logEntry(u"/kept"_s));
+    QVERIFY(sandbox.requestLog().flush().ok());
+    QCOMPARE(rowCount(sandbox.database()), 1);
+    QCOMPARE(sandbox.statusJson(u"http://127.0.0.1"_s)->value(u"database"_s)[u"request_log_location"_s].toString(),
+             path);
 }
 
 void TestSandbox::openReportsBadLocation()
