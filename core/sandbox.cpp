@@ -86,31 +86,31 @@ Result<QString> Sandbox::normalizeBaseUrl(const QString &text)
     return normalized;
 }
 
-Status Sandbox::openRequestLog()
+void Sandbox::openRequestLog()
 {
     const std::optional<DatabaseLocation> location = m_database->location().requestLogLocation();
     if (!location)
-        return Done{};
+        return;
     Result<std::unique_ptr<Database>> log = Database::open(*location, DatabaseSchema::RequestLog);
     if (!log) {
         // Such as a read-only folder, where no file can be made: the log stays in the portal's file.
         qCWarning(lcRequestLog).noquote()
             << log.error().description << "- the request log stays in" << m_database->location().displayName();
-        return Done{};
+        return;
     }
     m_requestLogDatabase = std::move(log).value();
     if (m_requestLogDatabase->isReadOnly() || m_database->isReadOnly())
-        return Done{};
-    // A file that an earlier version wrote has its log in its own table: moved over once.
+        return;
+    // A file that an earlier version wrote has its log in its own table: moved over once. A move
+    // that fails is taken back whole; the entries wait in the portal's file for the next start.
     const Result<qint64> moved = RequestLogStore(*m_requestLogDatabase).moveFrom(*m_database);
     if (!moved)
-        return Error{
-            moved.error().kind, moved.error().code,
-            u"Cannot move the request log to %1: %2"_s.arg(location->displayName(), moved.error().description)};
-    if (moved.value() > 0)
+        qCWarning(lcRequestLog).noquote()
+            << u"could not move the request log to %1 (%2); its entries stay in the portal's file until the next start"_s
+                   .arg(location->displayName(), moved.error().description);
+    else if (moved.value() > 0)
         qCInfo(lcRequestLog).noquote() << "moved" << moved.value() << "request log entries to"
                                        << location->displayName();
-    return Done{};
 }
 
 Status Sandbox::open()
@@ -129,8 +129,7 @@ Status Sandbox::open()
     if (!database)
         return database.error();
     m_database = std::move(database).value();
-    if (Status log = openRequestLog(); !log)
-        return log;
+    openRequestLog();
     m_people = std::make_unique<PeopleStore>(*m_database);
     m_fhir = std::make_unique<FhirService>(*m_database, *m_clock, *m_people);
     m_clients = new ClientRegistry(*m_database, *m_clock, this);

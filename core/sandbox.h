@@ -132,8 +132,9 @@ Q_SIGNALS:
 
 private:
     // Opens the request log's own file next to a SQLite file, and moves there what the portal's
-    // file still holds of its log.
-    Status openRequestLog();
+    // file still holds of its log. Where either cannot be done, it says so and the sandbox goes
+    // on: the log stays in the portal's file, or its old entries wait there for the next start.
+    void openRequestLog();
     // Returns to the fixtures in one transaction; with onlyFirstTime, only when no instance has
     // loaded them into this database yet.
     Status loadFixtures(bool onlyFirstTime);

@@ -123,6 +123,7 @@ private Q_SLOTS:
     void requestLogHasAFileOfItsOwn();
     void requestLogMovesToItsOwnFile();
     void requestLogStaysWhereNoFileCanBeMade();
+    void requestLogMoveThatFailsLosesNothing();
     void openReportsBadLocation();
     void openReportsUnwritableLogFile();
     void normalizeBaseUrl_data();
@@ -545,6 +546,40 @@ void TestSandbox::requestLogStaysWhereNoFileCanBeMade()
     QCOMPARE(rowCount(sandbox.database()), 1);
     QCOMPARE(sandbox.statusJson(u"http://127.0.0.1"_s)->value(u"database"_s)[u"request_log_location"_s].toString(),
              path);
+}
+
+void TestSandbox::requestLogMoveThatFailsLosesNothing()
+{
+    // The move is one transaction: when the portal's file refuses the DELETE (here a trigger), the
+    // copies are taken back too, the sandbox starts, and the next start moves them.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"stuck.sqlite"_s);
+    const DatabaseLocation location = DatabaseLocation::parse(path).value();
+    {
+        Result<std::unique_ptr<Database>> older = Database::open(location);
+        QVERIFY(older.ok());
+        QList<RequestLogEntry> entries{logEntry(u"/one"_s), logEntry(u"/two"_s)};
+        QVERIFY(RequestLogStore(*older.value()).insert(entries).ok());
+        QVERIFY(older.value()
+                    ->runScript({u"CREATE TRIGGER keep_log BEFORE DELETE ON request_log "
+                                 "BEGIN SELECT RAISE(ABORT, 'the log stays'); END"_s})
+                    .ok());
+    }
+    {
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"statement failed: .*the log stays"_s));
+        QTest::ignoreMessage(
+            QtWarningMsg,
+            QRegularExpression(u"could not move the request log to .*stuck\\.sqlite-requestlog .*the log stays"_s));
+        OPEN_SANDBOX(opened, path);
+        Sandbox &sandbox = *opened.sandbox;
+        QCOMPARE(rowCount(sandbox.database()), 2);
+        QCOMPARE(rowCount(sandbox.requestLogDatabase()), 0);
+        QVERIFY(sandbox.database().runScript({u"DROP TRIGGER keep_log"_s}).ok());
+    }
+    OPEN_SANDBOX(reopened, path);
+    QCOMPARE(loggedPaths(*reopened.sandbox), (QStringList{u"/one"_s, u"/two"_s}));
+    QCOMPARE(rowCount(reopened.sandbox->database()), 0);
 }
 
 void TestSandbox::openReportsBadLocation()
