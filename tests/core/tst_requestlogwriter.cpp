@@ -75,6 +75,19 @@ std::optional<WalIndex> readWalIndex(const QString &databasePath)
     return index;
 }
 
+// Records `count` more entries with response bodies of `bytes` bytes, numbered on from `number`,
+// and writes them: whether that worked.
+bool recordBatch(RequestLog &log, int &number, int count, qsizetype bytes)
+{
+    for (int i = 0; i < count; ++i) {
+        RequestLogEntry big = entry(++number);
+        big.responseBody = QByteArray(bytes, 'x');
+        big.responseBodySize = big.responseBody.size();
+        log.record(std::move(big));
+    }
+    return log.flush().ok();
+}
+
 int sum(const QSignalSpy &spy)
 {
     int total = 0;
@@ -381,15 +394,8 @@ void TestRequestLogWriter::walStartsOverWhenIdle()
         QVERIFY(read.exec(u"BEGIN"_s));
         QVERIFY(read.exec(u"SELECT COUNT(*) FROM request_log"_s));
         QVERIFY(read.next());
-        while (walFrames() < RequestLogWriter::s_walRestartFrames) {
-            for (int i = 0; i < 200; ++i) {
-                RequestLogEntry big = entry(++number);
-                big.responseBody = QByteArray(8000, 'x');
-                big.responseBodySize = big.responseBody.size();
-                log->record(std::move(big));
-            }
-            QVERIFY(log->flush().ok());
-        }
+        while (walFrames() < RequestLogWriter::s_walRestartFrames)
+            QVERIFY(recordBatch(*log, number, 200, 8000));
         read.finish();
         QVERIFY(read.exec(u"COMMIT"_s));
         read = QSqlQuery();
@@ -415,15 +421,8 @@ void TestRequestLogWriter::walIsCopiedWhenIdle()
     auto log = std::make_unique<RequestLog>(*opened.value());
     log->setFlushInterval(0);
     int number = 0;
-    for (int batch = 0; batch < 5; ++batch) {
-        for (int i = 0; i < 50; ++i) {
-            RequestLogEntry big = entry(++number);
-            big.responseBody = QByteArray(4000, 'x');
-            big.responseBodySize = big.responseBody.size();
-            log->record(std::move(big));
-        }
-        QVERIFY(log->flush().ok());
-    }
+    for (int batch = 0; batch < 5; ++batch)
+        QVERIFY(recordBatch(*log, number, 50, 4000));
     const std::optional<WalIndex> written = readWalIndex(path);
     QVERIFY(written);
     QVERIFY2(written->frames > written->copied, "every batch was checkpointed at once: nothing left to test");
@@ -447,15 +446,8 @@ void TestRequestLogWriter::ownFileIsCopiedWhenIdle()
     auto log = std::make_unique<RequestLog>(*portal.value(), *own.value());
     log->setFlushInterval(0);
     int number = 0;
-    for (int batch = 0; batch < 5; ++batch) {
-        for (int i = 0; i < 300; ++i) {
-            RequestLogEntry big = entry(++number);
-            big.responseBody = QByteArray(4000, 'x');
-            big.responseBodySize = big.responseBody.size();
-            log->record(std::move(big));
-        }
-        QVERIFY(log->flush().ok());
-    }
+    for (int batch = 0; batch < 5; ++batch)
+        QVERIFY(recordBatch(*log, number, 300, 4000));
     QCOMPARE(portal.value()->scalar(u"SELECT COUNT(*) FROM request_log"_s).value().toInt(), 0);
     QCOMPARE(own.value()->scalar(u"SELECT COUNT(*) FROM request_log"_s).value().toInt(), number);
     const std::optional<WalIndex> written = readWalIndex(logLocation->sqlitePath);
