@@ -67,7 +67,8 @@ QString headersText(const HeaderList &headers)
 }
 
 constexpr qsizetype s_columnCount = 19;
-// The columns that insertSql() gives values, in its order: every one but the id.
+// The columns that insertSql() gives values, in its order: every one but the id. newest() reads
+// them back in the same order, after the id.
 constexpr QLatin1StringView s_insertedColumns{
     "instance, started_at, duration_us, remote_address, method, path, query, status, client_id, token_id, "
     "request_headers, request_body, request_body_encoding, request_body_size, response_headers, response_body, "
@@ -220,10 +221,7 @@ Result<qint64> RequestLogStore::count() const
 Result<QList<RequestLogEntry>> RequestLogStore::newest(int limit) const
 {
     Result<QList<QSqlRecord>> records = m_database.all(
-        u"SELECT id, instance, started_at, duration_us, remote_address, method, path, query, status, client_id, "
-        "token_id, request_headers, request_body, request_body_encoding, request_body_size, response_headers, "
-        "response_body, response_body_encoding, response_body_size, findings FROM request_log ORDER BY id DESC LIMIT ?"_s,
-        {limit});
+        u"SELECT id, "_s + s_insertedColumns + u" FROM request_log ORDER BY id DESC LIMIT ?"_s, {limit});
     if (!records)
         return records.error();
     QList<RequestLogEntry> entries;
